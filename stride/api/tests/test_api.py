@@ -1,0 +1,79 @@
+"""The REST API answers through the same access rules as the pages."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from stride.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_participants_are_scoped_and_searchable(world):
+    response = api_as(world.coach).get(reverse("api:participant-list"))
+    assert [p["case_number"] for p in response.json()["results"]] == ["FR0000001"]
+    state = api_as(world.state_admin).get(reverse("api:participant-list"), {"q": "reyes"})
+    assert [p["last_name"] for p in state.json()["results"]] == ["Reyes"]
+    assert api_as(world.sysadmin).get(reverse("api:participant-list")).json()["count"] == 0
+
+
+def test_participant_detail_is_audited_as_an_api_view(world):
+    response = api_as(world.coach).get(reverse("api:participant-detail", args=[world.case.uuid]))
+    assert response.status_code == 200
+    assert response.json()["assignments"][0]["coach"] == "coach"
+    event = AuditEvent.objects.get(action="view")
+    assert (event.channel, event.participant) == ("api", world.case.uuid)
+
+
+def test_an_outsider_gets_404_for_a_participant(world):
+    response = api_as(world.other_county_coach).get(
+        reverse("api:participant-detail", args=[world.case.uuid])
+    )
+    assert response.status_code == 404
+
+
+def test_households_show_members_with_only_the_ssn_ending(world):
+    response = api_as(world.coach).get(
+        reverse("api:household-detail", args=[world.case.household.uuid])
+    )
+    member = response.json()["members"][0]
+    assert member["ssn_last4"] == "6789" and "ssn" not in member
+
+
+def test_audit_events_are_for_supervisors_and_administrators(world):
+    assert api_as(world.coach).get(reverse("api:audit-event-list")).status_code == 403
+    response = api_as(world.supervisor).get(
+        reverse("api:audit-event-list"), {"participant": str(world.case.uuid)}
+    )
+    assert response.status_code == 200
+    assert {e["participant"] for e in response.json()["results"]} == {str(world.case.uuid)}
+    other = api_as(world.supervisor).get(
+        reverse("api:audit-event-list"), {"participant": str(world.other_case.uuid)}
+    )
+    assert other.json()["count"] == 0
+
+
+def test_token_authentication(world):
+    token = Token.objects.create(user=world.coach)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get(reverse("api:participant-list")).json()["count"] == 1
+    assert APIClient().get(reverse("api:participant-list")).status_code == 403
+
+
+def test_the_openapi_schema_lists_the_resources(world):
+    schema = (
+        APIClient()
+        .get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        .json()
+    )
+    assert {"/api/v1/participants/", "/api/v1/households/", "/api/v1/audit-events/"} <= set(
+        schema["paths"]
+    )

@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # one URL per resource: JSON is the only format
+
+
+router = Router(use_regex_path=False)
+router.register("participants", views.ParticipantViewSet, basename="participant")
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]

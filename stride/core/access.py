@@ -1,0 +1,139 @@
+"""The one place that decides who may see and change which case records.
+
+Scopes by role (ARCHITECTURE.md):
+- participant: their own household;
+- coach: their own caseload (participants currently assigned to them);
+- supervisor, county and state administrators: every participant whose team
+  or county lies in the subtree of the organisation they belong to (a team,
+  a county, office or provider, the agency);
+- system administrator: no case records at all.
+
+Case records are anchored on the Participant model. Every other protected
+model names, in ACCESS_VIA, the relation that leads towards a participant,
+and `visible_to` follows that chain. Views, the API, exports and tasks call
+`visible_to` or `get_visible_or_404`; none writes its own filter.
+"""
+
+from typing import TypeVar
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from .models import AUDIT_READER_ROLES, AuditEvent, Organisation, Role, User
+
+M = TypeVar("M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+
+SUBTREE_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+CASE_EDITOR_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN}
+REASSIGNER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def _participant_model() -> type[models.Model]:
+    # Looked up by name: core sits below people and must not import it.
+    return apps.get_model("people", "Participant")
+
+
+def participant_filter(user: User) -> Q:
+    """A filter on Participant for the participants `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.role == Role.PARTICIPANT:
+        return Q(user=user)
+    if user.role == Role.COACH:
+        return Q(coach=user)
+    if user.role in SUBTREE_ROLES and user.organisation_id is not None:
+        subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
+        return Q(team__in=subtree) | Q(county__in=subtree)
+    return NOTHING
+
+
+def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
+    """Narrow `queryset` to the records `user` may see."""
+    model = queryset.model
+    if not hasattr(model, "ACCESS_VIA"):
+        raise TypeError(f"{model.__name__} declares no ACCESS_VIA: it has no access rule.")
+    via = model.ACCESS_VIA
+    if via is None:
+        return queryset.filter(participant_filter(user))
+    field = model._meta.get_field(via)
+    related = visible_to(field.related_model._default_manager.all(), user)
+    if field.one_to_many:
+        # A reverse relation (a household's participants): visible when any is.
+        return queryset.filter(Exists(related.filter(**{field.field.name: OuterRef("pk")})))
+    return queryset.filter(**{f"{via}__in": related.values("pk")})
+
+
+def get_visible_or_404(queryset: models.QuerySet[M], user: User, **lookup) -> M:
+    """Fetch one record `user` may see; anything else, existing or not, is a 404."""
+    try:
+        return visible_to(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_participant_ids(user: User) -> models.QuerySet:
+    return _participant_model()._default_manager.filter(participant_filter(user)).values("uuid")
+
+
+def audit_events_visible_to(user: User) -> models.QuerySet[AuditEvent]:
+    """Audit events about participants in scope, for supervisors and administrators."""
+    if not user.is_authenticated or user.role not in AUDIT_READER_ROLES:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(participant__in=visible_participant_ids(user))
+
+
+def can_read_audit(user: User) -> bool:
+    return user.is_authenticated and user.role in AUDIT_READER_ROLES
+
+
+def can_edit_cases(user: User) -> bool:
+    return user.is_authenticated and user.role in CASE_EDITOR_ROLES
+
+
+def can_reassign(user: User) -> bool:
+    return user.is_authenticated and user.role in REASSIGNER_ROLES
+
+
+def can_see_caseloads(user: User) -> bool:
+    return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
+
+
+def coaches_visible_to(user: User) -> models.QuerySet[User]:
+    """Coaches (and coaching supervisors) on the teams inside `user`'s scope."""
+    if user.role == Role.COACH:
+        return User.objects.filter(pk=user.pk)
+    if user.role not in SUBTREE_ROLES or user.organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            role__in=[Role.COACH, Role.SUPERVISOR],
+            is_active=True,
+            organisation__path__startswith=user.organisation.path,
+            organisation__kind=Organisation.Kind.TEAM,
+        )
+        .select_related("organisation")
+        .order_by("first_name", "last_name")
+    )
+
+
+def assignable_coaches(user: User) -> models.QuerySet[User]:
+    """Staff `user` may give a participant to."""
+    if user.role == Role.COACH or user.role in REASSIGNER_ROLES:
+        return coaches_visible_to(user)
+    return User.objects.none()
+
+
+def counties_for(user: User) -> models.QuerySet[Organisation]:
+    """Counties in which `user` may open a new household."""
+    if not can_edit_cases(user) or user.organisation_id is None:
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    if county is None:
+        return Organisation.objects.filter(
+            kind=Organisation.Kind.COUNTY, path__startswith=user.organisation.path
+        )
+    return Organisation.objects.filter(pk=county.pk)

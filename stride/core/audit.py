@@ -1,0 +1,82 @@
+"""Writing audit events.
+
+Action functions call `record` inside their transaction, so a change and
+its audit event are saved together or not at all. Only field names are
+kept, never values.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.http import HttpRequest
+
+from .models import AuditEvent, User
+
+Action = AuditEvent.Action
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, and where from."""
+
+    user: User | None
+    ip_address: str | None = None
+    channel: str = "web"
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, channel: str = "web") -> "Actor":
+        return cls(
+            request.user if request.user.is_authenticated else None, client_ip(request), channel
+        )
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(None, None, "system")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy in production; the README tells deployers to
+    # have the proxy set it (e.g. gunicorn's --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _event(
+    actor: Actor,
+    action: str,
+    record,
+    participant: UUID | None,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    user = actor.user
+    return AuditEvent(
+        actor=user,
+        actor_name=user.username if user else "system",
+        actor_role=user.role if user else "",
+        action=action,
+        record_type=type(record).__name__,
+        record_id=getattr(record, "uuid", None),
+        participant=participant,
+        fields=sorted(fields),
+        ip_address=actor.ip_address,
+        channel=actor.channel,
+    )
+
+
+def record(
+    actor: Actor,
+    action: str,
+    record,
+    participant: UUID | None,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    event = _event(actor, action, record, participant, fields)
+    event.save()
+    return event
+
+
+def record_many(actor: Actor, action: str, records: Iterable, participant_of) -> None:
+    """One event per record, in one insert (used for exports and list reads)."""
+    AuditEvent.objects.bulk_create(
+        [_event(actor, action, item, participant_of(item)) for item in records], batch_size=500
+    )

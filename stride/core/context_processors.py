@@ -1,0 +1,25 @@
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The links in the header, by role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = []
+    if user.role == Role.PARTICIPANT:
+        links.append((_("My page"), reverse("portal:home")))
+    if access.can_see_caseloads(user):
+        label = _("My caseload") if user.role == Role.COACH else _("Caseloads")
+        links.append((label, reverse("people:caseload")))
+    if access.can_edit_cases(user):
+        links.append((_("New household"), reverse("people:household_new")))
+    if user.role == Role.SYSADMIN:
+        links.append((_("Accounts"), reverse("core:accounts")))
+    links.append((_("Security"), reverse("core:two_factor")))
+    return {"nav_links": links}

@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Role, User
+
+
+class USWDSFormRenderer(TemplatesSetting):
+    """Forms render as USWDS form groups: label, hint, error message, input."""
+
+    form_template_name = "forms/uswds_form.html"
+    field_template_name = "forms/uswds_field.html"
+
+
+class StaffAccountForm(forms.Form):
+    username = forms.SlugField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.PARTICIPANT]
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all()
+    )
+    password = forms.CharField(
+        label=_("Temporary password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Share it privately; the person can change it later."),
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This user name is taken."))
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role, organisation = data.get("role"), data.get("organisation")
+        if role and organisation and organisation.kind not in _KINDS_FOR_ROLE[role]:
+            kinds = ", ".join(str(Organisation.Kind(kind).label) for kind in _KINDS_FOR_ROLE[role])
+            self.add_error(
+                "organisation",
+                _("A %(role)s belongs to one of: %(kinds)s.")
+                % {"role": Role(role).label.lower(), "kinds": kinds.lower()},
+            )
+        if data.get("password"):
+            try:
+                validate_password(data["password"])
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+_KINDS_FOR_ROLE = {
+    Role.COACH: [Organisation.Kind.TEAM],
+    Role.SUPERVISOR: [Organisation.Kind.TEAM],
+    Role.COUNTY_ADMIN: [
+        Organisation.Kind.COUNTY,
+        Organisation.Kind.OFFICE,
+        Organisation.Kind.PROVIDER,
+    ],
+    Role.STATE_ADMIN: [Organisation.Kind.AGENCY],
+    Role.SYSADMIN: [Organisation.Kind.AGENCY],
+}

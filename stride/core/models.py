@@ -1,0 +1,166 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A node of the organisation tree: agency > county or office > team.
+
+    Contracted providers sit beside offices under a county (or the agency)
+    and have teams of their own whose staff coach. `path` holds the chain
+    of primary keys from the root so a subtree is one indexed prefix match.
+    """
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("State agency")
+        COUNTY = "county", _("County")
+        OFFICE = "office", _("Local office")
+        PROVIDER = "provider", _("Contracted provider")
+        TEAM = "team", _("Team")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Organisation.objects.filter(pk=self.pk).update(path=path)
+
+    def subtree(self) -> models.QuerySet["Organisation"]:
+        return Organisation.objects.filter(path__startswith=self.path)
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind == self.Kind.TEAM
+
+    def county(self) -> "Organisation | None":
+        """The county this node belongs to (itself when it is one)."""
+        node: Organisation | None = self
+        while node is not None and node.kind != self.Kind.COUNTY:
+            node = node.parent
+        return node
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    COACH = "coach", _("Coach")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    COUNTY_ADMIN = "county_admin", _("County administrator")
+    STATE_ADMIN = "state_admin", _("State administrator")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+STAFF_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+CASE_READER_ROLES = STAFF_ROLES | {Role.PARTICIPANT}
+AUDIT_READER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+ADMIN_ROLES = {Role.COUNTY_ADMIN, Role.STATE_ADMIN, Role.SYSADMIN}
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of an organisation, or a participant."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        default="en",
+        choices=[("en", "English"), ("es", "Español")],
+    )
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role in AUDIT_READER_ROLES
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where.
+
+    Events name fields, never their values: no SSN or note text is kept
+    here. `participant` is the participant whose record was touched, kept
+    as a UUID so the audit trail outlives a deleted record.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOGOUT = "logout", _("Signed out")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=16, blank=True, choices=Role.choices)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.UUIDField(null=True, blank=True)
+    participant = models.UUIDField(null=True, blank=True)
+    fields = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=16, default="web")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["participant", "-at"]),
+            models.Index(fields=["record_type", "record_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.record_type} {self.record_id}"
+
+    @property
+    def record_type_display(self) -> str:
+        return str(RECORD_TYPE_NAMES.get(self.record_type, self.record_type))
+
+    @property
+    def channel_display(self) -> str:
+        return str(CHANNEL_NAMES.get(self.channel, self.channel))
+
+
+RECORD_TYPE_NAMES = {
+    "Participant": _("Participant"),
+    "Household": _("Household"),
+    "Member": _("Household member"),
+    "Enrollment": _("Enrollment"),
+    "CoachAssignment": _("Coach assignment"),
+    "User": _("Account"),
+}
+CHANNEL_NAMES = {"web": _("web"), "api": _("API"), "system": _("system")}

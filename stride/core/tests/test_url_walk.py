@@ -1,0 +1,128 @@
+"""Every route, for every kind of person: who gets the page, who gets 403, who gets 404.
+
+A new route without a row in RULES fails this test: each route must say
+who may reach it before it ships.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stride.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {
+    "coach", "coach_same_team", "coach_same_county", "supervisor", "county_admin",
+    "other_county_coach", "other_county_supervisor", "other_county_admin", "state_admin",
+    "sysadmin", "participant_user",
+}  # fmt: skip
+CASELOAD_READERS = EVERYONE - {"sysadmin", "participant_user"}
+CASE_EDITORS = CASELOAD_READERS - {"state_admin"}
+AUDIT_READERS = {
+    "supervisor",
+    "county_admin",
+    "state_admin",
+    "other_county_supervisor",
+    "other_county_admin",
+}
+REASSIGNERS = {"supervisor", "county_admin", "other_county_supervisor", "other_county_admin"}
+# Who can see the case that belongs to `coach` in the first county.
+IN_SCOPE = {"coach", "supervisor", "county_admin", "state_admin"}
+
+
+def scoped(allowed_roles: set[str], in_scope: set[str] = IN_SCOPE, ok: int = 200) -> dict[str, int]:
+    """Allowed roles get `ok` on an in-scope record and 404 otherwise; the rest get 403."""
+    return {
+        name: (ok if name in in_scope else 404) if name in allowed_roles else 403
+        for name in EVERYONE
+    } | {"anonymous": 302}
+
+
+def same(status: int, anonymous: int = 302, **exceptions: int) -> dict[str, int]:
+    return {name: exceptions.get(name, status) for name in EVERYONE} | {"anonymous": anonymous}
+
+
+def api(statuses: dict[str, int]) -> dict[str, int]:
+    return statuses | {"anonymous": 403}
+
+
+def _audit_event(world) -> str:
+    return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
+
+
+# route name -> (kwargs from the world, expected status for each person)
+RULES = {
+    "core:home": (None, same(302)),
+    "core:login": (None, same(302, anonymous=200)),
+    "core:logout": (None, same(405, anonymous=405)),
+    "core:two_factor": (None, same(200)),
+    "core:accounts": (None, same(403, sysadmin=200)),
+    "core:account_new": (None, same(403, sysadmin=200)),
+    "core:account_update": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
+    "core:healthz": (None, same(200, anonymous=200)),
+    "set_language": (None, same(302, anonymous=302)),
+    "people:caseload": (None, scoped(CASELOAD_READERS, EVERYONE)),
+    "people:caseload_export": (None, scoped(CASELOAD_READERS, EVERYONE)),
+    "people:household_new": (None, scoped(CASE_EDITORS, EVERYONE)),
+    "people:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "people:participant_audit": (lambda w: {"uuid": w.case.uuid}, scoped(AUDIT_READERS)),
+    "people:reassign": (lambda w: {"uuid": w.case.uuid}, scoped(REASSIGNERS)),
+    "people:enrollment_edit": (
+        lambda w: {"uuid": w.case.current_enrollment.uuid},
+        scoped(CASE_EDITORS),
+    ),
+    "people:household_edit": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
+    "people:member_new": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
+    "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
+    "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
+    "portal:home": (None, same(404, participant_user=200)),
+    "api:api-root": (None, api(same(200))),
+    "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
+    "api:participant-list": (None, api(same(200))),
+    "api:participant-detail": (
+        lambda w: {"uuid": w.case.uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:household-list": (None, api(same(200))),
+    "api:household-detail": (
+        lambda w: {"uuid": w.case.household.uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:audit-event-list": (None, api(scoped(AUDIT_READERS, AUDIT_READERS))),
+    "api:audit-event-detail": (
+        lambda w: {"uuid": _audit_event(w)},
+        api(scoped(AUDIT_READERS)),
+    ),
+}
+
+
+def all_route_names(patterns=None, namespace="") -> list[str]:
+    names = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += all_route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_has_an_access_rule():
+    missing = sorted(set(all_route_names()) - set(RULES))
+    assert not missing, f"Routes with no access rule in RULES: {missing}"
+
+
+@pytest.mark.parametrize("route", sorted(RULES))
+def test_each_person_gets_what_the_rule_says(world, route):
+    kwargs_for, expected = RULES[route]
+    people = world.people()
+    url = reverse(route, kwargs=kwargs_for(world) if kwargs_for else None)
+    got = {}
+    for name in sorted(expected):
+        client = Client(HTTP_HOST="localhost")
+        if name != "anonymous":
+            client.force_login(people[name])
+        got[name] = client.get(url).status_code
+    wrong = {name: (got[name], expected[name]) for name in expected if got[name] != expected[name]}
+    assert not wrong, f"{url}: person -> (got, expected): {wrong}"

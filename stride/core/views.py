@@ -1,0 +1,179 @@
+import base64
+from uuid import UUID
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import access
+from . import accounts as staff_accounts
+from .audit import Actor
+from .forms import StaffAccountForm
+from .models import Organisation, Role, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.PARTICIPANT:
+        return redirect("portal:home")
+    if access.can_see_caseloads(user):
+        return redirect("people:caseload")
+    if user.role == Role.SYSADMIN:
+        return redirect("core:accounts")
+    raise PermissionDenied
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("6-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "usa-input"}
+        ),
+    )
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/"
+
+
+@never_cache
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app, or enter its code to finish signing in."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed and user.is_verified():
+        return render(request, "core/two_factor_on.html", {"device": confirmed})
+
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                messages.success(request, _("Two-step sign-in is on for your account."))
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error(
+            "token", _("That code didn't match. Codes change every 30 seconds; try the newest one.")
+        )
+
+    context = {"form": form, "next": _safe_next(request), "setting_up": not device.confirmed}
+    if not device.confirmed:
+        context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308  (SVG we generate)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "core/two_factor.html", context)
+
+
+def _require_sysadmin(request: HttpRequest) -> None:
+    if request.user.role != Role.SYSADMIN:
+        raise PermissionDenied
+
+
+@login_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    """The system administrator's view of accounts and the organisation tree."""
+    _require_sysadmin(request)
+    organisations = Organisation.objects.all()
+    staff = (
+        User.objects.exclude(role=Role.PARTICIPANT)
+        .select_related("organisation")
+        .order_by("organisation__path", "role", "username")
+    )
+    with_two_factor = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "core/accounts.html",
+        {
+            "organisations": organisations,
+            "page": Paginator(staff, 50).get_page(request.GET.get("page")),
+            "with_two_factor": with_two_factor,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_new(request: HttpRequest) -> HttpResponse:
+    _require_sysadmin(request)
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = staff_accounts.create_staff_account(Actor.from_request(request), **form.cleaned_data)
+        messages.success(request, _("Account %(username)s is ready.") % {"username": user.username})
+        return redirect("core:accounts")
+    return render(request, "core/account_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Deactivate, reactivate, or reset two-step sign-in for a staff account."""
+    _require_sysadmin(request)
+    user = get_object_or_404(User.objects.exclude(role=Role.PARTICIPANT), uuid=uuid)
+    actor = Actor.from_request(request)
+    change = request.POST.get("change")
+    if change == "reset_two_factor":
+        staff_accounts.reset_two_factor(actor, user)
+        messages.success(
+            request,
+            _("%(username)s will set up two-step sign-in again at the next sign-in.")
+            % {"username": user.username},
+        )
+    elif change in ("deactivate", "reactivate") and user != request.user:
+        staff_accounts.set_active(actor, user, change == "reactivate")
+        messages.success(
+            request, _("Account %(username)s is updated.") % {"username": user.username}
+        )
+    else:
+        messages.error(request, _("That change is not possible."))
+    return redirect("core:accounts")

@@ -1,0 +1,361 @@
+"""Deterministic, realistic demo data: an agency, counties, teams, staff and families.
+
+Household shapes follow a typical TANF caseload: mostly single parents
+with one to three children, some two-parent families, a few teen parents
+in Cal-Learn. Rows are written with bulk inserts so that 100,000
+households load in minutes; demo data is not audited (nobody acted).
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from faker import Faker
+
+from stride.core.models import Organisation, Role, User
+
+from .identity import ssn_lookup_hash
+from .models import CoachAssignment, Enrollment, Household, Member, Participant, Program
+
+DEMO_PASSWORD = "stride-demo"  # noqa: S105  (demo accounts only; seed_demo refuses in production)
+BATCH = 2000
+
+# Counties of the demo state and the two-letter prefix of their case numbers.
+COUNTIES = [
+    ("Fresno County", "FR", "Fresno", "937"),
+    ("Sacramento County", "SA", "Sacramento", "958"),
+    ("Riverside County", "RV", "Riverside", "925"),
+    ("Alameda County", "AL", "Oakland", "946"),
+    ("Kern County", "KE", "Bakersfield", "933"),
+    ("San Bernardino County", "SB", "San Bernardino", "924"),
+]
+PROGRAMS = [
+    ("calworks-wtw", "CalWORKs Welfare-to-Work"),
+    ("cal-learn", "Cal-Learn"),
+    ("family-stabilization", "Family Stabilization"),
+]
+CASELOAD_SIZE = (40, 80)
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    description: str
+
+
+@dataclass
+class DemoResult:
+    households: int = 0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+class _Names:
+    """English and Spanish names, the mix seen in California caseloads."""
+
+    def __init__(self, seed: int) -> None:
+        self.english = Faker("en_US")
+        self.spanish = Faker("es_MX")
+        self.english.seed_instance(seed)
+        self.spanish.seed_instance(seed + 1)
+
+    def family(self, rng: random.Random) -> tuple[Faker, str]:
+        faker = self.spanish if rng.random() < 0.45 else self.english
+        return faker, faker.last_name()
+
+
+def _ssns(rng: random.Random) -> Iterator[str]:
+    """Unique, validly shaped, made-up SSNs."""
+    seen: set[str] = set()
+    while True:
+        digits = f"{rng.randint(100, 665):03d}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}"
+        if digits not in seen:
+            seen.add(digits)
+            yield digits
+
+
+def _birth_date(rng: random.Random, today: date, low: int, high: int) -> date:
+    return today - timedelta(days=rng.randint(low * 365 + 1, high * 365 - 1))
+
+
+def _create_org(name: str, kind: str, parent: Organisation | None) -> Organisation:
+    org = Organisation(name=name, kind=kind, parent=parent)
+    org.save()
+    return org
+
+
+def _staff(
+    username: str, role: str, org: Organisation, first: str, last: str, password_hash: str
+) -> User:
+    return User(
+        username=username,
+        role=role,
+        organisation=org,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@demo.stride.invalid",
+        password=password_hash,
+    )
+
+
+def build_demo(
+    households: int, seed: int = 2026, progress: Callable[[str], None] = print
+) -> DemoResult:
+    rng = random.Random(seed)
+    names = _Names(seed)
+    today = date.today()
+    password_hash = _password_hash()
+    result = DemoResult(households=households)
+
+    with transaction.atomic():
+        agency = _create_org(
+            "California Department of Social Services (demo)", Organisation.Kind.AGENCY, None
+        )
+        programs = {
+            code: Program.objects.create(code=code, name=name, agency=agency)
+            for code, name in PROGRAMS
+        }
+        coaches_needed = max(2, round(households / 60))
+        county_count = min(len(COUNTIES), max(2, coaches_needed // 4))
+        teams_per_county = max(1, coaches_needed // (county_count * 6))
+        counties, teams = [], []
+        for name, prefix, city, zip3 in COUNTIES[:county_count]:
+            county = _create_org(name, Organisation.Kind.COUNTY, agency)
+            counties.append((county, prefix, city, zip3))
+            for number in range(teams_per_county):
+                label = chr(ord("A") + number % 26) + ("" if number < 26 else str(number // 26))
+                teams.append(
+                    (
+                        _create_org(
+                            f"{city} Coaching Team {label}", Organisation.Kind.TEAM, county
+                        ),
+                        county,
+                    )
+                )
+        first_county = counties[0][0]
+        provider = _create_org(
+            "Valley Pathways (contracted provider)", Organisation.Kind.PROVIDER, first_county
+        )
+        teams.append(
+            (_create_org("Valley Pathways Coaches", Organisation.Kind.TEAM, provider), first_county)
+        )
+        progress(f"organisations: {len(counties)} counties, {len(teams)} teams")
+
+        # Coaches spread over teams; the first team holds the named demo coaches.
+        staff: list[User] = []
+        coaches: list[tuple[User, Organisation, Organisation]] = []
+        for index in range(coaches_needed):
+            team, county = teams[0] if index < 2 else teams[(index - 2) % len(teams)]
+            faker, last = names.family(rng)
+            username = ("coach", "coach2")[index] if index < 2 else f"coach{index + 1:04d}"
+            user = _staff(username, Role.COACH, team, faker.first_name(), last, password_hash)
+            staff.append(user)
+            coaches.append((user, team, county))
+        first_team = teams[0][0]
+        for username, role, org, first, last in [
+            ("supervisor", Role.SUPERVISOR, first_team, "Dana", "Whitfield"),
+            ("county-admin", Role.COUNTY_ADMIN, first_county, "Rosa", "Medina"),
+            ("state-admin", Role.STATE_ADMIN, agency, "Michael", "Okafor"),
+            ("sysadmin", Role.SYSADMIN, agency, "Priya", "Raman"),
+        ]:
+            staff.append(_staff(username, role, org, first, last, password_hash))
+        for team, _county in teams[1:]:
+            faker, last = names.family(rng)
+            staff.append(
+                _staff(
+                    f"supervisor-{team.pk}",
+                    Role.SUPERVISOR,
+                    team,
+                    faker.first_name(),
+                    last,
+                    password_hash,
+                )
+            )
+        User.objects.bulk_create(staff, batch_size=BATCH)
+        progress(f"staff: {len(staff)} accounts")
+
+        county_prefix = {county.pk: (prefix, city, zip3) for county, prefix, city, zip3 in counties}
+        ssns = _ssns(rng)
+        slots = _caseload_slots(households, coaches, rng)
+        team_coaches: dict[int, list[User]] = {}
+        for coach, team, _county in coaches:
+            team_coaches.setdefault(team.pk, []).append(coach)
+        made = 0
+        while made < households:
+            chunk = slots[made : made + BATCH]
+            _create_households(
+                chunk, made, rng, names, ssns, today, county_prefix, programs, team_coaches
+            )
+            made += len(chunk)
+            progress(f"households: {made} of {households}")
+
+        demo_participant = (
+            Participant.objects.filter(coach__username="coach")
+            .select_related("member")
+            .order_by("pk")
+            .first()
+        )
+        participant_user = User.objects.create(
+            username="participant",
+            role=Role.PARTICIPANT,
+            first_name=demo_participant.member.first_name,
+            last_name=demo_participant.member.last_name,
+            password=password_hash,
+        )
+        demo_participant.user = participant_user
+        demo_participant.save(update_fields=["user"])
+
+    result.logins = [
+        DemoLogin("coach", Role.COACH, f"coach on {first_team}"),
+        DemoLogin("coach2", Role.COACH, f"coach on {first_team}"),
+        DemoLogin("supervisor", Role.SUPERVISOR, f"supervises {first_team}"),
+        DemoLogin("county-admin", Role.COUNTY_ADMIN, f"administrator of {first_county}"),
+        DemoLogin("state-admin", Role.STATE_ADMIN, "sees every county"),
+        DemoLogin("sysadmin", Role.SYSADMIN, "accounts and configuration, no case records"),
+        DemoLogin(
+            "participant",
+            Role.PARTICIPANT,
+            f"{demo_participant.member.full_name}, on coach's caseload",
+        ),
+    ]
+    return result
+
+
+def _password_hash() -> str:
+    # One argon2 hash shared by every demo account: hashing thousands would take minutes.
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(DEMO_PASSWORD)
+
+
+def _caseload_slots(households: int, coaches, rng: random.Random) -> list:
+    """One (coach, team, county) per household, 40 to 80 per coach while they last."""
+    slots = []
+    while len(slots) < households:
+        for coach, team, county in coaches:
+            slots.extend([(coach, team, county)] * rng.randint(*CASELOAD_SIZE))
+    return slots[:households]
+
+
+def _create_households(
+    chunk, offset, rng, names, ssns, today, county_prefix, programs, team_coaches
+) -> None:
+    households, members, heads, shapes = [], [], [], []
+    for index, (coach, team, county) in enumerate(chunk, start=offset):
+        prefix, city, zip3 = county_prefix[county.pk]
+        faker, family_name = names.family(rng)
+        household = Household(
+            case_number=f"{prefix}{1000000 + index:07d}",
+            county=county,
+            address_line=faker.street_address()
+            if faker is names.english
+            else names.english.street_address(),
+            city=city,
+            zip_code=f"{zip3}{rng.randint(1, 99):02d}",
+            phone=f"({zip3[:2]}{rng.randint(0, 9)}) 555-{rng.randint(100, 199):04d}",
+            language=Household.Language.SPANISH
+            if faker is names.spanish and rng.random() < 0.5
+            else Household.Language.ENGLISH,
+        )
+        households.append(household)
+        shapes.append((faker, family_name, coach, team, county))
+
+    # Members are drawn before the households are written, so that each
+    # household's member_count goes in with its INSERT (no bulk_update).
+    for household, (faker, family_name, coach, team, county) in zip(
+        households, shapes, strict=True
+    ):
+        teen_parent = rng.random() < 0.05
+        two_parent = not teen_parent and rng.random() < 0.15
+        head_age = (16, 19) if teen_parent else (19, 52)
+        people = [(faker.first_name_female() if rng.random() < 0.88 else faker.first_name_male(), family_name,
+                   _birth_date(rng, today, *head_age), Member.Relationship.HEAD)]  # fmt: skip
+        if two_parent:
+            people.append(
+                (
+                    faker.first_name_male(),
+                    family_name,
+                    _birth_date(rng, today, 20, 55),
+                    Member.Relationship.PARTNER,
+                )
+            )
+        children = 1 if teen_parent else rng.choices([1, 2, 3, 4], weights=[40, 33, 20, 7])[0]
+        oldest_child = max(1, min(17, (today - people[0][2]).days // 365 - 16))
+        for _ in range(children):
+            first = faker.first_name_female() if rng.random() < 0.5 else faker.first_name_male()
+            people.append(
+                (
+                    first,
+                    family_name,
+                    _birth_date(rng, today, 0, oldest_child),
+                    Member.Relationship.CHILD,
+                )
+            )
+        for first, last, birth, relationship in people:
+            has_ssn = relationship != Member.Relationship.CHILD or rng.random() < 0.9
+            ssn = next(ssns) if has_ssn else ""
+            member = Member(
+                household=household, first_name=first, last_name=last, birth_date=birth,
+                relationship=relationship, ssn=ssn, ssn_hash=ssn_lookup_hash(ssn), ssn_last4=ssn[-4:],
+            )  # fmt: skip
+            members.append(member)
+            if relationship == Member.Relationship.HEAD:
+                heads.append((member, household, coach, team, county, teen_parent))
+        household.member_count = len(people)
+    Household.objects.bulk_create(households, batch_size=BATCH)
+    Member.objects.bulk_create(members, batch_size=BATCH)
+
+    participants, enrollment_rows = [], []
+    for member, household, coach, team, county, teen_parent in heads:
+        months = rng.randint(1, 48)
+        aid_start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+        since_days = rng.randint(0, max(0, (today - aid_start).days))
+        participants.append(
+            Participant(member=member, household=household, coach=coach, team=team, county=county,
+                        assigned_since=today - timedelta(days=since_days))
+        )  # fmt: skip
+        program = (
+            "cal-learn"
+            if teen_parent
+            else ("family-stabilization" if rng.random() < 0.08 else "calworks-wtw")
+        )
+        status = rng.choices(list(Enrollment.Status), weights=[85, 10, 5])[0]
+        enrollment_rows.append((programs[program], aid_start, status))
+    Participant.objects.bulk_create(participants, batch_size=BATCH)
+
+    enrollments, assignments = [], []
+    for participant, (program, aid_start, status) in zip(
+        participants, enrollment_rows, strict=True
+    ):
+        ended = (
+            today - timedelta(days=rng.randint(0, 60))
+            if status == Enrollment.Status.EXITED
+            else None
+        )
+        enrollments.append(Enrollment(participant=participant, program=program, aid_start=aid_start,
+                                      status=status, ended_on=max(ended, aid_start) if ended else None))  # fmt: skip
+        reason = "Case opened"
+        others = [c for c in team_coaches[participant.team.pk] if c.pk != participant.coach.pk]
+        if others and participant.assigned_since > aid_start and rng.random() < 0.25:
+            # An earlier coach: pairing consistency needs some changes to measure.
+            assignments.append(CoachAssignment(
+                participant=participant, coach=rng.choice(others), team=participant.team,
+                started_on=aid_start, ended_on=participant.assigned_since, reason=reason))  # fmt: skip
+            reason = "Caseload balancing"
+        assignments.append(CoachAssignment(participant=participant, coach=participant.coach,
+                                           team=participant.team, started_on=participant.assigned_since,
+                                           reason=reason))  # fmt: skip
+    Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
+    for participant, enrollment in zip(participants, enrollments, strict=True):
+        participant.current_enrollment = enrollment
+    # Each participant of the chunk has exactly one enrollment: point to it with
+    # one UPDATE for the chunk (bulk_update's CASE over 2,000 rows is far slower).
+    Participant.objects.filter(pk__in=[p.pk for p in participants]).update(
+        current_enrollment=Subquery(
+            Enrollment.objects.filter(participant=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+        )
+    )
+    CoachAssignment.objects.bulk_create(assignments, batch_size=BATCH)

@@ -1,0 +1,99 @@
+"""Search, filter and sort for caseloads (web pages and the API share it)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from stride.core import access
+from stride.core.models import Role, User
+
+from .models import Enrollment, Participant, Program
+
+SORTS = {
+    "name": ("member__last_name", "member__first_name", "pk"),
+    "-name": ("-member__last_name", "-member__first_name", "-pk"),
+    "household_size": ("household__member_count", "pk"),
+    "-household_size": ("-household__member_count", "-pk"),
+    # More months on aid means an earlier aid start.
+    "months_on_aid": ("-current_enrollment__aid_start", "pk"),
+    "-months_on_aid": ("current_enrollment__aid_start", "-pk"),
+    "assigned_since": ("assigned_since", "pk"),
+    "-assigned_since": ("-assigned_since", "-pk"),
+    "last_contact": ("last_contact_at", "pk"),
+    "-last_contact": ("-last_contact_at", "-pk"),
+}
+
+
+def search_participants(queryset: QuerySet[Participant], text: str) -> QuerySet[Participant]:
+    """Every word must match a first or last name; or the text is a case number."""
+    text = text.strip()
+    if not text:
+        return queryset
+    by_name = Q()
+    for word in text.split()[:4]:
+        by_name &= Q(member__first_name__icontains=word) | Q(member__last_name__icontains=word)
+    return queryset.filter(by_name | Q(household__case_number__iexact=text))
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or case number"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        field_name="current_enrollment__status",
+        choices=Enrollment.Status.choices,
+        empty_label=_("Any status"),
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"),
+        field_name="current_enrollment__program",
+        queryset=Program.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any program"),
+    )
+    coach = django_filters.ModelChoiceFilter(
+        label=_("Coach"),
+        queryset=User.objects.none(),
+        to_field_name="username",
+        empty_label=_("Any coach"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("name", _("Name (A to Z)")),
+            ("-name", _("Name (Z to A)")),
+            ("months_on_aid", _("Fewest months on aid")),
+            ("-months_on_aid", _("Most months on aid")),
+            ("-assigned_since", _("Newest assignment")),
+            ("assigned_since", _("Oldest assignment")),
+            ("last_contact", _("Longest since contact")),
+            ("-last_contact", _("Most recent contact")),
+            ("-household_size", _("Largest household")),
+            ("household_size", _("Smallest household")),
+        ],
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["q", "status", "program", "coach", "sort"]
+
+    def __init__(self, data=None, *args, user: User, **kwargs) -> None:
+        super().__init__(data, *args, **kwargs)
+        if user.role == Role.COACH:
+            del self.filters["coach"]
+        else:
+            self.filters["coach"].queryset = access.coaches_visible_to(user)
+
+    def filter_q(self, queryset, name, value):
+        return search_participants(queryset, value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not queryset.query.order_by:
+            queryset = queryset.order_by(*SORTS["name"])
+        return queryset

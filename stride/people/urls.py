@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/export.csv", views.caseload_export, name="caseload_export"),
+    path("participants/<uuid:uuid>/", views.participant, name="participant"),
+    path("participants/<uuid:uuid>/audit/", views.participant_audit, name="participant_audit"),
+    path("participants/<uuid:uuid>/reassign/", views.reassign, name="reassign"),
+    path("enrollments/<uuid:uuid>/edit/", views.enrollment_edit, name="enrollment_edit"),
+    path("households/new/", views.household_new, name="household_new"),
+    path("households/<uuid:uuid>/edit/", views.household_edit, name="household_edit"),
+    path("households/<uuid:uuid>/members/new/", views.member_new, name="member_new"),
+    path("members/<uuid:uuid>/edit/", views.member_edit, name="member_edit"),
+    path("members/<uuid:uuid>/remove/", views.member_remove, name="member_remove"),
+]

@@ -1,0 +1,380 @@
+import csv
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.models import AuditEvent, Role
+
+from . import actions
+from .filters import CaseloadFilter
+from .forms import (
+    EnrollmentForm,
+    HouseholdForm,
+    MemberEditForm,
+    MemberForm,
+    OpenCaseForm,
+    ReassignForm,
+    RemoveMemberForm,
+)
+from .models import Enrollment, Household, Member, Participant
+
+CASELOAD_COLUMNS = (
+    "member", "household", "coach__organisation", "current_enrollment__program",
+)  # fmt: skip
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _caseload(request: HttpRequest) -> CaseloadFilter:
+    participants = access.visible_to(Participant.objects.all(), request.user).select_related(
+        *CASELOAD_COLUMNS
+    )
+    return CaseloadFilter(request.GET or None, queryset=participants, user=request.user)
+
+
+def _participant(request: HttpRequest, uuid: UUID) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related(
+            "member",
+            "household",
+            "household__county",
+            "coach",
+            "team",
+            "current_enrollment__program",
+        ),  # fmt: skip
+        request.user,
+        uuid=uuid,
+    )
+
+
+def _apply(form, action) -> bool:
+    """Run an action for a valid form; put its refusals next to the fields."""
+    try:
+        action()
+    except ValidationError as error:
+        if isinstance(error, actions.StaleEdit):
+            # Show the latest version number, so saving again is a deliberate choice.
+            form.data = form.data.copy()
+            form.data["version"] = error.current_version
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    _require(access.can_see_caseloads(request.user))
+    found = _caseload(request)
+    page = Paginator(found.qs, settings.STRIDE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "people/caseload.html",
+        {
+            "filter": found,
+            "page": page,
+            "query": query.urlencode(),
+            "show_coach": "coach" in found.filters,
+            "team": _team_caseloads(request) if request.user.role == Role.SUPERVISOR else None,
+        },
+    )
+
+
+def _team_caseloads(request: HttpRequest) -> list[dict]:
+    """How many participants each coach on the team has: caseload balance at a glance."""
+    participants = access.visible_to(Participant.objects.all(), request.user)
+    return list(
+        participants.values("coach__username", "coach__first_name", "coach__last_name")
+        .annotate(participants=Count("pk"))
+        .order_by("coach__first_name", "coach__last_name")
+    )
+
+
+@login_required
+def caseload_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered caseload as CSV; each participant in it gets an export event."""
+    _require(access.can_see_caseloads(request.user))
+    rows = list(_caseload(request).qs[: settings.STRIDE_EXPORT_LIMIT])
+    actions.record_export(Actor.from_request(request), rows)
+
+    def lines():
+        yield [
+            _("Case number"), _("First name"), _("Last name"), _("Household size"),
+            _("Program"), _("Status"), _("Aid start"), _("Months on aid"), _("Coach"),
+            _("Assigned since"), _("Last contact"),
+        ]  # fmt: skip
+        for p in rows:
+            enrollment = p.current_enrollment
+            yield [
+                p.household.case_number, p.member.first_name, p.member.last_name,
+                p.household.member_count,
+                enrollment.program.name if enrollment else "",
+                enrollment.get_status_display() if enrollment else "",
+                enrollment.aid_start.isoformat() if enrollment else "",
+                enrollment.months_on_aid if enrollment else "",
+                p.coach.get_full_name() if p.coach else "",
+                p.assigned_since.isoformat() if p.assigned_since else "",
+                timezone.localtime(p.last_contact_at).date().isoformat() if p.last_contact_at else "",
+            ]  # fmt: skip
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(line) for line in lines()), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="caseload-{timezone.localdate()}.csv"'
+    return response
+
+
+@login_required
+def participant(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    actions.record_view(Actor.from_request(request), person)
+    members = person.household.members.select_related("participant")
+    enrollments = person.enrollments.select_related("program")
+    assignments = person.assignments.select_related("coach", "team", "assigned_by")
+    return render(
+        request,
+        "people/participant.html",
+        {
+            "person": person,
+            "members": members,
+            "enrollments": enrollments,
+            "assignments": assignments,
+            "can_edit": access.can_edit_cases(request.user),
+            "can_reassign": access.can_reassign(request.user),
+            "can_read_audit": access.can_read_audit(request.user),
+        },
+    )
+
+
+@login_required
+def participant_audit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Who has seen or changed this participant's record."""
+    _require(access.can_read_audit(request.user))
+    person = _participant(request, uuid)
+    events = access.audit_events_visible_to(request.user).filter(participant=person.uuid)
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/participant_audit.html",
+        {"person": person, "page": page, "action": action, "actions": AuditEvent.Action.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_new(request: HttpRequest) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    form = OpenCaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        opened: list[Participant] = []
+
+        def open_case():
+            opened.append(
+                actions.open_case(
+                    Actor.from_request(request),
+                    case_number=data["case_number"],
+                    county=data["county"],
+                    person=form.person(Member.Relationship.HEAD),
+                    program=data["program"],
+                    aid_start=data["aid_start"],
+                    coach=data["coach"],
+                    address_line=data["address_line"],
+                    city=data["city"],
+                    zip_code=data["zip_code"],
+                    phone=data["phone"],
+                    language=data["language"],
+                )
+            )
+
+        if _apply(form, open_case):
+            messages.success(
+                request, _("The household is saved. Add the other people in it below.")
+            )
+            return redirect("people:participant", uuid=opened[0].uuid)
+    return render(request, "people/household_new.html", {"form": form})
+
+
+def _household_participant(request: HttpRequest, household: Household) -> Participant | None:
+    return access.visible_to(household.participants.all(), request.user).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    household = access.get_visible_or_404(Household.objects.all(), request.user, uuid=uuid)
+    initial = {name: getattr(household, name) for name in actions.HOUSEHOLD_FIELDS}
+    form = HouseholdForm(request.POST or None, initial={**initial, "version": household.version})
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in actions.HOUSEHOLD_FIELDS}
+        if _apply(
+            form,
+            lambda: actions.update_household(
+                Actor.from_request(request), household, form.cleaned_data["version"], **values
+            ),
+        ):
+            messages.success(request, _("Household details saved."))
+            return _back_to_household(request, household)
+    return render(request, "people/household_edit.html", {"form": form, "household": household})
+
+
+def _back_to_household(request: HttpRequest, household: Household) -> HttpResponse:
+    person = _household_participant(request, household)
+    return redirect("people:participant", uuid=person.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    household = access.get_visible_or_404(Household.objects.all(), request.user, uuid=uuid)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.person(form.cleaned_data["relationship"])
+        if _apply(form, lambda: actions.add_member(Actor.from_request(request), household, person)):
+            messages.success(
+                request, _("%(name)s is added to the household.") % {"name": person.first_name}
+            )
+            return _back_to_household(request, household)
+    return render(request, "people/member_form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    member = access.get_visible_or_404(
+        Member.objects.select_related("household"), request.user, uuid=uuid
+    )
+    initial = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "birth_date": member.birth_date,
+        "relationship": member.relationship,
+        "version": member.version,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial, member=member)
+    if request.method == "POST" and form.is_valid():
+        person = form.person(form.cleaned_data["relationship"])
+        if _apply(
+            form,
+            lambda: actions.update_member(
+                Actor.from_request(request), member, form.cleaned_data["version"], person
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return _back_to_household(request, member.household)
+    return render(
+        request,
+        "people/member_form.html",
+        {"form": form, "household": member.household, "member": member},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    member = access.get_visible_or_404(
+        Member.objects.select_related("household"), request.user, uuid=uuid
+    )
+    household = member.household
+    form = RemoveMemberForm(request.POST or None, initial={"version": member.version})
+    if request.method == "POST" and form.is_valid():
+        if _apply(
+            form,
+            lambda: actions.remove_member(
+                Actor.from_request(request), member, form.cleaned_data["version"]
+            ),
+        ):
+            messages.success(
+                request,
+                _("%(name)s is no longer listed in the household.") % {"name": member.first_name},
+            )
+            return _back_to_household(request, household)
+    return render(request, "people/member_remove.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_reassign(request.user))
+    person = _participant(request, uuid)
+    form = ReassignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: actions.reassign(
+                Actor.from_request(request), person, data["coach"], data["reason"]
+            ),
+        ):
+            messages.success(
+                request,
+                _("%(name)s now works with %(coach)s.")
+                % {"name": person.member.first_name, "coach": data["coach"].get_full_name()},
+            )
+            return redirect("people:participant", uuid=person.uuid)
+    history = person.assignments.select_related("coach")
+    return render(
+        request, "people/reassign.html", {"form": form, "person": person, "history": history}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    enrollment = access.get_visible_or_404(
+        Enrollment.objects.select_related("participant__member", "program"), request.user, uuid=uuid
+    )
+    initial = {
+        "program": enrollment.program_id,
+        "aid_start": enrollment.aid_start,
+        "status": enrollment.status,
+        "ended_on": enrollment.ended_on,
+        "version": enrollment.version,
+    }
+    form = EnrollmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in ("program", "aid_start", "status", "ended_on")}
+        if _apply(
+            form,
+            lambda: actions.update_enrollment(
+                Actor.from_request(request), enrollment, data["version"], **values
+            ),
+        ):
+            messages.success(request, _("Enrollment saved."))
+            return redirect("people:participant", uuid=enrollment.participant.uuid)
+    return render(request, "people/enrollment_form.html", {"form": form, "enrollment": enrollment})

@@ -1,0 +1,136 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright, a live
+server with the demo data in it, and an axe-core check that fails on serious or
+critical accessibility problems.
+
+Playwright's sync API runs an event loop in the test thread, so while the
+browser is up Django's async-unsafe guard is told that the ORM calls made by
+the tests (and the demo build) are fine: see the chromium fixture.
+"""
+
+import os
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from stride.people.demo import DEMO_PASSWORD, build_demo
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Browser:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # The sync API keeps an event loop in this thread, which trips Django's
+    # async-unsafe guard on every ORM call made by the tests while it is alive.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo agency with 40 households, built fresh for each test."""
+    return build_demo(40, progress=lambda line: None)
+
+
+@pytest.fixture
+def site(live_server, demo) -> str:
+    """The live server's address, once the demo data is in its database."""
+    return live_server.url
+
+
+@pytest.fixture
+def new_page(chromium: Browser):
+    """Open a fresh browser context (no cookies) with a page of the given size."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900) -> Page:
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    target: {node['target']}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.append("      " + summary.replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible(axe: Axe):
+    """Run axe-core on the page; fail on any serious or critical violation."""
+
+    def check(page: Page, where: str) -> None:
+        result = axe.run(page)
+        blocking = [
+            violation
+            for violation in result.response["violations"]
+            if violation.get("impact") in BLOCKING_IMPACTS
+        ]
+        if blocking:
+            report = format_violations(blocking)
+            print(f"\naxe found serious or critical problems on {where} ({page.url}):\n{report}")
+            pytest.fail(f"axe: {len(blocking)} serious/critical rule(s) fail on {where}:\n{report}")
+
+    return check
+
+
+@pytest.fixture
+def log_in(site: str):
+    """Sign in through the real login form (axes and all) and land on the caseload."""
+
+    def sign_in(page: Page, username: str) -> None:
+        if not page.url.startswith(site + "/login/"):
+            page.goto(site + "/login/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/caseload/$"))
+
+    return sign_in
