@@ -232,12 +232,14 @@ def _password_hash() -> str:
 
 
 def _caseload_slots(households: int, coaches, rng: random.Random) -> list:
-    """One (coach, team, county) per household, 40 to 80 per coach while they last."""
-    slots = []
-    while len(slots) < households:
-        for coach, team, county in coaches:
-            slots.extend([(coach, team, county)] * rng.randint(*CASELOAD_SIZE))
-    return slots[:households]
+    """One (coach, team, county) per household: 40 to 80 per coach, evened out to the total."""
+    sizes = [rng.randint(*CASELOAD_SIZE) for _ in coaches]
+    # Give to the smallest caseload, or take from the largest, one household at a time.
+    while (gap := households - sum(sizes)) != 0:
+        pick = min if gap > 0 else max
+        index = pick(range(len(sizes)), key=sizes.__getitem__)
+        sizes[index] += 1 if gap > 0 else -1
+    return [slot for slot, size in zip(coaches, sizes, strict=True) for _ in range(size)]
 
 
 def _create_households(
@@ -271,8 +273,10 @@ def _create_households(
         teen_parent = rng.random() < 0.05
         two_parent = not teen_parent and rng.random() < 0.15
         head_age = (16, 19) if teen_parent else (19, 52)
-        people = [(faker.first_name_female() if rng.random() < 0.88 else faker.first_name_male(), family_name,
-                   _birth_date(rng, today, *head_age), Member.Relationship.HEAD)]  # fmt: skip
+        head_first = faker.first_name_female() if rng.random() < 0.88 else faker.first_name_male()
+        people = [
+            (head_first, family_name, _birth_date(rng, today, *head_age), Member.Relationship.HEAD)
+        ]
         if two_parent:
             people.append(
                 (
@@ -298,9 +302,15 @@ def _create_households(
             has_ssn = relationship != Member.Relationship.CHILD or rng.random() < 0.9
             ssn = next(ssns) if has_ssn else ""
             member = Member(
-                household=household, first_name=first, last_name=last, birth_date=birth,
-                relationship=relationship, ssn=ssn, ssn_hash=ssn_lookup_hash(ssn), ssn_last4=ssn[-4:],
-            )  # fmt: skip
+                household=household,
+                first_name=first,
+                last_name=last,
+                birth_date=birth,
+                relationship=relationship,
+                ssn=ssn,
+                ssn_hash=ssn_lookup_hash(ssn),
+                ssn_last4=ssn[-4:],
+            )
             members.append(member)
             if relationship == Member.Relationship.HEAD:
                 heads.append((member, household, coach, team, county, teen_parent))
@@ -314,9 +324,15 @@ def _create_households(
         aid_start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
         since_days = rng.randint(0, max(0, (today - aid_start).days))
         participants.append(
-            Participant(member=member, household=household, coach=coach, team=team, county=county,
-                        assigned_since=today - timedelta(days=since_days))
-        )  # fmt: skip
+            Participant(
+                member=member,
+                household=household,
+                coach=coach,
+                team=team,
+                county=county,
+                assigned_since=today - timedelta(days=since_days),
+            )
+        )
         program = (
             "cal-learn"
             if teen_parent
@@ -335,19 +351,37 @@ def _create_households(
             if status == Enrollment.Status.EXITED
             else None
         )
-        enrollments.append(Enrollment(participant=participant, program=program, aid_start=aid_start,
-                                      status=status, ended_on=max(ended, aid_start) if ended else None))  # fmt: skip
+        enrollments.append(
+            Enrollment(
+                participant=participant,
+                program=program,
+                aid_start=aid_start,
+                status=status,
+                ended_on=max(ended, aid_start) if ended else None,
+            )
+        )
         reason = "Case opened"
         others = [c for c in team_coaches[participant.team.pk] if c.pk != participant.coach.pk]
         if others and participant.assigned_since > aid_start and rng.random() < 0.25:
             # An earlier coach: pairing consistency needs some changes to measure.
-            assignments.append(CoachAssignment(
-                participant=participant, coach=rng.choice(others), team=participant.team,
-                started_on=aid_start, ended_on=participant.assigned_since, reason=reason))  # fmt: skip
+            earlier = CoachAssignment(
+                participant=participant,
+                coach=rng.choice(others),
+                team=participant.team,
+                started_on=aid_start,
+                ended_on=participant.assigned_since,
+                reason=reason,
+            )
+            assignments.append(earlier)
             reason = "Caseload balancing"
-        assignments.append(CoachAssignment(participant=participant, coach=participant.coach,
-                                           team=participant.team, started_on=participant.assigned_since,
-                                           reason=reason))  # fmt: skip
+        current = CoachAssignment(
+            participant=participant,
+            coach=participant.coach,
+            team=participant.team,
+            started_on=participant.assigned_since,
+            reason=reason,
+        )
+        assignments.append(current)
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
     for participant, enrollment in zip(participants, enrollments, strict=True):
         participant.current_enrollment = enrollment
