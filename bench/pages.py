@@ -11,11 +11,12 @@ name on it, the caseload sorted by months on aid, and the profile page of a
 participant on the caseload. Each page is requested `--warmup` times first;
 those warm-up requests run inside CaptureQueriesContext, which gives the
 query count (and checks it is the same on every request). Then `--requests`
-timed requests, without query capture, give p50, p95 and max of the server
-time, and the median of two parts of it: the CPU time of this process
-(Django's own Python work) and the time inside cursor.execute (PostgreSQL,
-planning included, and the local round trip). The profile page records an
-audit event per view, as it does in use.
+rounds, each requesting every page once and timing a fixed Python loop (the
+reference), give p50, p95 and max of the server time, and the median of two
+parts of it: the CPU time of this process (Django's own Python work) and the
+time inside cursor.execute (PostgreSQL, planning included, and the local
+round trip). The profile page records an audit event per view, as it does
+in use.
 
 The time is that of `Client.get`: Django's whole request handling
 (middleware, session, view, queries, template rendering) with no network
@@ -106,7 +107,13 @@ class DatabaseTimer:
             self.seconds += time.perf_counter() - start
 
 
-def measure(client: Client, url: str, warmup: int, requests: int) -> dict:
+def reference_work() -> int:
+    """A fixed amount of pure Python work: its time tells how fast the machine is right now."""
+    return sum(number * number for number in range(100_000))
+
+
+def count_queries(client: Client, url: str, warmup: int) -> str:
+    """Query counts of the warm-up requests: one number when every request makes the same."""
     counts = set()
     for _ in range(warmup):
         with CaptureQueriesContext(connection) as captured:
@@ -114,26 +121,45 @@ def measure(client: Client, url: str, warmup: int, requests: int) -> dict:
         if response.status_code != 200:
             sys.exit(f"GET {url} answered {response.status_code}")
         counts.add(sum(1 for query in captured.captured_queries if is_data_query(query["sql"])))
-    timings, cpu, database = [], [], []
+    return "/".join(str(count) for count in sorted(counts))
+
+
+def measure(client: Client, urls: list[str], requests: int) -> tuple[list[dict], list[float]]:
+    """Time every page once per round, then the reference work, so that all share the noise.
+
+    This machine is a shared virtual machine whose speed drifts over minutes;
+    round-robin requests keep one page from getting a slow stretch alone.
+    """
+    timings = {url: [] for url in urls}
+    cpu = {url: [] for url in urls}
+    database = {url: [] for url in urls}
+    reference = []
     timer = DatabaseTimer()
     with connection.execute_wrapper(timer):
         for _ in range(requests):
-            timer.seconds = 0.0
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-            database.append(timer.seconds * 1000)
-            if response.status_code != 200:
-                sys.exit(f"GET {url} answered {response.status_code}")
-    return {
-        "p50": statistics.median(timings),
-        "p95": percentile(timings, 0.95),
-        "max": max(timings),
-        "cpu": statistics.median(cpu),
-        "database": statistics.median(database),
-        "queries": "/".join(str(count) for count in sorted(counts)),
-    }
+            for url in urls:
+                timer.seconds = 0.0
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                timings[url].append((time.perf_counter() - start) * 1000)
+                cpu[url].append((time.process_time() - start_cpu) * 1000)
+                database[url].append(timer.seconds * 1000)
+                if response.status_code != 200:
+                    sys.exit(f"GET {url} answered {response.status_code}")
+            start = time.perf_counter()
+            reference_work()
+            reference.append((time.perf_counter() - start) * 1000)
+    results = [
+        {
+            "p50": statistics.median(timings[url]),
+            "p95": percentile(timings[url], 0.95),
+            "max": max(timings[url]),
+            "cpu": statistics.median(cpu[url]),
+            "database": statistics.median(database[url]),
+        }
+        for url in urls
+    ]
+    return results, reference
 
 
 def machine() -> list[tuple[str, str]]:
@@ -183,27 +209,34 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(coach)
 
+    pages = pages_for(coach)
+    urls = [url for _label, url in pages]
+    queries = [count_queries(client, url, args.warmup) for url in urls]
     load_before = os.getloadavg()[0]
-    rows = []
-    for label, url in pages_for(coach):
-        rows.append((label, url, measure(client, url, args.warmup, args.requests)))
+    results, reference = measure(client, urls, args.requests)
     load_after = os.getloadavg()[0]
+    reference_p50 = statistics.median(reference)
 
     print(f"### {households:,} households ({USERNAME}'s caseload: {caseload_size} participants)\n")
     print(
-        f"{args.requests} timed requests per page after {args.warmup} warm-up requests; "
-        f"settings.DEBUG = {settings.DEBUG}; load average (1 min) {load_before:.2f} before, "
-        f"{load_after:.2f} after. Queries: SQL statements per request, without BEGIN/COMMIT. "
-        "Python CPU: CPU time of this process (Django's own work). SQL: wall time inside "
-        "cursor.execute (PostgreSQL, including planning, and the local round trip).\n"
+        f"{args.requests} rounds of one request per page after {args.warmup} warm-up requests "
+        f"per page; settings.DEBUG = {settings.DEBUG}; load average (1 min) {load_before:.2f} "
+        f"before, {load_after:.2f} after. Queries: SQL statements per request, without "
+        "BEGIN/COMMIT. Python CPU: CPU time of this process (Django's own work). SQL: wall "
+        "time inside cursor.execute (PostgreSQL, including planning, and the local round trip). "
+        f"Reference: a fixed Python loop timed once per round, p50 {reference_p50:.1f} ms; "
+        "p50 ÷ reference compares runs on a machine whose speed drifts.\n"
     )
-    print("| Page | p50 ms | p95 ms | max ms | Queries | Python CPU p50 ms | SQL p50 ms |")
-    print("|---|--:|--:|--:|--:|--:|--:|")
-    for label, url, result in rows:
+    print(
+        "| Page | p50 ms | p95 ms | max ms | Queries | Python CPU p50 ms | SQL p50 ms "
+        "| p50 ÷ reference |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    for (label, url), count, result in zip(pages, queries, results, strict=True):
         print(
             f"| {label}: `{url}` | {result['p50']:.1f} | {result['p95']:.1f} "
-            f"| {result['max']:.1f} | {result['queries']} | {result['cpu']:.1f} "
-            f"| {result['database']:.1f} |"
+            f"| {result['max']:.1f} | {count} | {result['cpu']:.1f} "
+            f"| {result['database']:.1f} | {result['p50'] / reference_p50:.2f} |"
         )
     print()
     print(f"Households in the database: {households:,}\n")
