@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "stride.core",
     "stride.people",
+    "stride.coaching",
     "stride.api",
     "stride.portal",
 ]

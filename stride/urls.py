@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("stride.core.urls")),
     path("", include("stride.people.urls")),
+    path("", include("stride.coaching.urls")),
     path("me/", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

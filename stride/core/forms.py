@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -5,6 +7,28 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Role, User
+
+
+def run_action(form: forms.BaseForm, action: Callable[[], object]) -> bool:
+    """Run an action for a valid form; put its refusals next to the fields.
+
+    A refusal for a record someone saved meanwhile carries `current_version`:
+    the form then holds that version, so saving again is a deliberate choice.
+    """
+    try:
+        action()
+    except ValidationError as error:
+        current_version = getattr(error, "current_version", None)
+        if current_version is not None:
+            form.data = form.data.copy()
+            form.data["version"] = current_version
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
 
 
 class USWDSFormRenderer(TemplatesSetting):

@@ -4,7 +4,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from stride.core import access
 from stride.core.audit import Actor
+from stride.core.forms import run_action
 from stride.core.models import AuditEvent, Role
 
 from . import actions
@@ -70,24 +71,6 @@ def _participant(request: HttpRequest, uuid: UUID) -> Participant:
         request.user,
         uuid=uuid,
     )
-
-
-def _apply(form, action) -> bool:
-    """Run an action for a valid form; put its refusals next to the fields."""
-    try:
-        action()
-    except ValidationError as error:
-        if isinstance(error, actions.StaleEdit):
-            # Show the latest version number, so saving again is a deliberate choice.
-            form.data = form.data.copy()
-            form.data["version"] = error.current_version
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 @login_required
@@ -226,7 +209,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
                 )
             )
 
-        if _apply(form, open_case):
+        if run_action(form, open_case):
             messages.success(
                 request, _("The household is saved. Add the other people in it below.")
             )
@@ -247,7 +230,7 @@ def household_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = HouseholdForm(request.POST or None, initial={**initial, "version": household.version})
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in actions.HOUSEHOLD_FIELDS}
-        if _apply(
+        if run_action(
             form,
             lambda: actions.update_household(
                 Actor.from_request(request), household, form.cleaned_data["version"], **values
@@ -271,7 +254,9 @@ def member_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = form.person(form.cleaned_data["relationship"])
-        if _apply(form, lambda: actions.add_member(Actor.from_request(request), household, person)):
+        if run_action(
+            form, lambda: actions.add_member(Actor.from_request(request), household, person)
+        ):
             messages.success(
                 request, _("%(name)s is added to the household.") % {"name": person.first_name}
             )
@@ -296,7 +281,7 @@ def member_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = MemberEditForm(request.POST or None, initial=initial, member=member)
     if request.method == "POST" and form.is_valid():
         person = form.person(form.cleaned_data["relationship"])
-        if _apply(
+        if run_action(
             form,
             lambda: actions.update_member(
                 Actor.from_request(request), member, form.cleaned_data["version"], person
@@ -321,7 +306,7 @@ def member_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     household = member.household
     form = RemoveMemberForm(request.POST or None, initial={"version": member.version})
     if request.method == "POST" and form.is_valid():
-        if _apply(
+        if run_action(
             form,
             lambda: actions.remove_member(
                 Actor.from_request(request), member, form.cleaned_data["version"]
@@ -343,7 +328,7 @@ def reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = ReassignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(
+        if run_action(
             form,
             lambda: actions.reassign(
                 Actor.from_request(request), person, data["coach"], data["reason"]
@@ -379,7 +364,7 @@ def enrollment_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {name: data[name] for name in ("program", "aid_start", "status", "ended_on")}
-        if _apply(
+        if run_action(
             form,
             lambda: actions.update_enrollment(
                 Actor.from_request(request), enrollment, data["version"], **values

@@ -10,7 +10,6 @@ _CLASS_BY_WIDGET = {
     forms.SelectMultiple: "usa-select",
     forms.Textarea: "usa-textarea",
     forms.CheckboxInput: "usa-checkbox__input",
-    forms.RadioSelect: "usa-radio__input",
 }
 
 
@@ -38,3 +37,14 @@ def uswds_widget(field: BoundField) -> str:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def choice_kind(field: BoundField) -> str:
+    """ "radio" or "checkbox" for a group of options shown one input each, else ""."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect
+        return "checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    return ""

@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stride.coaching import actions as coaching
+from stride.coaching.models import Goal
+from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +50,21 @@ def api(statuses: dict[str, int]) -> dict[str, int]:
     return statuses | {"anonymous": 403}
 
 
+def _goal(world):
+    return Goal.objects.filter(participant=world.case).first() or coaching.set_goal(
+        Actor(world.coach),
+        world.case,
+        coaching.GoalDetails("Finish my GED this spring", "learning"),
+    )
+
+
+def _step(world):
+    goal = _goal(world)
+    return goal.steps.first() or coaching.add_step(
+        Actor(world.coach), goal, coaching.StepDetails("Call the adult school")
+    )
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -76,6 +94,17 @@ RULES = {
     "people:member_new": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
     "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
+    "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:goal": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
+    "coaching:goal_edit": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:step_new": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:obstacles_new": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:review_new": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:step_edit": (lambda w: {"uuid": _step(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
+    "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "portal:home": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records

@@ -1,0 +1,245 @@
+"""Every change to goals, plans, obstacles, reviews and sessions.
+
+Each function writes and records its audit event in one transaction (field
+names only: the words of a goal or a note never reach the audit trail).
+Edits of an existing goal or step take the version the person saw and
+refuse to overwrite a newer one: a coach and a participant may both have
+the same step open.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stride.core import audit
+from stride.core.audit import Action, Actor
+from stride.people.actions import StaleEdit
+from stride.people.models import Participant
+
+from .cycle import STATUS_AFTER_REVIEW
+from .models import CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
+
+
+@dataclass
+class GoalDetails:
+    words: str
+    life_area: str
+    why_it_matters: str = ""
+    looks_like: str = ""
+    measure: str = ""
+    target_date: date | None = None
+    difficulty: int | None = None
+    confidence: int | None = None
+    term: str = Goal.Term.SHORT
+    proposed_by: str = Goal.ProposedBy.PARTICIPANT
+    parent: Goal | None = None
+
+
+@dataclass
+class StepDetails:
+    what: str
+    due_on: date | None = None
+    where: str = ""
+    how: str = ""
+    who_helps: str = ""
+    resources: str = ""
+    wants_reminder: bool = False
+
+
+@dataclass
+class ReviewDetails:
+    how_it_went: str
+    decision: str
+    went_well: str = ""
+    learned: str = ""
+    next_time: str = ""
+
+
+@dataclass
+class SessionDetails:
+    held_at: datetime
+    mode: str
+    minutes: int
+    topic: str = ""
+    stages: list[str] = field(default_factory=list)
+    notes: str = ""
+    next_appointment: datetime | None = None
+
+
+def _locked(model: type[models.Model], obj, expected_version: int):
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current.version)
+    return current
+
+
+def _copy_changed(target, details) -> list[str]:
+    """Copy the dataclass's values onto the model; return the names that changed."""
+    changed = []
+    for item in fields(details):
+        value = getattr(details, item.name)
+        if getattr(target, item.name) != value:
+            setattr(target, item.name, value)
+            changed.append(item.name)
+    return changed
+
+
+def _check_parent(participant: Participant, parent: Goal | None) -> None:
+    if parent is not None and (
+        parent.participant_id != participant.pk or parent.term != Goal.Term.LONG
+    ):
+        raise ValidationError({"parent": _("Choose one of this participant's long-term goals.")})
+
+
+def _set_status(actor: Actor, goal: Goal, status: str) -> None:
+    today = timezone.localdate()
+    goal.status, goal.status_since = status, today
+    GoalStatusChange.objects.create(goal=goal, status=status, on=today, by=actor.user)
+
+
+@transaction.atomic
+def set_goal(actor: Actor, participant: Participant, details: GoalDetails) -> Goal:
+    _check_parent(participant, details.parent)
+    goal = Goal(participant=participant, created_by=actor.user, status_since=timezone.localdate())
+    _copy_changed(goal, details)
+    goal.save()
+    GoalStatusChange.objects.create(
+        goal=goal, status=goal.status, on=goal.status_since, by=actor.user
+    )
+    audit.record(actor, Action.CREATE, goal, participant.uuid, [f.name for f in fields(details)])
+    return goal
+
+
+@transaction.atomic
+def update_goal(actor: Actor, goal: Goal, expected_version: int, details: GoalDetails) -> Goal:
+    current = _locked(Goal, goal, expected_version)
+    _check_parent(current.participant, details.parent)
+    if details.parent is not None and details.parent.pk == current.pk:
+        raise ValidationError({"parent": _("A goal can't lead to itself.")})
+    changed = _copy_changed(current, details)
+    if changed:
+        current.version += 1
+        current.save()
+        audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed)
+    return current
+
+
+@transaction.atomic
+def add_step(actor: Actor, goal: Goal, details: StepDetails) -> Step:
+    last = goal.steps.aggregate(last=Max("position"))["last"]
+    step = Step(goal=goal, position=0 if last is None else last + 1)
+    _copy_changed(step, details)
+    step.save()
+    audit.record(
+        actor, Action.CREATE, step, goal.participant.uuid, [f.name for f in fields(details)]
+    )
+    return step
+
+
+@transaction.atomic
+def update_step(actor: Actor, step: Step, expected_version: int, details: StepDetails) -> Step:
+    current = _locked(Step, step, expected_version)
+    changed = _copy_changed(current, details)
+    if changed:
+        current.version += 1
+        current.save()
+        audit.record(actor, Action.CHANGE, current, step.goal.participant.uuid, changed)
+    return current
+
+
+@transaction.atomic
+def mark_step(actor: Actor, step: Step, expected_version: int, status: str, note: str = "") -> Step:
+    """Done or not done yet, with a short note: no failure, only feedback."""
+    current = _locked(Step, step, expected_version)
+    current.status, current.outcome_note = status, note.strip()
+    current.status_on = timezone.localdate() if status != Step.Status.PLANNED else None
+    current.version += 1
+    current.save()
+    audit.record(
+        actor,
+        Action.CHANGE,
+        current,
+        step.goal.participant.uuid,
+        ["status", "outcome_note", "status_on"],
+    )
+    return current
+
+
+@transaction.atomic
+def move_step(actor: Actor, step: Step, offset: int) -> None:
+    """Swap a step with its neighbour above (offset -1) or below (+1)."""
+    steps = list(Step.objects.select_for_update().filter(goal_id=step.goal_id))
+    index = next(i for i, item in enumerate(steps) if item.pk == step.pk)
+    other = index + offset
+    if not 0 <= other < len(steps):
+        return
+    steps[index], steps[other] = steps[other], steps[index]
+    for position, item in enumerate(steps):
+        if item.position != position:
+            Step.objects.filter(pk=item.pk).update(position=position, version=F("version") + 1)
+    audit.record(actor, Action.CHANGE, step, step.goal.participant.uuid, ["position"])
+
+
+@transaction.atomic
+def add_obstacle(
+    actor: Actor, goal: Goal, kind: str, pothole: str, detour: str, step: Step | None = None
+) -> Obstacle:
+    if step is not None and step.goal_id != goal.pk:
+        raise ValidationError({"step": _("Choose a step of this goal.")})
+    obstacle = Obstacle.objects.create(
+        goal=goal, step=step, kind=kind, pothole=pothole.strip(), detour=detour.strip()
+    )
+    audit.record(
+        actor, Action.CREATE, obstacle, goal.participant.uuid, ["kind", "pothole", "detour", "step"]
+    )
+    return obstacle
+
+
+@transaction.atomic
+def record_review(actor: Actor, goal: Goal, details: ReviewDetails) -> Review:
+    current = Goal.objects.select_for_update().get(pk=goal.pk)
+    review = Review(goal=current, by=actor.user)
+    _copy_changed(review, details)
+    review.save()
+    audit.record(
+        actor, Action.CREATE, review, current.participant.uuid, [f.name for f in fields(details)]
+    )
+    status = STATUS_AFTER_REVIEW[details.decision]
+    if status != current.status:
+        _set_status(actor, current, status)
+        current.version += 1
+        current.save(update_fields=["status", "status_since", "version"])
+        audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["status"])
+    return review
+
+
+@transaction.atomic
+def record_session(
+    actor: Actor, participant: Participant, details: SessionDetails
+) -> CoachingSession:
+    if details.held_at > timezone.now():
+        raise ValidationError(
+            {
+                "held_at": _(
+                    "A session can't be in the future. Plan it as the next appointment instead."
+                )
+            }
+        )
+    if details.next_appointment is not None and details.next_appointment <= details.held_at:
+        raise ValidationError(
+            {"next_appointment": _("The next appointment comes after this session.")}
+        )
+    session = CoachingSession(participant=participant, coach=actor.user)
+    _copy_changed(session, details)
+    session.save()
+    # The caseload's "last contact" column: only ever moves forward.
+    Participant.objects.filter(pk=participant.pk).filter(
+        models.Q(last_contact_at__isnull=True) | models.Q(last_contact_at__lt=details.held_at)
+    ).update(last_contact_at=details.held_at)
+    audit.record(actor, Action.CREATE, session, participant.uuid, [f.name for f in fields(details)])
+    return session

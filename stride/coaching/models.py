@@ -1,0 +1,268 @@
+"""The coaching cycle: goals, their plans, obstacles, reviews, and sessions.
+
+The words of a goal, a step or a review are the participant's own: fields
+are free text and never scored. Every model here is a case record reached
+through `stride.core.access` (ACCESS_VIA) and written by
+`stride.coaching.actions`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from stride.people.models import Participant
+
+RATING = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+class LifeArea(models.TextChoices):
+    FAMILY = "family", _("Family")
+    HOME = "home", _("Home")
+    HEALTH = "health", _("Health and well-being")
+    MONEY = "money", _("Money")
+    LEARNING = "learning", _("Learning")
+    WORK = "work", _("Work and career")
+    COMMUNITY = "community", _("Community")
+
+
+class Goal(models.Model):
+    ACCESS_VIA = "participant"
+
+    class Term(models.TextChoices):
+        SHORT = "short", _("Short-term")
+        LONG = "long", _("Long-term")
+
+    class ProposedBy(models.TextChoices):
+        PARTICIPANT = "participant", _("The participant")
+        TOGETHER = "together", _("Participant and coach together")
+        COACH = "coach", _("The coach")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Working on it")
+        REVISED = "revised", _("Revised")
+        ACHIEVED = "achieved", _("Achieved")
+        REPLACED = "replaced", _("Replaced by a new goal")
+        SET_ASIDE = "set_aside", _("Set aside for now")
+
+    OPEN_STATUSES = (Status.ACTIVE, Status.REVISED)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_goals",
+        verbose_name=_("long-term goal it leads to"),
+    )
+    words = models.TextField(_("the goal, in the participant's words"), max_length=500)
+    why_it_matters = models.TextField(_("why it matters"), max_length=1000, blank=True)
+    looks_like = models.TextField(
+        _("what it will look like when it's done"), max_length=1000, blank=True
+    )
+    measure = models.CharField(_("how we will know"), max_length=300, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        _("how hard it feels (1-10)"), null=True, blank=True, validators=RATING
+    )
+    confidence = models.PositiveSmallIntegerField(
+        _("how sure they are (1-10)"), null=True, blank=True, validators=RATING
+    )
+    term = models.CharField(_("term"), max_length=8, choices=Term.choices, default=Term.SHORT)
+    life_area = models.CharField(_("life area"), max_length=16, choices=LifeArea.choices)
+    proposed_by = models.CharField(
+        _("whose idea"), max_length=16, choices=ProposedBy.choices, default=ProposedBy.PARTICIPANT
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_since = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("goal")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "status"])]
+
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class GoalStatusChange(models.Model):
+    """Each status a goal has had, and when: counties count achieved, revised and replaced goals."""
+
+    ACCESS_VIA = "goal"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=Goal.Status.choices)
+    on = models.DateField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("goal status change")
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["status", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.on}"
+
+
+class Step(models.Model):
+    """One small step of a goal's plan."""
+
+    ACCESS_VIA = "goal"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("To do")
+        DONE = "done", _("Done")
+        NOT_DONE = "not_done", _("Not done yet")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    what = models.CharField(_("what"), max_length=300)
+    due_on = models.DateField(_("when"), null=True, blank=True)
+    where = models.CharField(_("where"), max_length=200, blank=True)
+    how = models.CharField(_("how"), max_length=300, blank=True)
+    who_helps = models.CharField(_("who can help"), max_length=200, blank=True)
+    resources = models.CharField(_("what is needed"), max_length=300, blank=True)
+    wants_reminder = models.BooleanField(_("send a reminder"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    outcome_note = models.CharField(_("how it went"), max_length=500, blank=True)
+    status_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = pgettext_lazy("plan", "step")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Obstacle(models.Model):
+    """A pothole on the way to a goal, and the detour planned around it."""
+
+    ACCESS_VIA = "goal"
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", _("Inside me (a habit, a feeling, a worry)")
+        EXTERNAL = "external", _("Around me (people, places, money, time)")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="obstacles")
+    step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="obstacles"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    pothole = models.CharField(_("what could get in the way"), max_length=300)
+    detour = models.CharField(_("the plan if it happens"), max_length=500)
+
+    class Meta:
+        verbose_name = _("obstacle")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.pothole
+
+
+class Review(models.Model):
+    """Looking back at a goal together: what happened, what was learned, what next."""
+
+    ACCESS_VIA = "goal"
+
+    class Decision(models.TextChoices):
+        KEEP_GOING = "keep_going", _("Keep going")
+        REVISE_PLAN = "revise_plan", _("Change the plan")
+        CHANGE_GOAL = "change_goal", _("Change the goal")
+        ACHIEVED = "achieved", _("The goal is reached")
+        NEW_GOAL = "new_goal", _("Set a new goal instead")
+        SET_ASIDE = "set_aside", _("Set it aside for now")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    how_it_went = models.TextField(_("how did it go?"), max_length=1000)
+    went_well = models.TextField(_("what went well?"), max_length=1000, blank=True)
+    learned = models.TextField(_("what did you learn?"), max_length=1000, blank=True)
+    next_time = models.TextField(_("what will you do differently?"), max_length=1000, blank=True)
+    decision = models.CharField(_("what next"), max_length=16, choices=Decision.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class CoachingSession(models.Model):
+    """A contact between coach and participant: the contact log."""
+
+    ACCESS_VIA = "participant"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+        TEXT = "text", _("Text messages")
+
+    class Stage(models.TextChoices):
+        GOAL = "goal", _("Goal")
+        PLAN = "plan", _("Plan")
+        DO = "do", _("Do")
+        REVIEW = "review", _("Review and revise")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="coaching_sessions"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    held_at = models.DateTimeField(_("when"))
+    mode = models.CharField(_("how"), max_length=16, choices=Mode.choices)
+    minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"), validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+    topic = models.CharField(_("topic the participant chose"), max_length=200, blank=True)
+    stages = models.JSONField(_("parts of the cycle covered"), default=list, blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coaching session")
+        ordering = ["-held_at", "-pk"]
+        indexes = [
+            models.Index(fields=["participant", "-held_at"]),
+            models.Index(fields=["coach", "next_appointment"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.held_at:%Y-%m-%d %H:%M}"
+
+    def stage_names(self) -> list[str]:
+        names = dict(self.Stage.choices)
+        return [str(names[stage]) for stage in self.stages if stage in names]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("participants/<uuid:uuid>/goals/", views.participant_goals, name="participant_goals"),
+    path("participants/<uuid:uuid>/goals/new/", views.goal_new, name="goal_new"),
+    path("participants/<uuid:uuid>/sessions/new/", views.session_new, name="session_new"),
+    path("goals/<uuid:uuid>/", views.goal, name="goal"),
+    path("goals/<uuid:uuid>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<uuid:uuid>/steps/new/", views.step_new, name="step_new"),
+    path("goals/<uuid:uuid>/obstacles/new/", views.obstacles_new, name="obstacles_new"),
+    path("goals/<uuid:uuid>/review/", views.review_new, name="review_new"),
+    path("steps/<uuid:uuid>/edit/", views.step_edit, name="step_edit"),
+    path("steps/<uuid:uuid>/mark/", views.step_mark, name="step_mark"),
+    path("steps/<uuid:uuid>/move/", views.step_move, name="step_move"),
+]

@@ -1,0 +1,283 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.people import actions as people_actions
+from stride.people.models import Participant
+
+from . import actions
+from .cycle import goal_hints
+from .forms import (
+    GoalEditForm,
+    GoalForm,
+    MarkStepForm,
+    PotholesForm,
+    ReviewForm,
+    SessionForm,
+    StepEditForm,
+    StepForm,
+)
+from .models import Goal, Review, Step
+
+RECENT_SESSIONS = 5
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _participant(request: HttpRequest, uuid: UUID) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related("member", "coach"), request.user, uuid=uuid
+    )
+
+
+def _goal(request: HttpRequest, uuid: UUID) -> Goal:
+    return access.get_visible_or_404(
+        Goal.objects.select_related("participant__member", "parent"), request.user, uuid=uuid
+    )
+
+
+def _step(request: HttpRequest, uuid: UUID) -> Step:
+    return access.get_visible_or_404(
+        Step.objects.select_related("goal__participant__member"), request.user, uuid=uuid
+    )
+
+
+@login_required
+def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The participant's goals, open ones first with their progress, and recent sessions."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    people_actions.record_view(Actor.from_request(request), person)
+    goals = person.goals.select_related("parent").annotate(
+        steps_done=Count("steps", filter=Q(steps__status=Step.Status.DONE)),
+        steps_total=Count("steps"),
+    )
+    open_goals = [goal for goal in goals if goal.is_open]
+    closed_goals = [goal for goal in goals if not goal.is_open]
+    sessions = person.coaching_sessions.select_related("coach")[:RECENT_SESSIONS]
+    return render(
+        request,
+        "coaching/goals.html",
+        {
+            "person": person,
+            "open_goals": open_goals,
+            "closed_goals": closed_goals,
+            "sessions": sessions,
+            "can_edit": access.can_edit_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
+    form = GoalForm(request.POST or None, participant=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        created = []
+        if run_action(
+            form,
+            lambda: created.append(
+                actions.set_goal(Actor.from_request(request), person, form.details())
+            ),
+        ):
+            messages.success(request, _("Goal saved. Next: plan the first small step."))
+            return redirect("coaching:goal", uuid=created[0].uuid)
+    return render(request, "coaching/goal_form.html", {"form": form, "person": person})
+
+
+@login_required
+def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_see_caseloads(request.user))
+    goal = _goal(request, uuid)
+    person = goal.participant
+    people_actions.record_view(Actor.from_request(request), person)
+    steps = list(goal.steps.all())
+    return render(
+        request,
+        "coaching/goal.html",
+        {
+            "goal": goal,
+            "person": person,
+            "hints": goal_hints(goal, timezone.localdate()) if goal.is_open else [],
+            "steps": steps,
+            "steps_done": sum(1 for step in steps if step.status == Step.Status.DONE),
+            "obstacles": goal.obstacles.select_related("step"),
+            "reviews": goal.reviews.select_related("by"),
+            "status_changes": goal.status_changes.select_related("by"),
+            "progress_goals": goal.progress_goals.all(),
+            "can_edit": access.can_edit_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    goal = _goal(request, uuid)
+    initial = {name: getattr(goal, name) for name in GoalForm.Meta.fields} | {
+        "version": goal.version
+    }
+    form = GoalEditForm(
+        request.POST or None, participant=goal.participant, goal=goal, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: actions.update_goal(
+                Actor.from_request(request), goal, form.cleaned_data["version"], form.details()
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("coaching:goal", uuid=goal.uuid)
+    return render(
+        request, "coaching/goal_form.html", {"form": form, "person": goal.participant, "goal": goal}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    goal = _goal(request, uuid)
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form, lambda: actions.add_step(Actor.from_request(request), goal, form.details())
+        ):
+            messages.success(request, _("Step added to the plan."))
+            if "another" in request.POST:
+                return redirect("coaching:step_new", uuid=goal.uuid)
+            return redirect("coaching:goal", uuid=goal.uuid)
+    return render(request, "coaching/step_form.html", {"form": form, "goal": goal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    step = _step(request, uuid)
+    initial = {name: getattr(step, name) for name in StepForm.Meta.fields} | {
+        "version": step.version
+    }
+    form = StepEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: actions.update_step(
+                Actor.from_request(request), step, form.cleaned_data["version"], form.details()
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("coaching:goal", uuid=step.goal.uuid)
+    return render(
+        request, "coaching/step_form.html", {"form": form, "goal": step.goal, "step": step}
+    )
+
+
+@login_required
+@require_POST
+def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    step = _step(request, uuid)
+    form = MarkStepForm(request.POST)
+    if form.is_valid() and run_action(
+        form,
+        lambda: actions.mark_step(
+            Actor.from_request(request),
+            step,
+            form.cleaned_data["version"],
+            form.cleaned_data["status"],
+            form.cleaned_data["note"],
+        ),
+    ):
+        messages.success(request, _("Step updated."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("coaching:goal", uuid=step.goal.uuid)
+
+
+@login_required
+@require_POST
+def step_move(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    step = _step(request, uuid)
+    offset = -1 if request.POST.get("to") == "up" else 1
+    actions.move_step(Actor.from_request(request), step, offset)
+    return redirect(reverse("coaching:goal", kwargs={"uuid": step.goal.uuid}) + "#plan-heading")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def obstacles_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    goal = _goal(request, uuid)
+    form = PotholesForm(request.POST or None, goal=goal)
+    if request.method == "POST" and form.is_valid():
+
+        def add_all() -> None:
+            for kind, pothole, detour in form.obstacles():
+                actions.add_obstacle(
+                    Actor.from_request(request), goal, kind, pothole, detour,
+                    form.cleaned_data["step"],
+                )  # fmt: skip
+
+        if run_action(form, add_all):
+            messages.success(request, _("Potholes and detours saved."))
+            return redirect("coaching:goal", uuid=goal.uuid)
+    return render(request, "coaching/obstacles_form.html", {"form": form, "goal": goal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    goal = _goal(request, uuid)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form, lambda: actions.record_review(Actor.from_request(request), goal, form.details())
+        ):
+            decision = form.cleaned_data["decision"]
+            messages.success(request, _("Review saved."))
+            if decision == Review.Decision.CHANGE_GOAL:
+                return redirect("coaching:goal_edit", uuid=goal.uuid)
+            if decision == Review.Decision.NEW_GOAL:
+                return redirect("coaching:goal_new", uuid=goal.participant.uuid)
+            return redirect("coaching:goal", uuid=goal.uuid)
+    return render(request, "coaching/review_form.html", {"form": form, "goal": goal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: actions.record_session(Actor.from_request(request), person, form.details()),
+        ):
+            messages.success(request, _("Session recorded."))
+            return redirect("coaching:participant_goals", uuid=person.uuid)
+    return render(request, "coaching/session_form.html", {"form": form, "person": person})
