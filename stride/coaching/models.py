@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -82,7 +83,7 @@ class Goal(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     status_since = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -205,7 +206,7 @@ class Review(models.Model):
     learned = models.TextField(_("what did you learn?"), max_length=1000, blank=True)
     next_time = models.TextField(_("what will you do differently?"), max_length=1000, blank=True)
     decision = models.CharField(_("what next"), max_length=16, choices=Decision.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

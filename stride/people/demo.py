@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from faker import Faker
 
+from stride.core.demo import run_demo_steps
 from stride.core.models import Organisation, Role, User
 
 from .identity import ssn_lookup_hash
@@ -191,6 +192,7 @@ def build_demo(
             )
             made += len(chunk)
             progress(f"households: {made} of {households}")
+        run_demo_steps(seed, progress)
 
         demo_participant = (
             Participant.objects.filter(coach__username="coach")
