@@ -14,9 +14,10 @@ and `visible_to` follows that chain. Views, the API, exports and tasks call
 `visible_to` or `get_visible_or_404`; none writes its own filter.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -45,7 +46,7 @@ def participant_filter(user: User) -> Q:
         return Q(user=user)
     if user.role == Role.COACH:
         return Q(coach=user)
-    if user.role in SUBTREE_ROLES and user.organisation_id is not None:
+    if user.role in SUBTREE_ROLES and user.organisation is not None:
         subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
         return Q(team__in=subtree) | Q(county__in=subtree)
     return NOTHING
@@ -56,26 +57,29 @@ def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
     model = queryset.model
     if not hasattr(model, "ACCESS_VIA"):
         raise TypeError(f"{model.__name__} declares no ACCESS_VIA: it has no access rule.")
-    via = model.ACCESS_VIA
+    # mypy can't narrow a model class by hasattr; ACCESS_VIA exists past the check above.
+    via: str | None = model.ACCESS_VIA  # type: ignore[attr-defined]
     if via is None:
         return queryset.filter(participant_filter(user))
     field = model._meta.get_field(via)
-    related = visible_to(field.related_model._default_manager.all(), user)
-    if field.one_to_many:
+    # ACCESS_VIA always names a relation, so the field has a related model.
+    related_model = cast(type[models.Model], field.related_model)
+    related = visible_to(related_model._default_manager.all(), user)
+    if isinstance(field, models.ForeignObjectRel) and field.one_to_many:
         # A reverse relation (a household's participants): visible when any is.
         return queryset.filter(Exists(related.filter(**{field.field.name: OuterRef("pk")})))
     return queryset.filter(**{f"{via}__in": related.values("pk")})
 
 
-def get_visible_or_404(queryset: models.QuerySet[M], user: User, **lookup) -> M:
+def get_visible_or_404(queryset: models.QuerySet[M], user: User, **lookup: Any) -> M:
     """Fetch one record `user` may see; anything else, existing or not, is a 404."""
     try:
         return visible_to(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 
-def visible_participant_ids(user: User) -> models.QuerySet:
+def visible_participant_ids(user: User) -> models.QuerySet[models.Model, dict[str, Any]]:
     return _participant_model()._default_manager.filter(participant_filter(user)).values("uuid")
 
 
@@ -106,7 +110,7 @@ def coaches_visible_to(user: User) -> models.QuerySet[User]:
     """Coaches (and coaching supervisors) on the teams inside `user`'s scope."""
     if user.role == Role.COACH:
         return User.objects.filter(pk=user.pk)
-    if user.role not in SUBTREE_ROLES or user.organisation_id is None:
+    if user.role not in SUBTREE_ROLES or user.organisation is None:
         return User.objects.none()
     return (
         User.objects.filter(
@@ -129,7 +133,7 @@ def assignable_coaches(user: User) -> models.QuerySet[User]:
 
 def counties_for(user: User) -> models.QuerySet[Organisation]:
     """Counties in which `user` may open a new household."""
-    if not can_edit_cases(user) or user.organisation_id is None:
+    if not can_edit_cases(user) or user.organisation is None:
         return Organisation.objects.none()
     county = user.organisation.county()
     if county is None:

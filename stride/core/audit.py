@@ -5,15 +5,18 @@ its audit event are saved together or not at all. Only field names are
 kept, never values.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
+from django.db import models
 from django.http import HttpRequest
 
 from .models import AuditEvent, User
 
 Action = AuditEvent.Action
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def _event(
     actor: Actor,
     action: str,
-    record,
+    record: models.Model,
     participant: UUID | None,
     fields: Iterable[str] = (),
 ) -> AuditEvent:
@@ -66,7 +69,7 @@ def _event(
 def record(
     actor: Actor,
     action: str,
-    record,
+    record: models.Model,
     participant: UUID | None,
     fields: Iterable[str] = (),
 ) -> AuditEvent:
@@ -75,7 +78,12 @@ def record(
     return event
 
 
-def record_many(actor: Actor, action: str, records: Iterable, participant_of) -> None:
+def record_many(
+    actor: Actor,
+    action: str,
+    records: Iterable[M],
+    participant_of: Callable[[M], UUID | None],
+) -> None:
     """One event per record, in one insert (used for exports and list reads)."""
     AuditEvent.objects.bulk_create(
         [_event(actor, action, item, participant_of(item)) for item in records], batch_size=500

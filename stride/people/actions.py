@@ -7,11 +7,14 @@ Functions that edit an existing record take the version the person saw and
 refuse to overwrite a newer one (StaleEdit).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +32,9 @@ from .models import (
     Participant,
     Program,
 )
+
+# The records that carry a version number for StaleEdit.
+Versioned = TypeVar("Versioned", Household, Member, Enrollment, Participant)
 
 
 class StaleEdit(ValidationError):
@@ -55,7 +61,7 @@ class PersonDetails:
     ssn: str = ""
 
 
-def _lock(model: type[models.Model], obj, expected_version: int):
+def _lock(model: type[Versioned], obj: Versioned, expected_version: int) -> Versioned:
     current = model.objects.select_for_update().get(pk=obj.pk)
     if current.version != expected_version:
         raise StaleEdit(current.version)
@@ -140,7 +146,7 @@ def _refresh_member_count(household: Household) -> None:
     )
 
 
-def _bump(model: type[models.Model], obj) -> None:
+def _bump(model: type[Versioned], obj: Versioned) -> None:
     model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
     obj.version += 1
 
@@ -214,6 +220,8 @@ def open_case(
 
 
 def _assign(participant: Participant, coach: User, actor: Actor, reason: str) -> CoachAssignment:
+    team = coach.organisation
+    assert team is not None, "coaches are offered only from teams (access.assignable_coaches)"
     today = timezone.localdate()
     CoachAssignment.objects.filter(participant=participant, ended_on__isnull=True).update(
         ended_on=today
@@ -221,13 +229,13 @@ def _assign(participant: Participant, coach: User, actor: Actor, reason: str) ->
     assignment = CoachAssignment.objects.create(
         participant=participant,
         coach=coach,
-        team=coach.organisation,
+        team=team,
         started_on=today,
         reason=reason,
         assigned_by=actor.user,
     )
     participant.coach = coach
-    participant.team = coach.organisation
+    participant.team = team
     participant.assigned_since = today
     participant.save(update_fields=["coach", "team", "assigned_since"])
     audit.record(actor, Action.CREATE, assignment, participant.uuid, ["coach", "reason"])
@@ -251,7 +259,7 @@ HOUSEHOLD_FIELDS = ("address_line", "city", "zip_code", "phone", "language")
 
 @transaction.atomic
 def update_household(
-    actor: Actor, household: Household, expected_version: int, **values
+    actor: Actor, household: Household, expected_version: int, **values: Any
 ) -> Household:
     current = _lock(Household, household, expected_version)
     changed = [
@@ -269,7 +277,7 @@ def update_household(
     return current
 
 
-def _participant_of_household(household: Household):
+def _participant_of_household(household: Household) -> UUID | None:
     return household.participants.values_list("uuid", flat=True).first()
 
 
@@ -339,7 +347,7 @@ ENROLLMENT_FIELDS = ("program", "aid_start", "status", "ended_on")
 
 @transaction.atomic
 def update_enrollment(
-    actor: Actor, enrollment: Enrollment, expected_version: int, **values
+    actor: Actor, enrollment: Enrollment, expected_version: int, **values: Any
 ) -> Enrollment:
     current = _lock(Enrollment, enrollment, expected_version)
     if values.get("aid_start") and values["aid_start"] > timezone.localdate():
@@ -367,5 +375,5 @@ def record_view(actor: Actor, participant: Participant) -> None:
     audit.record(actor, Action.VIEW, participant, participant.uuid)
 
 
-def record_export(actor: Actor, participants) -> None:
+def record_export(actor: Actor, participants: Iterable[Participant]) -> None:
     audit.record_many(actor, Action.EXPORT, participants, lambda p: p.uuid)

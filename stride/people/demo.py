@@ -39,6 +39,8 @@ PROGRAMS = [
     ("family-stabilization", "Family Stabilization"),
 ]
 CASELOAD_SIZE = (40, 80)
+# Where a household goes: (coach, team, county).
+Slot = tuple[User, Organisation, Organisation]
 
 
 @dataclass
@@ -147,7 +149,7 @@ def build_demo(
 
         # Coaches spread over teams; the first team holds the named demo coaches.
         staff: list[User] = []
-        coaches: list[tuple[User, Organisation, Organisation]] = []
+        coaches: list[Slot] = []
         for index in range(coaches_needed):
             team, county = teams[0] if index < 2 else teams[(index - 2) % len(teams)]
             faker, last = names.family(rng)
@@ -200,6 +202,7 @@ def build_demo(
             .order_by("pk")
             .first()
         )
+        assert demo_participant is not None, "the coach named coach always has a caseload"
         participant_user = User.objects.create(
             username="participant",
             role=Role.PARTICIPANT,
@@ -233,7 +236,7 @@ def _password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _caseload_slots(households: int, coaches, rng: random.Random) -> list:
+def _caseload_slots(households: int, coaches: list[Slot], rng: random.Random) -> list[Slot]:
     """One (coach, team, county) per household: 40 to 80 per coach, evened out to the total."""
     sizes = [rng.randint(*CASELOAD_SIZE) for _ in coaches]
     # Give to the smallest caseload, or take from the largest, one household at a time.
@@ -245,7 +248,15 @@ def _caseload_slots(households: int, coaches, rng: random.Random) -> list:
 
 
 def _create_households(
-    chunk, offset, rng, names, ssns, today, county_prefix, programs, team_coaches
+    chunk: list[Slot],
+    offset: int,
+    rng: random.Random,
+    names: _Names,
+    ssns: Iterator[str],
+    today: date,
+    county_prefix: dict[int, tuple[str, str, str]],
+    programs: dict[str, Program],
+    team_coaches: dict[int, list[User]],
 ) -> None:
     households, members, heads, shapes = [], [], [], []
     for index, (coach, team, county) in enumerate(chunk, start=offset):
@@ -325,6 +336,7 @@ def _create_households(
         months = rng.randint(1, 48)
         aid_start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
         since_days = rng.randint(0, max(0, (today - aid_start).days))
+        assigned_since = today - timedelta(days=since_days)
         participants.append(
             Participant(
                 member=member,
@@ -332,20 +344,22 @@ def _create_households(
                 coach=coach,
                 team=team,
                 county=county,
-                assigned_since=today - timedelta(days=since_days),
+                assigned_since=assigned_since,
             )
         )
-        program = (
+        program_code = (
             "cal-learn"
             if teen_parent
             else ("family-stabilization" if rng.random() < 0.08 else "calworks-wtw")
         )
         status = rng.choices(list(Enrollment.Status), weights=[85, 10, 5])[0]
-        enrollment_rows.append((programs[program], aid_start, status))
+        enrollment_rows.append(
+            (programs[program_code], aid_start, status, coach, team, assigned_since)
+        )
     Participant.objects.bulk_create(participants, batch_size=BATCH)
 
     enrollments, assignments = [], []
-    for participant, (program, aid_start, status) in zip(
+    for participant, (program, aid_start, status, coach, team, assigned_since) in zip(
         participants, enrollment_rows, strict=True
     ):
         ended = (
@@ -363,24 +377,24 @@ def _create_households(
             )
         )
         reason = "Case opened"
-        others = [c for c in team_coaches[participant.team.pk] if c.pk != participant.coach.pk]
-        if others and participant.assigned_since > aid_start and rng.random() < 0.25:
+        others = [c for c in team_coaches[team.pk] if c.pk != coach.pk]
+        if others and assigned_since > aid_start and rng.random() < 0.25:
             # An earlier coach: pairing consistency needs some changes to measure.
             earlier = CoachAssignment(
                 participant=participant,
                 coach=rng.choice(others),
-                team=participant.team,
+                team=team,
                 started_on=aid_start,
-                ended_on=participant.assigned_since,
+                ended_on=assigned_since,
                 reason=reason,
             )
             assignments.append(earlier)
             reason = "Caseload balancing"
         current = CoachAssignment(
             participant=participant,
-            coach=participant.coach,
-            team=participant.team,
-            started_on=participant.assigned_since,
+            coach=coach,
+            team=team,
+            started_on=assigned_since,
             reason=reason,
         )
         assignments.append(current)

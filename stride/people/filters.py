@@ -1,5 +1,8 @@
 """Search, filter and sort for caseloads (web pages and the API share it)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -78,22 +81,28 @@ class CaseloadFilter(django_filters.FilterSet):
         model = Participant
         fields = ["q", "status", "program", "coach", "sort"]
 
-    def __init__(self, data=None, *args, user: User, **kwargs) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *args: Any, user: User, **kwargs: Any
+    ) -> None:
         super().__init__(data, *args, **kwargs)
         if user.role == Role.COACH:
             del self.filters["coach"]
         else:
             self.filters["coach"].queryset = access.coaches_visible_to(user)
 
-    def filter_q(self, queryset, name, value):
+    def filter_q(
+        self, queryset: QuerySet[Participant], name: str, value: str
+    ) -> QuerySet[Participant]:
         return search_participants(queryset, value)
 
-    def filter_sort(self, queryset, name, value):
+    def filter_sort(
+        self, queryset: QuerySet[Participant], name: str, value: str
+    ) -> QuerySet[Participant]:
         return queryset.order_by(*SORTS.get(value, SORTS["name"]))
 
     @property
-    def qs(self):
-        queryset = super().qs
+    def qs(self) -> QuerySet[Participant]:
+        queryset: QuerySet[Participant] = super().qs
         if not queryset.query.order_by:
             queryset = queryset.order_by(*SORTS["name"])
         return queryset
