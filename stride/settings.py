@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Goals and steps both have a "status", with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "stride.coaching.models.Goal.Status",
+        "StepStatusEnum": "stride.coaching.models.Step.Status",
+    },
 }
 
 LOGGING = {

@@ -1,7 +1,24 @@
 from rest_framework import serializers
 
+from stride.coaching.models import CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
 from stride.core.models import AuditEvent
 from stride.people.models import Household, Member, Participant
+
+
+def uuid_of(**kwargs) -> serializers.SlugRelatedField:
+    """A related record shown by its uuid: the API never exposes primary keys."""
+    return serializers.SlugRelatedField(slug_field="uuid", read_only=True, **kwargs)
+
+
+def username_of(**kwargs) -> serializers.SlugRelatedField:
+    # Staff accounts can be deleted (SET_NULL), so the person may be gone.
+    return serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the staff member; null once their account is deleted.",
+        **kwargs,
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -79,4 +96,87 @@ class AuditEventSerializer(serializers.ModelSerializer):
         fields = [
             "uuid", "at", "actor_name", "actor_role", "action", "record_type", "record_id",
             "participant", "fields", "ip_address", "channel",
+        ]  # fmt: skip
+
+
+class StepSerializer(serializers.ModelSerializer):
+    goal = uuid_of()
+
+    class Meta:
+        model = Step
+        fields = [
+            "uuid", "goal", "position", "what", "due_on", "where", "how", "who_helps",
+            "resources", "wants_reminder", "status", "outcome_note", "status_on", "version",
+        ]  # fmt: skip
+
+
+class ObstacleSerializer(serializers.ModelSerializer):
+    step = uuid_of(allow_null=True)
+
+    class Meta:
+        model = Obstacle
+        fields = ["uuid", "kind", "pothole", "detour", "step"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    by = username_of()
+
+    class Meta:
+        model = Review
+        fields = [
+            "uuid", "how_it_went", "went_well", "learned", "next_time", "decision", "created_at",
+            "by",
+        ]  # fmt: skip
+
+
+class GoalStatusChangeSerializer(serializers.ModelSerializer):
+    by = username_of()
+
+    class Meta:
+        model = GoalStatusChange
+        fields = ["uuid", "status", "on", "by"]
+
+
+class GoalListSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    parent = uuid_of(allow_null=True)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "uuid", "participant", "parent", "words", "why_it_matters", "looks_like", "measure",
+            "target_date", "difficulty", "confidence", "term", "life_area", "proposed_by",
+            "status", "status_since", "created_at", "version",
+        ]  # fmt: skip
+
+
+class GoalDetailSerializer(GoalListSerializer):
+    steps = StepSerializer(many=True, read_only=True)
+    obstacles = ObstacleSerializer(many=True, read_only=True)
+    reviews = ReviewSerializer(many=True, read_only=True)
+    status_history = GoalStatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(GoalListSerializer.Meta):
+        fields = [
+            *GoalListSerializer.Meta.fields,
+            "steps",
+            "obstacles",
+            "reviews",
+            "status_history",
+        ]
+
+
+class CoachingSessionSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    coach = username_of()
+    # A list of stage codes; declared so the schema says so rather than "any JSON".
+    stages = serializers.ListField(
+        child=serializers.ChoiceField(choices=CoachingSession.Stage.choices), read_only=True
+    )
+
+    class Meta:
+        model = CoachingSession
+        fields = [
+            "uuid", "participant", "coach", "held_at", "mode", "minutes", "topic", "stages",
+            "notes", "next_appointment",
         ]  # fmt: skip

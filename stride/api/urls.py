@@ -15,6 +15,9 @@ router = Router(use_regex_path=False)
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("goals", views.GoalViewSet, basename="goal")
+router.register("steps", views.StepViewSet, basename="step")
+router.register("coaching-sessions", views.CoachingSessionViewSet, basename="coaching-session")
 
 urlpatterns = [
     path("", include(router.urls)),

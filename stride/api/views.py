@@ -4,7 +4,10 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from stride.coaching.models import CoachingSession, Goal, LifeArea, Step
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
@@ -13,6 +16,21 @@ from stride.people.filters import CaseloadFilter
 from stride.people.models import Household, Participant
 
 from . import serializers
+
+
+# Reading one record is a view of its participant, recorded in the audit trail. (A comment,
+# not a docstring: drf-spectacular would show a docstring as every operation's description.)
+class AuditedRetrieveMixin:
+    def participant_of(self, instance) -> Participant:
+        raise NotImplementedError
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        instance = self.get_object()  # a 404 here records nothing
+        data = self.get_serializer(instance).data
+        actions.record_view(
+            Actor.from_request(request, channel="api"), self.participant_of(instance)
+        )
+        return Response(data)
 
 
 class ParticipantFilter(CaseloadFilter):
@@ -24,7 +42,7 @@ class ParticipantFilter(CaseloadFilter):
     list=extend_schema(summary="Participants in your scope, with search, filters and sorting"),
     retrieve=extend_schema(summary="One participant (recorded as a view in the audit trail)"),
 )
-class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
+class ParticipantViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     filterset_class = ParticipantFilter
@@ -42,10 +60,8 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
             return serializers.ParticipantDetailSerializer
         return serializers.ParticipantListSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        actions.record_view(Actor.from_request(request, channel="api"), self.get_object())
-        return response
+    def participant_of(self, instance: Participant) -> Participant:
+        return instance
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -96,3 +112,93 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.audit_events_visible_to(self.request.user)
+
+
+class GoalFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    status = django_filters.ChoiceFilter(choices=Goal.Status.choices)
+    life_area = django_filters.ChoiceFilter(choices=LifeArea.choices)
+
+    class Meta:
+        model = Goal
+        fields = ["participant", "status", "life_area"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Goals of the participants in your scope"),
+    retrieve=extend_schema(
+        summary="One goal with its steps, obstacles, reviews and status history "
+        "(recorded as a view of its participant in the audit trail)"
+    ),
+)
+class GoalViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    filterset_class = GoalFilter
+
+    def get_queryset(self):
+        queryset = access.visible_to(Goal.objects.all(), self.request.user).select_related(
+            "participant", "parent"
+        )
+        if self.action == "retrieve":
+            # One query per nested list, whatever its length; "steps" also fills step.goal.
+            queryset = queryset.prefetch_related(
+                "steps", "obstacles__step", "reviews__by", "status_changes__by"
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.GoalDetailSerializer
+        return serializers.GoalListSerializer
+
+    def participant_of(self, instance: Goal) -> Participant:
+        return instance.participant
+
+
+class StepFilter(django_filters.FilterSet):
+    goal = django_filters.UUIDFilter(field_name="goal__uuid")
+    status = django_filters.ChoiceFilter(choices=Step.Status.choices)
+
+    class Meta:
+        model = Step
+        fields = ["goal", "status"]
+
+
+class StepViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.StepSerializer
+    filterset_class = StepFilter
+
+    def get_queryset(self):
+        return access.visible_to(Step.objects.all(), self.request.user).select_related("goal")
+
+
+class CoachingSessionFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+
+    class Meta:
+        model = CoachingSession
+        fields = ["participant"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Coaching sessions (the contact log) of participants in your scope"),
+    retrieve=extend_schema(
+        summary="One coaching session (recorded as a view of its participant in the audit trail)"
+    ),
+)
+class CoachingSessionViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.CoachingSessionSerializer
+    filterset_class = CoachingSessionFilter
+
+    def get_queryset(self):
+        return access.visible_to(CoachingSession.objects.all(), self.request.user).select_related(
+            "participant", "coach"
+        )
+
+    def participant_of(self, instance: CoachingSession) -> Participant:
+        return instance.participant

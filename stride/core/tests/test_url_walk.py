@@ -4,9 +4,12 @@ A new route without a row in RULES fails this test: each route must say
 who may reach it before it ships.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from stride.coaching import actions as coaching
 from stride.coaching.models import Goal
@@ -62,6 +65,14 @@ def _step(world):
     goal = _goal(world)
     return goal.steps.first() or coaching.add_step(
         Actor(world.coach), goal, coaching.StepDetails("Call the adult school")
+    )
+
+
+def _session(world):
+    return world.case.coaching_sessions.first() or coaching.record_session(
+        Actor(world.coach),
+        world.case,
+        coaching.SessionDetails(timezone.now() - timedelta(hours=1), "phone", 30),
     )
 
 
@@ -122,6 +133,21 @@ RULES = {
     "api:audit-event-detail": (
         lambda w: {"uuid": _audit_event(w)},
         api(scoped(AUDIT_READERS)),
+    ),
+    "api:goal-list": (None, api(same(200))),
+    "api:goal-detail": (
+        lambda w: {"uuid": _goal(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:step-list": (None, api(same(200))),
+    "api:step-detail": (
+        lambda w: {"uuid": _step(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:coaching-session-list": (None, api(same(200))),
+    "api:coaching-session-detail": (
+        lambda w: {"uuid": _session(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
 }
 
