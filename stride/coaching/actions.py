@@ -9,6 +9,7 @@ the same step open.
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -71,14 +72,17 @@ class SessionDetails:
     next_appointment: datetime | None = None
 
 
-def _locked(model: type[models.Model], obj, expected_version: int):
+Versioned = TypeVar("Versioned", Goal, Step)
+
+
+def _locked(model: type[Versioned], obj: Versioned, expected_version: int) -> Versioned:
     current = model.objects.select_for_update().get(pk=obj.pk)
     if current.version != expected_version:
         raise StaleEdit(current.version)
     return current
 
 
-def _copy_changed(target, details) -> list[str]:
+def _copy_changed(target: models.Model, details: Any) -> list[str]:
     """Copy the dataclass's values onto the model; return the names that changed."""
     changed = []
     for item in fields(details):

@@ -61,7 +61,7 @@ def goal_hints(goal: Goal, today: date) -> list[Hint]:
 
 
 # What a review's decision does to its goal's status.
-STATUS_AFTER_REVIEW = {
+STATUS_AFTER_REVIEW: dict[str, str] = {
     Review.Decision.KEEP_GOING: Goal.Status.ACTIVE,
     Review.Decision.REVISE_PLAN: Goal.Status.ACTIVE,
     Review.Decision.CHANGE_GOAL: Goal.Status.REVISED,
@@ -69,9 +69,3 @@ STATUS_AFTER_REVIEW = {
     Review.Decision.NEW_GOAL: Goal.Status.REPLACED,
     Review.Decision.SET_ASIDE: Goal.Status.SET_ASIDE,
 }
-
-
-def progress(steps) -> tuple[int, int]:
-    """(done, total) over a goal's steps."""
-    steps = list(steps)
-    return sum(1 for step in steps if step.status == step.Status.DONE), len(steps)

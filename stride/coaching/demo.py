@@ -6,7 +6,7 @@ households). Rows go in with bulk inserts, chunk by chunk, so the
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -78,14 +78,14 @@ SESSION_NOTES = [
     "Looked at what got in the way and picked a new detour.",
 ]
 
-STATUS_WEIGHTS = {
+STATUS_WEIGHTS: dict[str, int] = {
     Goal.Status.ACTIVE: 60,
     Goal.Status.ACHIEVED: 18,
     Goal.Status.REVISED: 8,
     Goal.Status.REPLACED: 6,
     Goal.Status.SET_ASIDE: 8,
 }
-DECISION_FOR = {
+DECISION_FOR: dict[str, str] = {
     Goal.Status.ACHIEVED: Review.Decision.ACHIEVED,
     Goal.Status.REVISED: Review.Decision.CHANGE_GOAL,
     Goal.Status.REPLACED: Review.Decision.NEW_GOAL,
@@ -106,9 +106,14 @@ def build_coaching_demo(seed: int, progress: Progress) -> None:
         progress(f"coaching: {min(start + CHUNK, total)} of {total} participants")
 
 
-def _chunk(participants, rng: random.Random, today) -> None:
-    roots, children, details = [], [], []
-    sessions = []
+ParticipantRow = tuple[int, int | None, date | None, str]
+
+
+def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) -> None:
+    roots: list[Goal] = []
+    children: list[Goal] = []
+    details: list[tuple[Goal, date, list[str], list[tuple[str, str, str]]]] = []
+    sessions: list[CoachingSession] = []
     for pk, coach_id, assigned_since, language in participants:
         start = max(assigned_since or today - timedelta(days=365), today - timedelta(days=540))
         count = rng.choices([0, 1, 2, 3], weights=[12, 45, 30, 13])[0]
@@ -116,7 +121,7 @@ def _chunk(participants, rng: random.Random, today) -> None:
         spanish = language == Household.Language.SPANISH and rng.random() < 0.7
         root = None
         for index, template in enumerate(rng.sample(GOALS, count)):
-            area, english, spanish_words, why, measure, steps, potholes = template
+            area, english, spanish_words, why, measure, step_texts, potholes = template
             created = start + timedelta(days=rng.randint(0, max(0, (today - start).days - 7)))
             term = Goal.Term.LONG if roadmap and index == 0 else Goal.Term.SHORT
             status = Goal.Status.ACTIVE if term == Goal.Term.LONG else _status(rng)
@@ -134,14 +139,12 @@ def _chunk(participants, rng: random.Random, today) -> None:
             (roots if root is None else children).append(goal)
             if roadmap and index == 0:
                 root = goal
-            details.append((goal, created, steps, potholes))
+            details.append((goal, created, step_texts, potholes))
         if count:
             sessions += _sessions(pk, coach_id, start, today, rng)
 
     Goal.objects.bulk_create(roots, batch_size=CHUNK)
-    for goal in children:
-        goal.parent_id = goal.parent.pk
-    Goal.objects.bulk_create(children, batch_size=CHUNK)
+    Goal.objects.bulk_create(children, batch_size=CHUNK)  # their parents now have keys
 
     steps, obstacles, reviews, changes = [], [], [], []
     for goal, created, step_texts, potholes in details:
@@ -225,15 +228,18 @@ def _status(rng: random.Random) -> str:
 
 
 def _how_it_went(status: str) -> str:
-    return {
+    words: dict[str, str] = {
         Goal.Status.ACHIEVED: "Did every step. Proud of it!",
         Goal.Status.REVISED: "The class was full; we changed the goal to the next start date.",
         Goal.Status.REPLACED: "Something more important came up; we set a new goal.",
         Goal.Status.SET_ASIDE: "Family needs come first this month; coming back to it later.",
-    }[status]
+    }
+    return words[status]
 
 
-def _sessions(pk: int, coach_id: int, start, today, rng: random.Random) -> list[CoachingSession]:
+def _sessions(
+    pk: int, coach_id: int | None, start: date, today: date, rng: random.Random
+) -> list[CoachingSession]:
     sessions = []
     day = max(start, today - timedelta(days=120))
     while True:
