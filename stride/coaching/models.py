@@ -102,6 +102,40 @@ class Goal(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+class GoalIdea(models.Model):
+    """An idea for a goal, in the participant's words: from goal-storming, or drafted
+    by the participant for the next meeting. Picking one turns it into a goal."""
+
+    ACCESS_VIA = "participant"
+
+    class Source(models.TextChoices):
+        STORMING = "storming", _("Goal-storming")
+        PARTICIPANT = "participant", _("Drafted by the participant")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="goal_ideas"
+    )
+    life_area = models.CharField(_("life area"), max_length=16, choices=LifeArea.choices)
+    words = models.CharField(_("the idea, in the participant's words"), max_length=300)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.STORMING)
+    goal = models.OneToOneField(
+        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="idea"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("goal idea")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["participant", "goal"])]
+
+    def __str__(self) -> str:
+        return self.words
+
+
 class GoalStatusChange(models.Model):
     """Each status a goal has had, and when: counties count achieved, revised and replaced goals."""
 
@@ -217,6 +251,27 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class Reflection(models.Model):
+    """A participant's own thoughts on a goal, between meetings."""
+
+    ACCESS_VIA = "goal"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reflections")
+    words = models.TextField(_("your thoughts"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reflection")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.words[:60]
 
 
 class CoachingSession(models.Model):

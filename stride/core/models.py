@@ -28,6 +28,11 @@ class Organisation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    # A county's choice: after this many days without contact, a participant
+    # shows on their coach's Today page.
+    contact_gap_days = models.PositiveSmallIntegerField(
+        _("days without contact before a check-in is due"), default=30
+    )
 
     class Meta:
         ordering = ["path"]
