@@ -23,7 +23,16 @@ from stride.people.actions import StaleEdit
 from stride.people.models import Participant
 
 from .cycle import STATUS_AFTER_REVIEW
-from .models import CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
+from .models import (
+    CoachingSession,
+    Goal,
+    GoalIdea,
+    GoalStatusChange,
+    Obstacle,
+    Reflection,
+    Review,
+    Step,
+)
 
 
 @dataclass
@@ -117,6 +126,43 @@ def set_goal(actor: Actor, participant: Participant, details: GoalDetails) -> Go
     )
     audit.record(actor, Action.CREATE, goal, participant.uuid, [f.name for f in fields(details)])
     return goal
+
+
+@transaction.atomic
+def add_idea(
+    actor: Actor,
+    participant: Participant,
+    life_area: str,
+    words: str,
+    source: str = GoalIdea.Source.STORMING,
+) -> GoalIdea:
+    """An idea for a goal, from goal-storming or drafted by the participant."""
+    idea = GoalIdea.objects.create(
+        participant=participant, life_area=life_area, words=words.strip(), source=source,
+        by=actor.user,
+    )  # fmt: skip
+    audit.record(actor, Action.CREATE, idea, participant.uuid, ["life_area", "words", "source"])
+    return idea
+
+
+@transaction.atomic
+def set_goal_from_idea(actor: Actor, idea: GoalIdea, details: GoalDetails) -> Goal:
+    """Pick an idea to work on: it becomes a goal, and the idea remembers which."""
+    current = GoalIdea.objects.select_for_update().get(pk=idea.pk)
+    if current.goal_id is not None:
+        raise ValidationError(_("This idea is already a goal."))
+    goal = set_goal(actor, current.participant, details)
+    current.goal = goal
+    current.save(update_fields=["goal"])
+    audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["goal"])
+    return goal
+
+
+@transaction.atomic
+def add_reflection(actor: Actor, goal: Goal, words: str) -> Reflection:
+    reflection = Reflection.objects.create(goal=goal, words=words.strip(), by=actor.user)
+    audit.record(actor, Action.CREATE, reflection, goal.participant.uuid, ["words"])
+    return reflection
 
 
 @transaction.atomic

@@ -144,3 +144,23 @@ def test_dates_in_details_are_saved_as_given(world, coach):
     )
     goal.refresh_from_db()
     assert goal.target_date == target
+
+
+def test_picking_an_idea_makes_it_a_goal_once(world, coach):
+    idea = actions.add_idea(coach, world.case, "work", "Work with animals")
+    goal = actions.set_goal_from_idea(
+        coach, idea, GoalDetails("Apply at the animal shelter by May", "work")
+    )
+    idea.refresh_from_db()
+    assert idea.goal == goal
+    with pytest.raises(ValidationError):
+        actions.set_goal_from_idea(coach, idea, GoalDetails("Again", "work"))
+    assert Goal.objects.filter(participant=world.case).count() == 1
+
+
+def test_a_reflection_is_audited_without_its_words(world, goal):
+    reflection = actions.add_reflection(
+        Actor(world.participant_user), goal, "Calling was easier than I thought"
+    )
+    event = AuditEvent.objects.get(record_id=reflection.uuid)
+    assert event.actor == world.participant_user and event.fields == ["words"]
