@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stride.people.forms import DateInput, VersionedForm
 
 from .actions import GoalDetails, ReviewDetails, SessionDetails, StepDetails
-from .models import CoachingSession, Goal, Obstacle, Review, Step
+from .models import CoachingSession, Goal, GoalIdea, Obstacle, Review, Step
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -54,6 +54,13 @@ class GoalForm(forms.ModelForm):
     def details(self) -> GoalDetails:
         data = self.cleaned_data
         return GoalDetails(**{name: data[name] for name in self.Meta.fields})
+
+
+class IdeaForm(forms.ModelForm):
+    class Meta:
+        model = GoalIdea
+        fields = ["life_area", "words"]
+        help_texts = {"words": _("Write it the way the participant says it.")}
 
 
 class GoalEditForm(GoalForm, VersionedForm):

@@ -7,6 +7,7 @@ app_name = "coaching"
 urlpatterns = [
     path("participants/<uuid:uuid>/goals/", views.participant_goals, name="participant_goals"),
     path("participants/<uuid:uuid>/goals/new/", views.goal_new, name="goal_new"),
+    path("participants/<uuid:uuid>/goal-storming/", views.goal_storming, name="goal_storming"),
     path("participants/<uuid:uuid>/sessions/new/", views.session_new, name="session_new"),
     path("goals/<uuid:uuid>/", views.goal, name="goal"),
     path("goals/<uuid:uuid>/edit/", views.goal_edit, name="goal_edit"),

@@ -22,6 +22,7 @@ from .cycle import goal_hints
 from .forms import (
     GoalEditForm,
     GoalForm,
+    IdeaForm,
     MarkStepForm,
     PotholesForm,
     ReviewForm,
@@ -29,7 +30,8 @@ from .forms import (
     StepEditForm,
     StepForm,
 )
-from .models import Goal, Review, Step
+from .models import Goal, GoalIdea, LifeArea, Review, Step
+from .storming import MOST_GOALS_AT_ONCE, PROMPTS
 
 RECENT_SESSIONS = 5
 
@@ -85,22 +87,84 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Ideas by life area, in the participant's words; they pick one to three to work on."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    can_edit = access.can_edit_cases(request.user)
+    focus = request.GET.get("area")
+    form = IdeaForm(request.POST or None, initial={"life_area": focus} if focus else None)
+    if request.method == "POST":
+        _require(can_edit)
+        if form.is_valid() and run_action(
+            form,
+            lambda: actions.add_idea(
+                Actor.from_request(request),
+                person,
+                form.cleaned_data["life_area"],
+                form.cleaned_data["words"],
+            ),
+        ):
+            messages.success(request, _("Idea added."))
+            area = form.cleaned_data["life_area"]
+            return redirect(reverse("coaching:goal_storming", args=[person.uuid]) + f"?area={area}")
+    else:
+        people_actions.record_view(Actor.from_request(request), person)
+    ideas = list(person.goal_ideas.select_related("goal"))
+    areas = [
+        (value, label, PROMPTS[value], [idea for idea in ideas if idea.life_area == value])
+        for value, label in LifeArea.choices
+    ]
+    if focus in dict(LifeArea.choices):
+        areas.sort(key=lambda area: area[0] != focus)
+    return render(
+        request,
+        "coaching/goal_storming.html",
+        {
+            "person": person,
+            "form": form,
+            "areas": areas,
+            "focus": focus,
+            "open_goals": person.goals.filter(status__in=Goal.OPEN_STATUSES).count(),
+            "most_goals": MOST_GOALS_AT_ONCE,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     person = _participant(request, uuid)
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
+    idea = None
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
+    if request.GET.get("idea"):
+        idea = access.get_visible_or_404(
+            GoalIdea.objects.filter(participant=person, goal__isnull=True),
+            request.user,
+            uuid=request.GET["idea"],
+        )
+        initial |= {"words": idea.words, "life_area": idea.life_area}
+        if idea.source == GoalIdea.Source.PARTICIPANT:
+            initial["proposed_by"] = Goal.ProposedBy.PARTICIPANT
     form = GoalForm(request.POST or None, participant=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = []
-        if run_action(
-            form,
-            lambda: created.append(
-                actions.set_goal(Actor.from_request(request), person, form.details())
-            ),
-        ):
+
+        def save() -> None:
+            actor = Actor.from_request(request)
+            if idea is not None:
+                created.append(actions.set_goal_from_idea(actor, idea, form.details()))
+            else:
+                created.append(actions.set_goal(actor, person, form.details()))
+
+        if run_action(form, save):
             messages.success(request, _("Goal saved. Next: plan the first small step."))
             return redirect("coaching:goal", uuid=created[0].uuid)
-    return render(request, "coaching/goal_form.html", {"form": form, "person": person})
+    return render(
+        request, "coaching/goal_form.html", {"form": form, "person": person, "idea": idea}
+    )
 
 
 @login_required

@@ -107,6 +107,7 @@ RULES = {
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_edit": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
