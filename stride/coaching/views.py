@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Goal, GoalIdea, LifeArea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
+from .today import LIST_LENGTH, today_for
 
 RECENT_SESSIONS = 5
 
@@ -56,6 +57,17 @@ def _goal(request: HttpRequest, uuid: UUID) -> Goal:
 def _step(request: HttpRequest, uuid: UUID) -> Step:
     return access.get_visible_or_404(
         Step.objects.select_related("goal__participant__member"), request.user, uuid=uuid
+    )
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    """A coach's home page: who to see, what is due, who needs a check-in, what changed."""
+    _require(access.can_edit_cases(request.user))
+    return render(
+        request,
+        "coaching/today.html",
+        {"today": today_for(request.user, timezone.now()), "list_length": LIST_LENGTH},
     )
 
 

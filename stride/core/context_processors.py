@@ -14,6 +14,8 @@ def navigation(request: HttpRequest) -> dict:
     links = []
     if user.role == Role.PARTICIPANT:
         links.append((_("My page"), reverse("portal:home")))
+    if access.can_edit_cases(user):
+        links.append((_("Today"), reverse("coaching:today")))
     if access.can_see_caseloads(user):
         label = _("My caseload") if user.role == Role.COACH else _("Caseloads")
         links.append((label, reverse("people:caseload")))

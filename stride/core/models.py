@@ -1,8 +1,11 @@
+import functools
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -154,11 +157,20 @@ class AuditEvent(models.Model):
 
     @property
     def record_type_display(self) -> str:
-        return str(RECORD_TYPE_NAMES.get(self.record_type, self.record_type))
+        if self.record_type in RECORD_TYPE_NAMES:
+            return str(RECORD_TYPE_NAMES[self.record_type])
+        # Records of the apps above core are named by their model's verbose name.
+        model = _models_by_name().get(self.record_type)
+        return str(capfirst(model._meta.verbose_name)) if model else self.record_type
 
     @property
     def channel_display(self) -> str:
         return str(CHANNEL_NAMES.get(self.channel, self.channel))
+
+
+@functools.cache
+def _models_by_name() -> dict[str, type[models.Model]]:
+    return {model.__name__: model for model in apps.get_models()}
 
 
 RECORD_TYPE_NAMES = {

@@ -50,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.PARTICIPANT:
         return redirect("portal:home")
+    if user.role == Role.COACH:
+        return redirect("coaching:today")
     if access.can_see_caseloads(user):
         return redirect("people:caseload")
     if user.role == Role.SYSADMIN:

@@ -105,6 +105,7 @@ RULES = {
     "people:member_new": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
     "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
+    "coaching:today": (None, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
