@@ -7,8 +7,9 @@ the project root:
 
 For the demo user `coach` it requests, in-process with Django's test client:
 the caseload (first page, default sort), the caseload searched by a last
-name on it, the caseload sorted by months on aid, and the profile page of a
-participant on the caseload. Each page is requested `--warmup` times first;
+name on it, the caseload sorted by months on aid, the profile page of a
+participant on the caseload, the coach's Today page, and the goals page and
+one goal page of the participant with the most goals. Each page is requested `--warmup` times first;
 those warm-up requests run inside CaptureQueriesContext, which gives the
 query count (and checks it is the same on every request). Then `--requests`
 rounds, each requesting every page once and timing a fixed Python loop (the
@@ -51,11 +52,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 
+from stride.coaching.models import Goal  # noqa: E402
 from stride.core import access  # noqa: E402
 from stride.core.models import User  # noqa: E402
 from stride.people.filters import CaseloadFilter  # noqa: E402
@@ -78,14 +81,22 @@ def pages_for(coach: User) -> list[tuple[str, str]]:
     first = CaseloadFilter(None, queryset=mine, user=coach).qs.select_related("member").first()
     if first is None:
         sys.exit(f"{USERNAME} has no participants: seed the database first (seed_demo).")
+    # The participant of the caseload with the most goals: the heaviest goal pages.
+    busiest = mine.annotate(goal_count=Count("goals")).order_by("-goal_count", "pk").first()
+    goal = access.visible_to(Goal.objects.filter(participant=busiest), coach).first()
     url = reverse("people:caseload")
     name = first.member.last_name
-    return [
+    pages = [
         ("Caseload, first page (sort by name)", url),
         ("Caseload, name search", f"{url}?{urlencode({'q': name})}"),
         ("Caseload, sorted by months on aid", f"{url}?{urlencode({'sort': 'months_on_aid'})}"),
         ("Participant profile", reverse("people:participant", args=[first.uuid])),
+        ("Today", reverse("coaching:today")),
+        ("Participant's goals", reverse("coaching:participant_goals", args=[busiest.uuid])),
     ]
+    if goal is not None:
+        pages.append(("One goal", reverse("coaching:goal", args=[goal.uuid])))
+    return pages
 
 
 def is_data_query(sql: str) -> bool:
