@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stride.core",
     "stride.people",
     "stride.coaching",
+    "stride.county",
     "stride.api",
     "stride.portal",
 ]

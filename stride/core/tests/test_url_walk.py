@@ -118,6 +118,7 @@ RULES = {
     "coaching:step_edit": (lambda w: {"uuid": _step(w).uuid}, scoped(CASE_EDITORS)),
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
+    "county:settings": (None, same(403, county_admin=200, other_county_admin=200)),
     "portal:home": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
