@@ -9,6 +9,7 @@ the same step open.
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from stride.people.models import Participant
 
 from .cycle import STATUS_AFTER_REVIEW
 from .models import (
+    Achievement,
     CoachingSession,
     Goal,
     GoalIdea,
@@ -265,7 +267,55 @@ def record_review(actor: Actor, goal: Goal, details: ReviewDetails) -> Review:
         current.version += 1
         current.save(update_fields=["status", "status_since", "version"])
         audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["status"])
+        if status == Goal.Status.ACHIEVED:
+            recognise(actor, current.participant, current.words, goal=current)
     return review
+
+
+@transaction.atomic
+def recognise(
+    actor: Actor,
+    participant: Participant,
+    words: str,
+    goal: Goal | None = None,
+    incentive_amount: Decimal | None = None,
+) -> Achievement:
+    """Celebrate a goal reached (goal given) or a milestone; an incentive waits for approval."""
+    if incentive_amount is not None and incentive_amount <= 0:
+        raise ValidationError(
+            {"incentive_amount": _("Enter an amount above $0, or leave it empty.")}
+        )
+    achievement = Achievement.objects.create(
+        participant=participant,
+        kind=Achievement.Kind.GOAL if goal is not None else Achievement.Kind.MILESTONE,
+        goal=goal,
+        words=words.strip(),
+        on=timezone.localdate(),
+        incentive_amount=incentive_amount,
+        incentive=Achievement.Incentive.NONE
+        if incentive_amount is None
+        else Achievement.Incentive.PENDING,
+        by=actor.user,
+    )
+    audit.record(
+        actor, Action.CREATE, achievement, participant.uuid, ["kind", "words", "incentive_amount"]
+    )
+    return achievement
+
+
+@transaction.atomic
+def decide_incentive(actor: Actor, achievement: Achievement, approve: bool) -> Achievement:
+    """A supervisor's decision on a pending incentive; decided ones stay decided."""
+    current = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if current.incentive != Achievement.Incentive.PENDING:
+        raise ValidationError(_("This incentive has already been decided."))
+    current.incentive = (
+        Achievement.Incentive.APPROVED if approve else Achievement.Incentive.DECLINED
+    )
+    current.decided_by, current.decided_on = actor.user, timezone.localdate()
+    current.save(update_fields=["incentive", "decided_by", "decided_on"])
+    audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["incentive"])
+    return current
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ households). Rows go in with bulk inserts, chunk by chunk, so the
 """
 
 import random
+from decimal import Decimal
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import OuterRef, Subquery
@@ -14,7 +15,7 @@ from django.utils import timezone
 from stride.core.demo import Progress, demo_step
 from stride.people.models import Household, Participant
 
-from .models import CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
+from .models import Achievement, CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
 
 CHUNK = 2000
 
@@ -147,6 +148,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
     Goal.objects.bulk_create(children, batch_size=CHUNK)  # their parents now have keys
 
     steps, obstacles, reviews, changes = [], [], [], []
+    achievements = []
     for goal, created, step_texts, potholes in details:
         changes.append(
             GoalStatusChange(
@@ -168,7 +170,27 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
                     by_id=goal.created_by_id,
                 )
             )
-        elif rng.random() < 0.4:
+            if goal.status == Goal.Status.ACHIEVED:
+                achievements.append(
+                    Achievement(
+                        participant_id=goal.participant_id, kind=Achievement.Kind.GOAL, goal=goal,
+                        words=goal.words, on=goal.status_since, by_id=goal.created_by_id,
+                    )
+                )  # fmt: skip
+        elif rng.random() < 0.1:
+            # A milestone on the way, some with an incentive for the supervisor to decide.
+            asked = rng.random() < 0.4
+            achievements.append(
+                Achievement(
+                    participant_id=goal.participant_id, kind=Achievement.Kind.MILESTONE,
+                    goal=goal, words="Came to every meeting this month",
+                    on=min(today, created + timedelta(days=30)),
+                    incentive_amount=Decimal("25.00") if asked else None,
+                    incentive=Achievement.Incentive.PENDING if asked else Achievement.Incentive.NONE,
+                    by_id=goal.created_by_id,
+                )
+            )  # fmt: skip
+        if goal.status == Goal.Status.ACTIVE and rng.random() < 0.4:
             reviews.append(
                 Review(
                     goal=goal,
@@ -216,6 +238,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
     Review.objects.bulk_create(reviews, batch_size=CHUNK)
     GoalStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
     CoachingSession.objects.bulk_create(sessions, batch_size=CHUNK)
+    Achievement.objects.bulk_create(achievements, batch_size=CHUNK)
     Participant.objects.filter(pk__in=[row[0] for row in participants]).update(
         last_contact_at=Subquery(
             CoachingSession.objects.filter(participant=OuterRef("pk")).order_by("-held_at").values("held_at")[:1]

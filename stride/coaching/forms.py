@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stride.people.forms import DateInput, VersionedForm
 
 from .actions import GoalDetails, ReviewDetails, SessionDetails, StepDetails
-from .models import CoachingSession, Goal, GoalIdea, Obstacle, Review, Step
+from .models import Achievement, CoachingSession, Goal, GoalIdea, Obstacle, Review, Step
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -192,3 +192,13 @@ class SessionForm(forms.ModelForm):
 
     def details(self) -> SessionDetails:
         return SessionDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class AchievementForm(forms.ModelForm):
+    class Meta:
+        model = Achievement
+        fields = ["words", "incentive_amount"]
+        help_texts = {
+            "words": _('For example: "Finished the first week of class".'),
+            "incentive_amount": _("If your program gives one. A supervisor approves it first."),
+        }

@@ -274,6 +274,53 @@ class Reflection(models.Model):
         return self.words[:60]
 
 
+class Achievement(models.Model):
+    """Something to celebrate: a goal reached or a milestone on the way, with an optional
+    incentive that a supervisor approves before it is paid."""
+
+    ACCESS_VIA = "participant"
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("Goal reached")
+        MILESTONE = "milestone", _("Milestone")
+
+    class Incentive(models.TextChoices):
+        NONE = "none", _("No incentive")
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Not approved")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="achievements"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="achievements"
+    )
+    words = models.CharField(_("what was achieved"), max_length=300)
+    on = models.DateField(_("date"))
+    incentive_amount = models.DecimalField(
+        _("incentive amount ($)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    incentive = models.CharField(max_length=16, choices=Incentive.choices, default=Incentive.NONE)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("achievement")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["incentive", "on"])]
+
+    def __str__(self) -> str:
+        return self.words
+
+
 class CoachingSession(models.Model):
     """A contact between coach and participant: the contact log."""
 

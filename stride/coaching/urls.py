@@ -10,6 +10,13 @@ urlpatterns = [
     path("participants/<uuid:uuid>/goals/new/", views.goal_new, name="goal_new"),
     path("participants/<uuid:uuid>/goal-storming/", views.goal_storming, name="goal_storming"),
     path("participants/<uuid:uuid>/sessions/new/", views.session_new, name="session_new"),
+    path(
+        "participants/<uuid:uuid>/achievements/new/",
+        views.achievement_new,
+        name="achievement_new",
+    ),
+    path("incentives/", views.incentives, name="incentives"),
+    path("achievements/<uuid:uuid>/decide/", views.incentive_decide, name="incentive_decide"),
     path("goals/<uuid:uuid>/", views.goal, name="goal"),
     path("goals/<uuid:uuid>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<uuid:uuid>/steps/new/", views.step_new, name="step_new"),

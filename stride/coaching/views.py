@@ -2,7 +2,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from stride.people.models import Participant
 from . import actions
 from .cycle import goal_hints
 from .forms import (
+    AchievementForm,
     GoalEditForm,
     GoalForm,
     IdeaForm,
@@ -30,11 +31,12 @@ from .forms import (
     StepEditForm,
     StepForm,
 )
-from .models import Goal, GoalIdea, LifeArea, Review, Step
+from .models import Achievement, Goal, GoalIdea, LifeArea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
 from .today import LIST_LENGTH, today_for
 
 RECENT_SESSIONS = 5
+RECENT_DECISIONS = 20
 
 
 def _require(allowed: bool) -> None:
@@ -84,6 +86,7 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
     open_goals = [goal for goal in goals if goal.is_open]
     closed_goals = [goal for goal in goals if not goal.is_open]
     sessions = person.coaching_sessions.select_related("coach")[:RECENT_SESSIONS]
+    achievements = person.achievements.all()
     return render(
         request,
         "coaching/goals.html",
@@ -92,6 +95,7 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "open_goals": open_goals,
             "closed_goals": closed_goals,
             "sessions": sessions,
+            "achievements": achievements,
             "can_edit": access.can_edit_cases(request.user),
         },
     )
@@ -357,3 +361,59 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
             messages.success(request, _("Session recorded."))
             return redirect("coaching:participant_goals", uuid=person.uuid)
     return render(request, "coaching/session_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    form = AchievementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: actions.recognise(
+                Actor.from_request(request),
+                person,
+                form.cleaned_data["words"],
+                incentive_amount=form.cleaned_data["incentive_amount"],
+            ),
+        ):
+            messages.success(request, _("Well done! The milestone is recorded."))
+            return redirect("coaching:participant_goals", uuid=person.uuid)
+    return render(request, "coaching/achievement_form.html", {"form": form, "person": person})
+
+
+@login_required
+def incentives(request: HttpRequest) -> HttpResponse:
+    """Incentives waiting for a supervisor's decision, and the latest decided."""
+    _require(access.can_approve_incentives(request.user))
+    achievements = access.visible_to(Achievement.objects.all(), request.user).select_related(
+        "participant__member", "by", "decided_by"
+    )
+    return render(
+        request,
+        "coaching/incentives.html",
+        {
+            "pending": achievements.filter(incentive=Achievement.Incentive.PENDING).order_by("on"),
+            "decided": achievements.filter(
+                incentive__in=[Achievement.Incentive.APPROVED, Achievement.Incentive.DECLINED]
+            ).order_by("-decided_on", "-pk")[:RECENT_DECISIONS],
+        },
+    )
+
+
+@login_required
+@require_POST
+def incentive_decide(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_approve_incentives(request.user))
+    achievement = access.get_visible_or_404(Achievement.objects.all(), request.user, uuid=uuid)
+    try:
+        actions.decide_incentive(
+            Actor.from_request(request), achievement, request.POST.get("decision") == "approve"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decision saved."))
+    return redirect("coaching:incentives")

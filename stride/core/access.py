@@ -102,6 +102,10 @@ def can_reassign(user: User) -> bool:
     return user.is_authenticated and user.role in REASSIGNER_ROLES
 
 
+def can_approve_incentives(user: User) -> bool:
+    return user.is_authenticated and user.role in REASSIGNER_ROLES
+
+
 def can_see_caseloads(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
 

@@ -181,6 +181,6 @@ def test_goal_pages_make_the_same_number_of_queries_however_much_there_is(world,
     actions.add_step(Actor(world.coach), first, StepDetails("One more step"))
     assert (queries(client, goals_url), queries(client, goal_url)) == small
     # Both: session, user, the record, the audit event of the view, the session save.
-    # Goals page: goals with step counts, recent sessions. Goal page: steps,
-    # obstacles, reviews, status history, goals on the way.
-    assert small == (7, 10)
+    # Goals page: goals with step counts, recent sessions, celebrations. Goal
+    # page: steps, obstacles, reviews, status history, goals on the way.
+    assert small == (8, 10)

@@ -5,6 +5,7 @@ who may reach it before it ships.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -61,6 +62,12 @@ def _goal(world):
     )
 
 
+def _achievement(world):
+    return world.case.achievements.first() or coaching.recognise(
+        Actor(world.coach), world.case, "First week of class", incentive_amount=Decimal("25")
+    )
+
+
 def _step(world):
     goal = _goal(world)
     return goal.steps.first() or coaching.add_step(
@@ -110,6 +117,9 @@ RULES = {
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:achievement_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:incentives": (None, scoped(REASSIGNERS, EVERYONE)),
+    "coaching:incentive_decide": (lambda w: {"uuid": _achievement(w).uuid}, same(405)),
     "coaching:goal": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_edit": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
     "coaching:step_new": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
