@@ -6,8 +6,8 @@ households). Rows go in with bulk inserts, chunk by chunk, so the
 """
 
 import random
-from decimal import Decimal
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
