@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit
 from stride.core.audit import Action, Actor
+from stride.core.models import User
 from stride.people.actions import StaleEdit
 from stride.people.models import Participant
 
@@ -50,6 +52,7 @@ class GoalDetails:
     term: str = Goal.Term.SHORT
     proposed_by: str = Goal.ProposedBy.PARTICIPANT
     parent: Goal | None = None
+    skill_area: str = ""
 
 
 @dataclass
@@ -111,6 +114,11 @@ def _check_parent(participant: Participant, parent: Goal | None) -> None:
         raise ValidationError({"parent": _("Choose one of this participant's long-term goals.")})
 
 
+def _owner(goal: Goal) -> UUID | None:
+    """The participant an event about this goal is filed under (none for staff goals)."""
+    return goal.participant.uuid if goal.participant is not None else None
+
+
 def _set_status(actor: Actor, goal: Goal, status: str) -> None:
     today = timezone.localdate()
     goal.status, goal.status_since = status, today
@@ -127,6 +135,26 @@ def set_goal(actor: Actor, participant: Participant, details: GoalDetails) -> Go
         goal=goal, status=goal.status, on=goal.status_since, by=actor.user
     )
     audit.record(actor, Action.CREATE, goal, participant.uuid, [f.name for f in fields(details)])
+    return goal
+
+
+@transaction.atomic
+def set_professional_goal(actor: Actor, staff: User, details: GoalDetails) -> Goal:
+    """A staff member's own professional goal, in an area of the skills matrix."""
+    if not details.skill_area:
+        raise ValidationError({"skill_area": _("Choose an area of the skills matrix.")})
+    if details.parent is not None and (
+        details.parent.staff_id != staff.pk or details.parent.term != Goal.Term.LONG
+    ):
+        raise ValidationError({"parent": _("Choose one of your long-term goals.")})
+    goal = Goal(staff=staff, created_by=actor.user, status_since=timezone.localdate())
+    _copy_changed(goal, details)
+    goal.proposed_by = Goal.ProposedBy.PARTICIPANT  # their own idea, by definition
+    goal.save()
+    GoalStatusChange.objects.create(
+        goal=goal, status=goal.status, on=goal.status_since, by=actor.user
+    )
+    audit.record(actor, Action.CREATE, goal, None, [f.name for f in fields(details)])
     return goal
 
 
@@ -163,21 +191,24 @@ def set_goal_from_idea(actor: Actor, idea: GoalIdea, details: GoalDetails) -> Go
 @transaction.atomic
 def add_reflection(actor: Actor, goal: Goal, words: str) -> Reflection:
     reflection = Reflection.objects.create(goal=goal, words=words.strip(), by=actor.user)
-    audit.record(actor, Action.CREATE, reflection, goal.participant.uuid, ["words"])
+    audit.record(actor, Action.CREATE, reflection, _owner(goal), ["words"])
     return reflection
 
 
 @transaction.atomic
 def update_goal(actor: Actor, goal: Goal, expected_version: int, details: GoalDetails) -> Goal:
     current = _locked(Goal, goal, expected_version)
-    _check_parent(current.participant, details.parent)
+    if current.participant is not None:
+        _check_parent(current.participant, details.parent)
+    elif details.parent is not None and details.parent.staff_id != current.staff_id:
+        raise ValidationError({"parent": _("Choose one of your long-term goals.")})
     if details.parent is not None and details.parent.pk == current.pk:
         raise ValidationError({"parent": _("A goal can't lead to itself.")})
     changed = _copy_changed(current, details)
     if changed:
         current.version += 1
         current.save()
-        audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed)
+        audit.record(actor, Action.CHANGE, current, _owner(current), changed)
     return current
 
 
@@ -187,9 +218,7 @@ def add_step(actor: Actor, goal: Goal, details: StepDetails) -> Step:
     step = Step(goal=goal, position=0 if last is None else last + 1)
     _copy_changed(step, details)
     step.save()
-    audit.record(
-        actor, Action.CREATE, step, goal.participant.uuid, [f.name for f in fields(details)]
-    )
+    audit.record(actor, Action.CREATE, step, _owner(goal), [f.name for f in fields(details)])
     return step
 
 
@@ -200,7 +229,7 @@ def update_step(actor: Actor, step: Step, expected_version: int, details: StepDe
     if changed:
         current.version += 1
         current.save()
-        audit.record(actor, Action.CHANGE, current, step.goal.participant.uuid, changed)
+        audit.record(actor, Action.CHANGE, current, _owner(step.goal), changed)
     return current
 
 
@@ -216,7 +245,7 @@ def mark_step(actor: Actor, step: Step, expected_version: int, status: str, note
         actor,
         Action.CHANGE,
         current,
-        step.goal.participant.uuid,
+        _owner(step.goal),
         ["status", "outcome_note", "status_on"],
     )
     return current
@@ -234,7 +263,7 @@ def move_step(actor: Actor, step: Step, offset: int) -> None:
     for position, item in enumerate(steps):
         if item.position != position:
             Step.objects.filter(pk=item.pk).update(position=position, version=F("version") + 1)
-    audit.record(actor, Action.CHANGE, step, step.goal.participant.uuid, ["position"])
+    audit.record(actor, Action.CHANGE, step, _owner(step.goal), ["position"])
 
 
 @transaction.atomic
@@ -247,7 +276,7 @@ def add_obstacle(
         goal=goal, step=step, kind=kind, pothole=pothole.strip(), detour=detour.strip()
     )
     audit.record(
-        actor, Action.CREATE, obstacle, goal.participant.uuid, ["kind", "pothole", "detour", "step"]
+        actor, Action.CREATE, obstacle, _owner(goal), ["kind", "pothole", "detour", "step"]
     )
     return obstacle
 
@@ -258,16 +287,14 @@ def record_review(actor: Actor, goal: Goal, details: ReviewDetails) -> Review:
     review = Review(goal=current, by=actor.user)
     _copy_changed(review, details)
     review.save()
-    audit.record(
-        actor, Action.CREATE, review, current.participant.uuid, [f.name for f in fields(details)]
-    )
+    audit.record(actor, Action.CREATE, review, _owner(current), [f.name for f in fields(details)])
     status = STATUS_AFTER_REVIEW[details.decision]
     if status != current.status:
         _set_status(actor, current, status)
         current.version += 1
         current.save(update_fields=["status", "status_since", "version"])
-        audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["status"])
-        if status == Goal.Status.ACHIEVED:
+        audit.record(actor, Action.CHANGE, current, _owner(current), ["status"])
+        if status == Goal.Status.ACHIEVED and current.participant is not None:
             recognise(actor, current.participant, current.words, goal=current)
     return review
 

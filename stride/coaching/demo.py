@@ -113,7 +113,7 @@ ParticipantRow = tuple[int, int | None, date | None, str]
 def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) -> None:
     roots: list[Goal] = []
     children: list[Goal] = []
-    details: list[tuple[Goal, date, list[str], list[tuple[str, str, str]]]] = []
+    details: list[tuple[int, Goal, date, list[str], list[tuple[str, str, str]]]] = []
     sessions: list[CoachingSession] = []
     for pk, coach_id, assigned_since, language in participants:
         start = max(assigned_since or today - timedelta(days=365), today - timedelta(days=540))
@@ -140,7 +140,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
             (roots if root is None else children).append(goal)
             if roadmap and index == 0:
                 root = goal
-            details.append((goal, created, step_texts, potholes))
+            details.append((pk, goal, created, step_texts, potholes))
         if count:
             sessions += _sessions(pk, coach_id, start, today, rng)
 
@@ -149,7 +149,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
 
     steps, obstacles, reviews, changes = [], [], [], []
     achievements = []
-    for goal, created, step_texts, potholes in details:
+    for pk, goal, created, step_texts, potholes in details:
         changes.append(
             GoalStatusChange(
                 goal=goal, status=Goal.Status.ACTIVE, on=created, by_id=goal.created_by_id
@@ -173,7 +173,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
             if goal.status == Goal.Status.ACHIEVED:
                 achievements.append(
                     Achievement(
-                        participant_id=goal.participant_id, kind=Achievement.Kind.GOAL, goal=goal,
+                        participant_id=pk, kind=Achievement.Kind.GOAL, goal=goal,
                         words=goal.words, on=goal.status_since, by_id=goal.created_by_id,
                     )
                 )  # fmt: skip
@@ -182,7 +182,7 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
             asked = rng.random() < 0.4
             achievements.append(
                 Achievement(
-                    participant_id=goal.participant_id, kind=Achievement.Kind.MILESTONE,
+                    participant_id=pk, kind=Achievement.Kind.MILESTONE,
                     goal=goal, words="Came to every meeting this month",
                     on=min(today, created + timedelta(days=30)),
                     incentive_amount=Decimal("25.00") if asked else None,

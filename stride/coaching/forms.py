@@ -67,6 +67,41 @@ class GoalEditForm(GoalForm, VersionedForm):
     pass
 
 
+class ProfessionalGoalForm(forms.ModelForm):
+    """A staff member's own goal: the same cycle, in an area of the skills matrix."""
+
+    class Meta:
+        model = Goal
+        fields = [
+            "words", "skill_area", "why_it_matters", "looks_like", "measure", "target_date",
+            "term", "parent", "difficulty", "confidence",
+        ]  # fmt: skip
+        labels = {"words": _("Your goal")}
+        widgets = GoalForm.Meta.widgets
+        help_texts = {
+            "skill_area": _("From the staff skills and attributes matrix."),
+            "parent": _("For a step on the way to one of your long-term goals."),
+        }
+
+    def __init__(self, *args, staff, goal: Goal | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        long_term = staff.professional_goals.filter(term=Goal.Term.LONG)
+        if goal is not None:
+            long_term = long_term.exclude(pk=goal.pk)
+        self.fields["parent"].queryset = long_term
+        self.fields["parent"].empty_label = _("None")
+        self.fields["skill_area"].required = True
+        self.fields["skill_area"].choices = self.fields["skill_area"].choices[1:]
+
+    def details(self) -> GoalDetails:
+        data = self.cleaned_data
+        return GoalDetails(life_area="", **{name: data[name] for name in self.Meta.fields})
+
+
+class ProfessionalGoalEditForm(ProfessionalGoalForm, VersionedForm):
+    pass
+
+
 class StepForm(forms.ModelForm):
     class Meta:
         model = Step

@@ -30,8 +30,20 @@ class LifeArea(models.TextChoices):
     COMMUNITY = "community", _("Community")
 
 
+class SkillArea(models.TextChoices):
+    """The four areas of the CalWORKs 2.0 staff skills and attributes matrix (seed 003)."""
+
+    CUSTOMERS = "customers", _("Working directly with customers")
+    FRAMEWORK = "framework", _("The goal-achievement framework")
+    WELL_BEING = "well_being", _("Professional goals, well-being and self-care")
+    DAILY_TASKS = "daily_tasks", _("Managing daily tasks")
+
+
 class Goal(models.Model):
+    """A participant's goal, or a staff member's professional goal: the same cycle for both."""
+
     ACCESS_VIA = "participant"
+    STAFF_VIA = "staff"  # professional goals: the access module's staff rule
 
     class Term(models.TextChoices):
         SHORT = "short", _("Short-term")
@@ -52,7 +64,16 @@ class Goal(models.Model):
     OPEN_STATUSES = (Status.ACTIVE, Status.REVISED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="goals"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="professional_goals",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -75,7 +96,12 @@ class Goal(models.Model):
         _("how sure they are (1-10)"), null=True, blank=True, validators=RATING
     )
     term = models.CharField(_("term"), max_length=8, choices=Term.choices, default=Term.SHORT)
-    life_area = models.CharField(_("life area"), max_length=16, choices=LifeArea.choices)
+    life_area = models.CharField(
+        _("life area"), max_length=16, choices=LifeArea.choices, blank=True
+    )
+    skill_area = models.CharField(
+        _("skills matrix area"), max_length=16, choices=SkillArea.choices, blank=True
+    )
     proposed_by = models.CharField(
         _("whose idea"), max_length=16, choices=ProposedBy.choices, default=ProposedBy.PARTICIPANT
     )
@@ -92,7 +118,17 @@ class Goal(models.Model):
     class Meta:
         verbose_name = _("goal")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["participant", "status"])]
+        indexes = [
+            models.Index(fields=["participant", "status"]),
+            models.Index(fields=["staff", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=False, staff__isnull=True)
+                | models.Q(participant__isnull=True, staff__isnull=False),
+                name="goal_belongs_to_a_participant_or_a_staff_member",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.words

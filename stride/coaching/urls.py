@@ -16,6 +16,8 @@ urlpatterns = [
         name="achievement_new",
     ),
     path("incentives/", views.incentives, name="incentives"),
+    path("my-goals/", views.professional_goals, name="professional_goals"),
+    path("my-goals/new/", views.professional_goal_new, name="professional_goal_new"),
     path("achievements/<uuid:uuid>/decide/", views.incentive_decide, name="incentive_decide"),
     path("goals/<uuid:uuid>/", views.goal, name="goal"),
     path("goals/<uuid:uuid>/edit/", views.goal_edit, name="goal_edit"),

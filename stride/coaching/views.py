@@ -26,6 +26,8 @@ from .forms import (
     IdeaForm,
     MarkStepForm,
     PotholesForm,
+    ProfessionalGoalEditForm,
+    ProfessionalGoalForm,
     ReviewForm,
     SessionForm,
     StepEditForm,
@@ -52,7 +54,9 @@ def _participant(request: HttpRequest, uuid: UUID) -> Participant:
 
 def _goal(request: HttpRequest, uuid: UUID) -> Goal:
     return access.get_visible_or_404(
-        Goal.objects.select_related("participant__member", "parent"), request.user, uuid=uuid
+        Goal.objects.select_related("participant__member", "staff", "parent"),
+        request.user,
+        uuid=uuid,
     )
 
 
@@ -188,7 +192,8 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_see_caseloads(request.user))
     goal = _goal(request, uuid)
     person = goal.participant
-    people_actions.record_view(Actor.from_request(request), person)
+    if person is not None:
+        people_actions.record_view(Actor.from_request(request), person)
     steps = list(goal.steps.all())
     return render(
         request,
@@ -213,12 +218,23 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def goal_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
-    initial = {name: getattr(goal, name) for name in GoalForm.Meta.fields} | {
-        "version": goal.version
-    }
-    form = GoalEditForm(
-        request.POST or None, participant=goal.participant, goal=goal, initial=initial
-    )
+    form: GoalEditForm | ProfessionalGoalEditForm
+    if goal.participant is not None:
+        initial = {name: getattr(goal, name) for name in GoalForm.Meta.fields}
+        form = GoalEditForm(
+            request.POST or None,
+            participant=goal.participant,
+            goal=goal,
+            initial=initial | {"version": goal.version},
+        )
+    else:
+        initial = {name: getattr(goal, name) for name in ProfessionalGoalForm.Meta.fields}
+        form = ProfessionalGoalEditForm(
+            request.POST or None,
+            staff=goal.staff,
+            goal=goal,
+            initial=initial | {"version": goal.version},
+        )
     if request.method == "POST" and form.is_valid():
         if run_action(
             form,
@@ -341,6 +357,8 @@ def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
             messages.success(request, _("Review saved."))
             if decision == Review.Decision.CHANGE_GOAL:
                 return redirect("coaching:goal_edit", uuid=goal.uuid)
+            if decision == Review.Decision.NEW_GOAL and goal.participant is None:
+                return redirect("coaching:professional_goal_new")
             if decision == Review.Decision.NEW_GOAL:
                 return redirect("coaching:goal_new", uuid=goal.participant.uuid)
             return redirect("coaching:goal", uuid=goal.uuid)
@@ -417,3 +435,47 @@ def incentive_decide(request: HttpRequest, uuid: UUID) -> HttpResponse:
     else:
         messages.success(request, _("Decision saved."))
     return redirect("coaching:incentives")
+
+
+@login_required
+def professional_goals(request: HttpRequest) -> HttpResponse:
+    """A staff member's own professional goals; a supervisor also sees the team's."""
+    _require(access.can_set_professional_goals(request.user))
+    goals = (
+        access.visible_to(Goal.objects.filter(staff__isnull=False), request.user)
+        .select_related("staff")
+        .annotate(
+            steps_done=Count("steps", filter=Q(steps__status=Step.Status.DONE)),
+            steps_total=Count("steps"),
+        )
+        .order_by("staff__first_name", "staff__last_name", "-created_at")
+    )
+    mine = [goal for goal in goals if goal.staff_id == request.user.pk]
+    return render(
+        request,
+        "coaching/professional_goals.html",
+        {
+            "mine": mine,
+            "team": [goal for goal in goals if goal.staff_id != request.user.pk],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def professional_goal_new(request: HttpRequest) -> HttpResponse:
+    _require(access.can_set_professional_goals(request.user))
+    form = ProfessionalGoalForm(request.POST or None, staff=request.user)
+    if request.method == "POST" and form.is_valid():
+        created = []
+        if run_action(
+            form,
+            lambda: created.append(
+                actions.set_professional_goal(
+                    Actor.from_request(request), request.user, form.details()
+                )
+            ),
+        ):
+            messages.success(request, _("Goal saved. Next: plan the first small step."))
+            return redirect("coaching:goal", uuid=created[0].uuid)
+    return render(request, "coaching/goal_form.html", {"form": form, "professional": True})

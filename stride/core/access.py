@@ -52,6 +52,23 @@ def participant_filter(user: User) -> Q:
     return NOTHING
 
 
+def staff_filter(user: User) -> Q:
+    """A filter on User for the staff whose professional goals `user` may see.
+
+    Their own; a supervisor also those of the coaches and supervisors on the
+    teams they supervise.
+    """
+    if not user.is_authenticated or not user.is_active or user.role not in CASE_EDITOR_ROLES:
+        return NOTHING
+    own = Q(pk=user.pk)
+    if user.role == Role.SUPERVISOR and user.organisation is not None:
+        return own | Q(
+            organisation__path__startswith=user.organisation.path,
+            role__in=[Role.COACH, Role.SUPERVISOR],
+        )
+    return own
+
+
 def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
     """Narrow `queryset` to the records `user` may see."""
     model = queryset.model
@@ -68,7 +85,12 @@ def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
     if isinstance(field, models.ForeignObjectRel) and field.one_to_many:
         # A reverse relation (a household's participants): visible when any is.
         return queryset.filter(Exists(related.filter(**{field.field.name: OuterRef("pk")})))
-    return queryset.filter(**{f"{via}__in": related.values("pk")})
+    rule = Q(**{f"{via}__in": related.values("pk")})
+    staff_via: str | None = getattr(model, "STAFF_VIA", None)
+    if staff_via is not None:
+        # Records that belong either to a participant or to a staff member.
+        rule |= Q(**{f"{staff_via}__in": User.objects.filter(staff_filter(user)).values("pk")})
+    return queryset.filter(rule)
 
 
 def get_visible_or_404(queryset: models.QuerySet[M], user: User, **lookup: Any) -> M:
@@ -104,6 +126,10 @@ def can_reassign(user: User) -> bool:
 
 def can_approve_incentives(user: User) -> bool:
     return user.is_authenticated and user.role in REASSIGNER_ROLES
+
+
+def can_set_professional_goals(user: User) -> bool:
+    return user.is_authenticated and user.role in CASE_EDITOR_ROLES
 
 
 def can_see_caseloads(user: User) -> bool:

@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict:
         links.append((label, reverse("people:caseload")))
     if access.can_edit_cases(user):
         links.append((_("New household"), reverse("people:household_new")))
+    if access.can_set_professional_goals(user):
+        links.append((_("My goals"), reverse("coaching:professional_goals")))
     if access.can_approve_incentives(user):
         links.append((_("Incentives"), reverse("coaching:incentives")))
     if user.role == Role.COUNTY_ADMIN:

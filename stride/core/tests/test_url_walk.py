@@ -119,6 +119,8 @@ RULES = {
     "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:achievement_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:incentives": (None, scoped(REASSIGNERS, EVERYONE)),
+    "coaching:professional_goals": (None, scoped(CASE_EDITORS, EVERYONE)),
+    "coaching:professional_goal_new": (None, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:incentive_decide": (lambda w: {"uuid": _achievement(w).uuid}, same(405)),
     "coaching:goal": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_edit": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
