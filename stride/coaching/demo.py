@@ -13,9 +13,19 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from stride.core.demo import Progress, demo_step
+from stride.core.models import Role, User
 from stride.people.models import Household, Participant
 
-from .models import Achievement, CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
+from .models import (
+    Achievement,
+    CoachingSession,
+    Goal,
+    GoalStatusChange,
+    Obstacle,
+    Review,
+    SkillArea,
+    Step,
+)
 
 CHUNK = 2000
 
@@ -105,6 +115,46 @@ def build_coaching_demo(seed: int, progress: Progress) -> None:
     for start in range(0, total, CHUNK):
         _chunk(list(rows[start : start + CHUNK]), rng, today)
         progress(f"coaching: {min(start + CHUNK, total)} of {total} participants")
+    _professional_goals(rng, today)
+
+
+PROFESSIONAL_GOALS = [
+    (SkillArea.CUSTOMERS, "Ask more open questions and let participants lead the first meeting",
+     ["Watch the recorded coaching session with my supervisor", "Try three open questions in each first meeting"]),
+    (SkillArea.FRAMEWORK, "Help every participant on my caseload plan for one internal pothole",
+     ["Review Potholes and Detours with the team", "Use the worksheet in every goal meeting this month"]),
+    (SkillArea.WELL_BEING, "Take a real lunch break four days a week",
+     ["Block lunch on my calendar", "Walk outside after lunch"]),
+    (SkillArea.DAILY_TASKS, "Write session notes the same day",
+     ["Keep 15 minutes after each meeting free", "Use the notes checklist"]),
+]  # fmt: skip
+
+
+def _professional_goals(rng: random.Random, today: date) -> None:
+    """One or two professional goals for most coaches, for supervisors to see."""
+    goals, steps, changes = [], [], []
+    for coach_id in (
+        User.objects.filter(role=Role.COACH).order_by("pk").values_list("pk", flat=True)
+    ):
+        for area, words, step_texts in rng.sample(PROFESSIONAL_GOALS, rng.choice([0, 1, 1, 2])):
+            created = today - timedelta(days=rng.randint(10, 120))
+            goal = Goal(
+                staff_id=coach_id, created_by_id=coach_id, skill_area=area, words=words,
+                created_at=timezone.make_aware(datetime.combine(created, time(9))),
+                target_date=created + timedelta(days=90), status_since=created,
+            )  # fmt: skip
+            goals.append(goal)
+            changes.append(
+                GoalStatusChange(goal=goal, status=goal.status, on=created, by_id=coach_id)
+            )
+            done = rng.randint(0, len(step_texts))
+            for position, what in enumerate(step_texts):
+                status = Step.Status.DONE if position < done else Step.Status.PLANNED
+                steps.append(Step(goal=goal, position=position, what=what, status=status,
+                                  due_on=created + timedelta(days=14 * (position + 1))))  # fmt: skip
+    Goal.objects.bulk_create(goals, batch_size=CHUNK)
+    Step.objects.bulk_create(steps, batch_size=CHUNK)
+    GoalStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
 
 
 ParticipantRow = tuple[int, int | None, date | None, str]
