@@ -22,9 +22,15 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# gettext compiles the Spanish catalogue; Debian ships it as a package.
+# From Debian: gettext compiles the Spanish catalogue; WeasyPrint (the printables) needs
+# Pango and a font with Spanish accents (DejaVu Sans).
+PANGO_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 system-packages:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@( for lib in $(PANGO_LIBS); do /sbin/ldconfig -p | grep -qF "$$lib" || exit 1; done; \
+	  test -f $(DEJAVU) ) || (apt-get update -qq && \
+	  apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 messages: system-packages $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0

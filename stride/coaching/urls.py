@@ -27,4 +27,11 @@ urlpatterns = [
     path("steps/<uuid:uuid>/edit/", views.step_edit, name="step_edit"),
     path("steps/<uuid:uuid>/mark/", views.step_mark, name="step_mark"),
     path("steps/<uuid:uuid>/move/", views.step_move, name="step_move"),
-]
+    # Printables (PDF): filled from a goal or a participant, or blank.
+    path("goals/<uuid:uuid>/print/worksheet.pdf", views.goal_printout, {"kind": "worksheet"}, name="print_worksheet"),
+    path("goals/<uuid:uuid>/print/potholes.pdf", views.goal_printout, {"kind": "potholes"}, name="print_potholes"),
+    path("goals/<uuid:uuid>/print/card.pdf", views.goal_printout, {"kind": "card"}, name="print_card"),
+    path("participants/<uuid:uuid>/print/roadmap.pdf", views.participant_printout, {"kind": "roadmap"}, name="print_roadmap"),
+    path("participants/<uuid:uuid>/print/postcard.pdf", views.participant_printout, {"kind": "postcard"}, name="print_postcard"),
+    path("print/blank/<slug:kind>.pdf", views.blank_printout, name="print_blank"),
+]  # fmt: skip

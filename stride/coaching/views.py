@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride.core import access
@@ -17,7 +18,7 @@ from stride.core.forms import run_action
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
-from . import actions
+from . import actions, printouts
 from .cycle import goal_hints
 from .forms import (
     AchievementForm,
@@ -479,3 +480,61 @@ def professional_goal_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Goal saved. Next: plan the first small step."))
             return redirect("coaching:goal", uuid=created[0].uuid)
     return render(request, "coaching/goal_form.html", {"form": form, "professional": True})
+
+
+def _pdf(kind: str, context: dict[str, object], language: str, filename: str) -> HttpResponse:
+    pdf = printouts.render_pdf(printouts.PRINTABLES[kind], context, language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}-{language}.pdf"'
+    response["Content-Language"] = language
+    return response
+
+
+@never_cache
+@login_required
+def goal_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
+    """The worksheet, potholes or pocket card of one goal, filled in: an export of the record."""
+    _require(access.can_see_caseloads(request.user))
+    goal = access.get_visible_or_404(
+        # Professional goals are not printed (yet): these forms speak to a participant.
+        Goal.objects.filter(participant__isnull=False).select_related(
+            "participant__member", "participant__household", "participant__coach"
+        ),
+        request.user,
+        uuid=uuid,
+    )
+    person = goal.participant
+    language = printouts.language_for(
+        request.GET.get("lang"), person.household, request.LANGUAGE_CODE
+    )
+    response = _pdf(kind, printouts.BUILDERS[kind](goal), language, kind)
+    people_actions.record_export(Actor.from_request(request), [person])
+    return response
+
+
+@never_cache
+@login_required
+def participant_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
+    """The roadmap or postcard of a participant, filled in: an export of the record."""
+    _require(access.can_see_caseloads(request.user))
+    person = access.get_visible_or_404(
+        Participant.objects.select_related("member", "household", "coach"),
+        request.user,
+        uuid=uuid,
+    )
+    language = printouts.language_for(
+        request.GET.get("lang"), person.household, request.LANGUAGE_CODE
+    )
+    response = _pdf(kind, printouts.BUILDERS[kind](person), language, kind)
+    people_actions.record_export(Actor.from_request(request), [person])
+    return response
+
+
+@login_required
+def blank_printout(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty form to fill in by hand: no case data."""
+    _require(access.can_see_caseloads(request.user))
+    if kind not in printouts.PRINTABLES:
+        raise Http404
+    language = printouts.language_for(request.GET.get("lang"), None, request.LANGUAGE_CODE)
+    return _pdf(kind, printouts.blank(kind), language, f"{kind}-blank")

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from stride.coaching import actions as coaching
+from stride.coaching import printouts
 from stride.coaching.models import Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
@@ -131,6 +132,13 @@ RULES = {
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "county:settings": (None, same(403, county_admin=200, other_county_admin=200)),
+    "coaching:print_worksheet": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
+    "coaching:print_potholes": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
+    "coaching:print_card": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
+    "coaching:print_roadmap": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "coaching:print_postcard": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    # Blank forms hold no case data: everyone who sees caseloads may print them.
+    "coaching:print_blank": (lambda w: {"kind": "card"}, scoped(CASELOAD_READERS, EVERYONE)),
     "portal:home": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
@@ -165,6 +173,13 @@ RULES = {
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_rendering(monkeypatch):
+    # The walk checks who gets in; test_printouts checks what is printed. The printables'
+    # records are still read for each person, only the PDF itself is not drawn.
+    monkeypatch.setattr(printouts, "render_pdf", lambda printable, context, language: b"%PDF-")
 
 
 def all_route_names(patterns=None, namespace="") -> list[str]:
