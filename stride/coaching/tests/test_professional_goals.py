@@ -63,3 +63,13 @@ def test_staff_who_do_not_coach_have_no_professional_goal_pages(world, client_fo
     for person in (world.state_admin, world.sysadmin, world.participant_user):
         response = client_for(person).get(reverse("coaching:professional_goals"))
         assert response.status_code in (403, 404)
+
+
+def test_participant_printables_are_not_offered_for_a_professional_goal(world, client_for):
+    goal = professional_goal(world.coach)
+    client = client_for(world.coach)
+    assert (
+        "print-heading"
+        not in client.get(reverse("coaching:goal", args=[goal.uuid])).content.decode()
+    )
+    assert client.get(reverse("coaching:print_worksheet", args=[goal.uuid])).status_code == 404
