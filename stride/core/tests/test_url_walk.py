@@ -8,13 +8,14 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from stride.coaching import actions as coaching
 from stride.coaching.models import Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.portal import invitations
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,12 @@ def _session(world):
     )
 
 
+def _welcome_link(world) -> dict[str, str]:
+    # Valid when made; signing the participant in (as the walk does) uses it up, and a used
+    # link answers 200 with what to do next, so every person gets 200 either way.
+    return resolve(invitations.invite(Actor(world.coach), world.case)).kwargs
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -117,6 +124,12 @@ RULES = {
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "portal:home": (None, same(404, participant_user=200)),
+    # The participant's own pages: staff get 404 like any record outside their scope.
+    "portal:goal": (lambda w: {"uuid": _goal(w).uuid}, same(404, participant_user=200)),
+    "portal:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
+    "portal:idea_new": (None, same(404, participant_user=200)),
+    "portal:welcome": (_welcome_link, same(200, anonymous=200)),  # the link is the key
+    "portal:invite": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),
