@@ -6,7 +6,7 @@ urlpatterns = [
     path("", include("stride.people.urls")),
     path("", include("stride.coaching.urls")),
     path("county/", include("stride.county.urls")),
-    path("me/", include("stride.portal.urls")),
+    path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -4,4 +4,13 @@ from . import views
 
 app_name = "portal"
 
-urlpatterns = [path("", views.home, name="home")]
+# Mounted at the site root: the participant's pages live under me/, and the
+# staff page that invites a participant sits beside the other participant pages.
+urlpatterns = [
+    path("me/", views.home, name="home"),
+    path("me/goals/<uuid:uuid>/", views.goal, name="goal"),
+    path("me/steps/<uuid:uuid>/mark/", views.step_mark, name="step_mark"),
+    path("me/ideas/new/", views.idea_new, name="idea_new"),
+    path("me/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
+    path("participants/<uuid:uuid>/invite/", views.invite, name="invite"),
+]

@@ -1,26 +1,267 @@
+"""The participant's own pages (/me/), their welcome link, and the coach's page to invite them."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
+from stride.coaching import actions as coaching
+from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Step
 from stride.core import access
-from stride.core.audit import Actor
+from stride.core.audit import Actor, client_ip
+from stride.core.forms import run_action
 from stride.core.models import Role
-from stride.people import actions
-from stride.people.models import Participant
+from stride.people import actions as people_actions
+from stride.people.actions import StaleEdit
+from stride.people.models import Member, Participant
+
+from . import invitations, overview
+from .forms import CheckOffForm, IdeaForm, ReflectionForm, WelcomeForm
+
+# The backend that signs a participant in after they set their password.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A participant's own page: their household, program and coach."""
-    me = access.get_visible_or_404(
+def _me(request: HttpRequest) -> Participant:
+    """The signed-in participant; anyone else (staff included) gets a 404."""
+    if request.user.role != Role.PARTICIPANT:
+        raise Http404
+    return access.get_visible_or_404(
         Participant.objects.select_related(
             "member", "household", "coach", "current_enrollment__program"
         ).filter(user=request.user, user__role=Role.PARTICIPANT),
         request.user,
     )
-    actions.record_view(Actor.from_request(request), me)
+
+
+def _my_goal(request: HttpRequest, me: Participant, uuid: UUID) -> Goal:
+    return access.get_visible_or_404(
+        Goal.objects.select_related("parent").filter(participant=me), request.user, uuid=uuid
+    )
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where a check-off form came from, if it is one of the participant's own pages."""
+    target = request.POST.get("next", "")
+    try:
+        route = resolve(target).view_name
+    except Resolver404:
+        route = ""
+    if route in ("portal:home", "portal:goal"):
+        return target
+    return reverse("portal:home")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """A participant's own page: goals, next steps, appointment, roadmap, then family and coach."""
+    me = _me(request)
+    people_actions.record_view(Actor.from_request(request), me)
+    user = request.user
+    goals = list(access.visible_to(Goal.objects.filter(participant=me), user))
+    steps = list(
+        access.visible_to(
+            Step.objects.filter(goal__participant=me, goal__status__in=Goal.OPEN_STATUSES), user
+        )
+    )
+    appointment = (
+        access.visible_to(
+            CoachingSession.objects.filter(participant=me, next_appointment__gt=timezone.now()),
+            user,
+        )
+        .order_by("-held_at", "-pk")
+        .first()
+    )
+    drafts = access.visible_to(
+        GoalIdea.objects.filter(
+            participant=me, source=GoalIdea.Source.PARTICIPANT, goal__isnull=True
+        ),
+        user,
+    )
+    members = access.visible_to(
+        Member.objects.filter(household_id=me.household_id).defer("ssn"), user
+    )
     return render(
         request,
         "portal/home.html",
-        {"me": me, "members": me.household.members.all()},
+        {
+            "me": me,
+            "goals": overview.goal_summaries(goals, steps),
+            "next_steps": overview.next_steps(goals, steps),
+            "roadmaps": overview.roadmaps(goals),
+            "reached_count": sum(1 for goal in goals if goal.status == Goal.Status.ACHIEVED),
+            "appointment": appointment.next_appointment if appointment else None,
+            "drafts": drafts,
+            "members": members,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One of the participant's goals: its plan, potholes and detours, and their thoughts."""
+    me = _me(request)
+    my_goal = _my_goal(request, me, uuid)
+    actor = Actor.from_request(request)
+    form = ReflectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: coaching.add_reflection(actor, my_goal, form.cleaned_data["words"]),
+        ):
+            messages.success(request, _("Thank you. Your thoughts are saved."))
+            return redirect("portal:goal", uuid=my_goal.uuid)
+    people_actions.record_view(actor, me)
+    user = request.user
+    steps = list(access.visible_to(Step.objects.filter(goal=my_goal), user))
+    return render(
+        request,
+        "portal/goal.html",
+        {
+            "goal": my_goal,
+            "steps": steps,
+            "steps_done": sum(1 for step in steps if not overview.is_open(step)),
+            "obstacles": access.visible_to(Obstacle.objects.filter(goal=my_goal), user),
+            "reflections": access.visible_to(Reflection.objects.filter(goal=my_goal), user),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Check a step off: done, or not done yet, with a short note."""
+    me = _me(request)
+    step = access.get_visible_or_404(
+        Step.objects.select_related("goal__participant").filter(goal__participant=me),
+        request.user,
+        uuid=uuid,
+    )
+    back = _back_to(request)
+    form = CheckOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose Done or Not done yet, then try again."))
+        return redirect(back)
+    status = form.cleaned_data["status"]
+    try:
+        coaching.mark_step(
+            Actor.from_request(request),
+            step,
+            form.cleaned_data["version"],
+            status,
+            form.cleaned_data["note"],
+        )
+    except StaleEdit:
+        messages.warning(
+            request,
+            _(
+                'The step "%(step)s" changed since you opened this page: maybe your coach '
+                "updated it. Nothing is lost. Look at it again below and check it off if you "
+                "still need to."
+            )
+            % {"step": step.what},
+        )
+        return redirect(back)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if status == Step.Status.DONE:
+        messages.success(request, _('Well done! "%(step)s" is done.') % {"step": step.what})
+    elif status == Step.Status.NOT_DONE:
+        messages.success(
+            request,
+            _(
+                'Thanks for telling us about "%(step)s". Not yet is okay: every try teaches '
+                "something. Talk it over with your coach, or try again another way."
+            )
+            % {"step": step.what},
+        )
+    else:
+        messages.success(request, _('"%(step)s" is back on your list.') % {"step": step.what})
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_new(request: HttpRequest) -> HttpResponse:
+    """Draft a goal for the next meeting."""
+    me = _me(request)
+    form = IdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_action(
+            form,
+            lambda: coaching.add_idea(
+                Actor.from_request(request),
+                me,
+                form.cleaned_data["life_area"],
+                form.cleaned_data["words"],
+                source=GoalIdea.Source.PARTICIPANT,
+            ),
+        ):
+            messages.success(
+                request,
+                _("Saved. Your coach will see it, and you can talk about it at your next meeting."),
+            )
+            return redirect("portal:home")
+    return render(request, "portal/idea_form.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invitation link: choose a password, and land on your own page."""
+    account = invitations.account_for_link(uidb64, token)
+    if account is None:
+        return render(
+            request, "portal/welcome_expired.html", {"days": invitations.link_lifetime_days()}
+        )
+    form = WelcomeForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitations.set_first_password(
+            Actor(account, client_ip(request)), account, form.cleaned_data["new_password1"]
+        )
+        login(request, account, backend=MODEL_BACKEND)
+        messages.success(request, _("Welcome to Stride! This is your page."))
+        return redirect("portal:home")
+    return render(request, "portal/welcome.html", {"form": form, "account": account})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """For staff: make a one-time link that lets a participant set up their own page."""
+    if not access.can_edit_cases(request.user):
+        raise PermissionDenied
+    person = access.get_visible_or_404(
+        Participant.objects.select_related("member", "user"), request.user, uuid=uuid
+    )
+    actor = Actor.from_request(request)
+    link = None
+    if request.method == "POST":
+        link = request.build_absolute_uri(invitations.invite(actor, person))
+    else:
+        people_actions.record_view(actor, person)
+    return render(
+        request,
+        "portal/invite.html",
+        {
+            "person": person,
+            "link": link,
+            "days": invitations.link_lifetime_days(),
+            "has_password": person.user is not None and person.user.has_usable_password(),
+        },
     )

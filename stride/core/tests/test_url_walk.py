@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from stride.coaching import actions as coaching
@@ -17,6 +17,7 @@ from stride.coaching import printouts
 from stride.coaching.models import Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.portal import invitations
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,12 @@ def _session(world):
     )
 
 
+def _welcome_link(world) -> dict[str, str]:
+    # Valid when made; signing the participant in (as the walk does) uses it up, and a used
+    # link answers 200 with what to do next, so every person gets 200 either way.
+    return resolve(invitations.invite(Actor(world.coach), world.case)).kwargs
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -140,6 +147,12 @@ RULES = {
     # Blank forms hold no case data: everyone who sees caseloads may print them.
     "coaching:print_blank": (lambda w: {"kind": "card"}, scoped(CASELOAD_READERS, EVERYONE)),
     "portal:home": (None, same(404, participant_user=200)),
+    # The participant's own pages: staff get 404 like any record outside their scope.
+    "portal:goal": (lambda w: {"uuid": _goal(w).uuid}, same(404, participant_user=200)),
+    "portal:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
+    "portal:idea_new": (None, same(404, participant_user=200)),
+    "portal:welcome": (_welcome_link, same(200, anonymous=200)),  # the link is the key
+    "portal:invite": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),

@@ -1,0 +1,53 @@
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from stride.coaching.models import LifeArea, Step
+from stride.people.forms import VersionedForm
+
+
+class WelcomeForm(SetPasswordForm):
+    """The first password, in plain words (Django checks it against the password rules)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = _("Choose a password")
+        first.help_text = _(
+            "At least 10 characters. A short sentence you can remember works well, "
+            'like "my kids love the park".'
+        )
+        second.label = _("Type the same password again")
+        second.help_text = ""
+
+
+class CheckOffForm(VersionedForm):
+    """Done or not done yet, with a short note. "To do" puts a step back after a slip of the finger."""
+
+    status = forms.ChoiceField(choices=Step.Status.choices)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class ReflectionForm(forms.Form):
+    words = forms.CharField(
+        label=_("Your thoughts"),
+        help_text=_(
+            "What went well? What did you learn? What would help? Your coach can read this."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class IdeaForm(forms.Form):
+    life_area = forms.ChoiceField(
+        label=_("What part of your life is it about?"),
+        choices=LifeArea.choices,
+        widget=forms.RadioSelect,
+    )
+    words = forms.CharField(
+        label=_("Your goal, in your own words"),
+        help_text=_("It does not need to be perfect. You and your coach will shape it together."),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
