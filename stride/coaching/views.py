@@ -207,6 +207,7 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "steps_done": sum(1 for step in steps if step.status == Step.Status.DONE),
             "obstacles": goal.obstacles.select_related("step"),
             "reviews": goal.reviews.select_related("by"),
+            "reflections": goal.reflections.all(),
             "status_changes": goal.status_changes.select_related("by"),
             "progress_goals": goal.progress_goals.all(),
             "can_edit": access.can_edit_cases(request.user),

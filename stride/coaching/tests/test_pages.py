@@ -182,5 +182,12 @@ def test_goal_pages_make_the_same_number_of_queries_however_much_there_is(world,
     assert (queries(client, goals_url), queries(client, goal_url)) == small
     # Both: session, user, the record, the audit event of the view, the session save.
     # Goals page: goals with step counts, recent sessions, celebrations. Goal
-    # page: steps, obstacles, reviews, status history, goals on the way.
-    assert small == (8, 10)
+    # page: steps, obstacles, reviews, reflections, status history, goals on the way.
+    assert small == (8, 11)
+
+
+def test_the_coach_reads_the_participants_reflections_on_the_goal(world, client_for):
+    goal = a_goal(world)
+    actions.add_reflection(Actor(world.participant_user), goal, "The first call was the hardest")
+    page = client_for(world.coach).get(reverse("coaching:goal", args=[goal.uuid]))
+    assert "The first call was the hardest" in page.content.decode()
