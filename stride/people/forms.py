@@ -18,6 +18,10 @@ _CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,20}$")
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict | None = None) -> None:
+        # A date input only takes ISO dates, whatever the language of the page.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class CoachChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:

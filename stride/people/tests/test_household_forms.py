@@ -212,3 +212,12 @@ def test_editing_a_member_keeps_the_ssn_when_left_blank(world, client_for):
     assert (head.first_name, head.ssn_last4) == ("María", "6789")
     event = AuditEvent.objects.filter(record_id=head.uuid, action="change").get()
     assert event.fields == ["first_name", "last_name"]
+
+
+def test_date_fields_keep_their_value_in_spanish(world, client_for, settings):
+    client = client_for(world.coach)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("people:member_edit", args=[world.case.member.uuid]))
+    assert page.headers["Content-Language"] == "es"
+    # A date input only understands ISO dates: 02/04/1990 would show an empty field.
+    assert 'value="1990-04-02"' in page.content.decode()
