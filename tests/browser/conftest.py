@@ -12,9 +12,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from stride.people.demo import DEMO_PASSWORD, build_demo
+from stride.people.filters import search_participants
+from stride.people.models import Participant
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -123,7 +126,10 @@ def assert_accessible(axe: Axe):
 
 @pytest.fixture
 def log_in(site: str):
-    """Sign in through the real login form (axes and all) and land on the caseload."""
+    """Sign in through the real login form (axes and all) and land on the home page.
+
+    Coaches land on Today (/today/); supervisors and administrators on the caseloads.
+    """
 
     def sign_in(page: Page, username: str) -> None:
         if not page.url.startswith(site + "/login/"):
@@ -131,6 +137,63 @@ def log_in(site: str):
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(DEMO_PASSWORD)
         page.locator("main form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/caseload/$"))
+        expect(page).to_have_url(re.compile(r"/(today|caseload)/$"))
 
     return sign_in
+
+
+# Helpers shared by the browser tests.
+
+
+def translated(language: str, message: str) -> str:
+    """The message as the live server shows it in this language (same process, same catalogue)."""
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+def a_case_of(username: str) -> Participant:
+    """A participant on this coach's caseload whom a search for their last name finds alone.
+
+    The search matches names by substring across every caseload a supervisor
+    sees, so the name is checked against all participants, not only this coach's.
+    """
+    everyone = Participant.objects.all()
+    cases = (
+        Participant.objects.filter(coach__username=username)
+        .select_related("member", "household", "coach")
+        .order_by("member__last_name", "pk")
+    )
+    return next(
+        case for case in cases if search_participants(everyone, case.member.last_name).count() == 1
+    )
+
+
+def switch_language(page: Page, code: str) -> None:
+    page.locator(f".stride-langbar button[name=language][value={code}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def go_by_header_nav(page: Page, href: str) -> None:
+    """Follow the header navigation's link to `href`, opening the menu first on a small screen."""
+    link = page.locator(f'header nav.usa-nav a[href="{href}"]')
+    menu = page.locator("header button.usa-menu-btn")
+    if menu.is_visible():
+        menu.click()
+        expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    expect(page.locator(f'header nav.usa-nav a[href="{href}"]')).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
+def fits_the_screen(page: Page, width: int) -> None:
+    """Nothing pushes the page (or a table in it) wider than the screen."""
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= width, f"the page is {page_width}px wide on a {width}px screen"
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('.stride-table-wrap')]
+            .filter((wrap) => wrap.scrollWidth > wrap.clientWidth)
+            .map((wrap) => wrap.parentElement.getAttribute('aria-labelledby') || wrap.className)"""
+    )
+    assert overflowing == [], f"tables that scroll sideways at {width}px: {overflowing}"

@@ -1,5 +1,8 @@
 """A coach's day in the browser, in English and Spanish, with axe-core on every page.
 
+Coaches land on Today after signing in and reach their caseload through the
+header navigation.
+
 Set STRIDE_SCREENSHOTS=/some/folder to keep full-page pictures of the caseload
 and the profile (caseload.png, profile.png, and -es versions).
 """
@@ -11,27 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from stride.people.filters import search_participants
 from stride.people.models import Participant
 
+from .conftest import a_case_of, fits_the_screen, go_by_header_nav, switch_language, translated
+
 pytestmark = pytest.mark.browser
-
-
-def a_case_of(username: str) -> Participant:
-    """A participant on this coach's caseload whom a search for their last name finds alone.
-
-    The search matches names by substring across every caseload a supervisor
-    sees, so the name is checked against all participants, not only this coach's.
-    """
-    everyone = Participant.objects.all()
-    cases = (
-        Participant.objects.filter(coach__username=username)
-        .select_related("member", "household", "coach")
-        .order_by("member__last_name", "pk")
-    )
-    return next(
-        case for case in cases if search_participants(everyone, case.member.last_name).count() == 1
-    )
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -39,11 +26,6 @@ def screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("STRIDE_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def switch_language(page: Page, code: str) -> None:
-    page.locator(f".stride-langbar button[name=language][value={code}]").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def search_caseload(page: Page, text: str) -> None:
@@ -56,6 +38,16 @@ def search_caseload(page: Page, text: str) -> None:
 def caseload_rows(page: Page) -> Locator:
     """Rows of the caseload table (a supervisor also sees a table of their coaches above it)."""
     return page.locator("table#caseload tbody tr")
+
+
+def check_today(page: Page, language: str) -> None:
+    """A coach's home page after signing in."""
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("h1")).to_have_text(translated(language, "Today"))
+    expect(page.locator('header nav.usa-nav a[href="/today/"]')).to_have_attribute(
+        "aria-current", "page"
+    )
 
 
 def open_profile(page: Page, case: Participant) -> None:
@@ -89,6 +81,10 @@ def test_coach_finds_and_opens_a_participant(site, page, log_in, assert_accessib
     assert_accessible(page, f"login ({language})")
 
     log_in(page, "coach")
+    check_today(page, language)
+    assert_accessible(page, f"today ({language})")
+
+    go_by_header_nav(page, "/caseload/")
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(caseload_rows(page).first).to_be_visible()
     assert_accessible(page, f"caseload ({language})")
@@ -104,24 +100,17 @@ def test_coach_finds_and_opens_a_participant(site, page, log_in, assert_accessib
     screenshot(page, "profile" if language == "en" else f"profile-{language}")
 
 
-def fits_the_screen(page: Page, width: int) -> None:
-    """Nothing pushes the page (or a table in it) wider than the screen."""
-    page_width = page.evaluate("document.documentElement.scrollWidth")
-    assert page_width <= width, f"the page is {page_width}px wide on a {width}px screen"
-    overflowing = page.evaluate(
-        """[...document.querySelectorAll('.stride-table-wrap')]
-            .filter((wrap) => wrap.scrollWidth > wrap.clientWidth)
-            .map((wrap) => wrap.parentElement.getAttribute('aria-labelledby') || wrap.className)"""
-    )
-    assert overflowing == [], f"tables that scroll sideways at {width}px: {overflowing}"
-
-
 def test_caseload_and_profile_on_a_phone(site, new_page, log_in, assert_accessible):
     case = a_case_of("coach")
     page = new_page(375, 667)
     log_in(page, "coach")
-    expect(caseload_rows(page).first).to_be_visible()
+    check_today(page, "en")
     expect(page.get_by_role("button", name="Menu")).to_be_visible()
+    fits_the_screen(page, 375)
+    assert_accessible(page, "today (375x667)")
+
+    go_by_header_nav(page, "/caseload/")
+    expect(caseload_rows(page).first).to_be_visible()
     fits_the_screen(page, 375)
     assert_accessible(page, "caseload (375x667)")
 
