@@ -9,7 +9,8 @@ For the demo user `coach` it requests, in-process with Django's test client:
 the caseload (first page, default sort), the caseload searched by a last
 name on it, the caseload sorted by months on aid, the profile page of a
 participant on the caseload, the coach's Today page, and the goals page and
-one goal page of the participant with the most goals. Each page is requested `--warmup` times first;
+one goal page of the participant with the most goals; and, as the demo
+`participant`, their own page (/me/). Each page is requested `--warmup` times first;
 those warm-up requests run inside CaptureQueriesContext, which gives the
 query count (and checks it is the same on every request). Then `--requests`
 rounds, each requesting every page once and timing a fixed Python loop (the
@@ -135,12 +136,13 @@ def count_queries(client: Client, url: str, warmup: int) -> str:
     return "/".join(str(count) for count in sorted(counts))
 
 
-def measure(client: Client, urls: list[str], requests: int) -> tuple[list[dict], list[float]]:
+def measure(clients: dict[str, Client], requests: int) -> tuple[list[dict], list[float]]:
     """Time every page once per round, then the reference work, so that all share the noise.
 
     This machine is a shared virtual machine whose speed drifts over minutes;
     round-robin requests keep one page from getting a slow stretch alone.
     """
+    urls = list(clients)
     timings = {url: [] for url in urls}
     cpu = {url: [] for url in urls}
     database = {url: [] for url in urls}
@@ -151,7 +153,7 @@ def measure(client: Client, urls: list[str], requests: int) -> tuple[list[dict],
             for url in urls:
                 timer.seconds = 0.0
                 start, start_cpu = time.perf_counter(), time.process_time()
-                response = client.get(url)
+                response = clients[url].get(url)
                 timings[url].append((time.perf_counter() - start) * 1000)
                 cpu[url].append((time.process_time() - start_cpu) * 1000)
                 database[url].append(timer.seconds * 1000)
@@ -219,12 +221,14 @@ def main() -> None:
     caseload_size = access.visible_to(Participant.objects.all(), coach).count()
     client = Client(HTTP_HOST="localhost")
     client.force_login(coach)
+    participant = Client(HTTP_HOST="localhost")
+    participant.force_login(User.objects.get(username="participant"))
 
-    pages = pages_for(coach)
-    urls = [url for _label, url in pages]
-    queries = [count_queries(client, url, args.warmup) for url in urls]
+    pages = pages_for(coach) + [("Participant's own page (portal)", reverse("portal:home"))]
+    clients = {url: client for _label, url in pages} | {reverse("portal:home"): participant}
+    queries = [count_queries(clients[url], url, args.warmup) for url in clients]
     load_before = os.getloadavg()[0]
-    results, reference = measure(client, urls, args.requests)
+    results, reference = measure(clients, args.requests)
     load_after = os.getloadavg()[0]
     reference_p50 = statistics.median(reference)
 
