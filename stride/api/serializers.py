@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from stride.coaching.models import CoachingSession, Goal, GoalStatusChange, Obstacle, Review, Step
+from stride.coaching.models import (
+    Achievement,
+    CoachingSession,
+    Goal,
+    GoalStatusChange,
+    Obstacle,
+    Review,
+    Step,
+)
 from stride.core.models import AuditEvent
 from stride.people.models import Household, Member, Participant
 
@@ -179,4 +187,18 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
         fields = [
             "uuid", "participant", "coach", "held_at", "mode", "minutes", "topic", "stages",
             "notes", "next_appointment",
+        ]  # fmt: skip
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    goal = uuid_of(allow_null=True)
+    by = username_of()
+    decided_by = username_of()
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "uuid", "participant", "kind", "goal", "words", "on", "incentive_amount",
+            "incentive", "by", "decided_by", "decided_on",
         ]  # fmt: skip

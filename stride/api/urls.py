@@ -18,6 +18,7 @@ router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("steps", views.StepViewSet, basename="step")
 router.register("coaching-sessions", views.CoachingSessionViewSet, basename="coaching-session")
+router.register("achievements", views.AchievementViewSet, basename="achievement")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from stride.coaching.models import CoachingSession, Goal, LifeArea, Step
+from stride.coaching.models import Achievement, CoachingSession, Goal, LifeArea, Step
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
@@ -201,4 +201,34 @@ class CoachingSessionViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet
         )
 
     def participant_of(self, instance: CoachingSession) -> Participant:
+        return instance.participant
+
+
+class AchievementFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    incentive = django_filters.ChoiceFilter(choices=Achievement.Incentive.choices)
+
+    class Meta:
+        model = Achievement
+        fields = ["participant", "incentive"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Achievements and incentives of participants in your scope"),
+    retrieve=extend_schema(
+        summary="One achievement (recorded as a view of its participant in the audit trail)"
+    ),
+)
+class AchievementViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.AchievementSerializer
+    filterset_class = AchievementFilter
+
+    def get_queryset(self):
+        return access.visible_to(Achievement.objects.all(), self.request.user).select_related(
+            "participant", "goal", "by", "decided_by"
+        )
+
+    def participant_of(self, instance: Achievement) -> Participant:
         return instance.participant

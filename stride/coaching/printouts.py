@@ -20,7 +20,7 @@ from weasyprint import HTML
 from stride.core.models import User
 from stride.people.models import Household, Participant
 
-from .models import CoachingSession, Goal, Obstacle, Review, Step
+from .models import Achievement, CoachingSession, Goal, Obstacle, Review, Step
 
 # Empty rows added after the filled ones, and the rows of a blank form.
 SPARE_ROWS = 1
@@ -42,6 +42,10 @@ PRINTABLES = {
     kind: Printable(kind, f"coaching/print/{kind}.html")
     for kind in ("worksheet", "roadmap", "potholes", "card", "postcard")
 }
+
+
+# One achievement, never blank: a certificate names the person who earned it.
+CERTIFICATE = Printable("certificate", "coaching/print/certificate.html")
 
 
 class FetchRefused(ValueError):
@@ -173,6 +177,14 @@ def postcard(person: Participant | None, now: datetime | None = None) -> dict[st
         "coach_name": _coach_name(coach),
         "steps": steps,
         "spare_steps": range(POSTCARD_STEPS - len(steps)),
+    }
+
+
+def certificate(achievement: Achievement) -> dict[str, Any]:
+    """A certificate for a goal reached or a milestone, with the coach's name to sign."""
+    return {
+        "achievement": achievement,
+        "coach_name": _coach_name(achievement.participant.coach),
     }
 
 

@@ -19,6 +19,9 @@ urlpatterns = [
     path("my-goals/", views.professional_goals, name="professional_goals"),
     path("my-goals/new/", views.professional_goal_new, name="professional_goal_new"),
     path("achievements/<uuid:uuid>/decide/", views.incentive_decide, name="incentive_decide"),
+    path(
+        "achievements/<uuid:uuid>/certificate.pdf", views.certificate, name="certificate"
+    ),
     path("goals/<uuid:uuid>/", views.goal, name="goal"),
     path("goals/<uuid:uuid>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<uuid:uuid>/steps/new/", views.step_new, name="step_new"),

@@ -484,7 +484,8 @@ def professional_goal_new(request: HttpRequest) -> HttpResponse:
 
 
 def _pdf(kind: str, context: dict[str, object], language: str, filename: str) -> HttpResponse:
-    pdf = printouts.render_pdf(printouts.PRINTABLES[kind], context, language)
+    printable = printouts.CERTIFICATE if kind == "certificate" else printouts.PRINTABLES[kind]
+    pdf = printouts.render_pdf(printable, context, language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}-{language}.pdf"'
     response["Content-Language"] = language
@@ -539,3 +540,24 @@ def blank_printout(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     language = printouts.language_for(request.GET.get("lang"), None, request.LANGUAGE_CODE)
     return _pdf(kind, printouts.blank(kind), language, f"{kind}-blank")
+
+
+@never_cache
+@login_required
+def certificate(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A certificate for an achievement, to print and sign: an export of the record."""
+    _require(access.can_see_caseloads(request.user))
+    achievement = access.get_visible_or_404(
+        Achievement.objects.select_related(
+            "participant__member", "participant__household", "participant__coach"
+        ),
+        request.user,
+        uuid=uuid,
+    )
+    person = achievement.participant
+    language = printouts.language_for(
+        request.GET.get("lang"), person.household, request.LANGUAGE_CODE
+    )
+    response = _pdf("certificate", printouts.certificate(achievement), language, "certificate")
+    people_actions.record_export(Actor.from_request(request), [person])
+    return response

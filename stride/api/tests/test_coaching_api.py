@@ -1,6 +1,7 @@
 """Goals, steps and coaching sessions in the API: the same scope as the case they belong to."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -280,3 +281,14 @@ def test_the_openapi_schema_lists_the_coaching_resources():
         "/api/v1/coaching-sessions/{uuid}/",
     } <= set(schema["paths"])
     assert {"GoalStatusEnum", "StepStatusEnum"} <= set(schema["components"]["schemas"])
+
+
+def test_achievements_are_listed_with_their_incentive_for_those_in_scope(world, client_for):
+    actions.recognise(
+        Actor(world.coach), world.case, "Came to every meeting", incentive_amount=Decimal("25")
+    )
+    mine = client_for(world.supervisor).get("/api/v1/achievements/", {"incentive": "pending"})
+    assert [row["words"] for row in mine.json()["results"]] == ["Came to every meeting"]
+    assert mine.json()["results"][0]["incentive_amount"] == "25.00"
+    theirs = client_for(world.other_county_coach).get("/api/v1/achievements/")
+    assert theirs.json()["results"] == []

@@ -264,3 +264,19 @@ def test_the_goal_pages_link_to_the_printables(world, client_for):
         assert reverse("coaching:print_blank", args=[kind]) in goals_page
     # Opening the pages is a view, not an export: only printing exports.
     assert exports_of(world.case) == 0
+
+
+def test_a_certificate_names_the_person_and_what_they_reached(world, client_for):
+    goal = a_goal(world, words="Pass the CNA exam")
+    actions.record_review(Actor(world.coach), goal, ReviewDetails("Passed", "achieved"))
+    achievement = world.case.achievements.get()
+    before = exports_of(world.case)
+    response = client_for(world.coach).get(
+        reverse("coaching:certificate", args=[achievement.uuid]), {"lang": "en"}
+    )
+    (page,) = pdf_pages(response)
+    assert world.case.member.full_name in page and "Pass the CNA exam" in page
+    assert page_size_in_inches(response) == (11.0, 8.5)
+    assert exports_of(world.case) == before + 1
+    outsider = client_for(world.other_county_coach)
+    assert outsider.get(reverse("coaching:certificate", args=[achievement.uuid])).status_code == 404

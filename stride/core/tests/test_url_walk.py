@@ -127,6 +127,7 @@ RULES = {
     "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:achievement_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:incentives": (None, scoped(REASSIGNERS, EVERYONE)),
+    "coaching:certificate": (lambda w: {"uuid": _achievement(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:professional_goals": (None, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:professional_goal_new": (None, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:incentive_decide": (lambda w: {"uuid": _achievement(w).uuid}, same(405)),
@@ -178,6 +179,11 @@ RULES = {
     "api:step-list": (None, api(same(200))),
     "api:step-detail": (
         lambda w: {"uuid": _step(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:achievement-list": (None, api(same(200))),
+    "api:achievement-detail": (
+        lambda w: {"uuid": _achievement(w).uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
     "api:coaching-session-list": (None, api(same(200))),
