@@ -69,7 +69,9 @@ def link_for(user: User) -> str:
 def invite(actor: Actor, participant: Participant) -> str:
     """Create (or reuse) the participant's account; return the path of a one-time welcome link."""
     current = (
-        Participant.objects.select_for_update()
+        # Lock the participant row only: PostgreSQL cannot lock the empty side of the
+        # outer join to a participant with no account yet.
+        Participant.objects.select_for_update(of=("self",))
         .select_related("member", "household", "user")
         .get(pk=participant.pk)
     )
