@@ -403,5 +403,5 @@ class CoachingSession(models.Model):
         return f"{self.get_mode_display()} {self.held_at:%Y-%m-%d %H:%M}"
 
     def stage_names(self) -> list[str]:
-        names = dict(self.Stage.choices)
-        return [str(names[stage]) for stage in self.stages if stage in names]
+        """The stages covered, in the cycle's order."""
+        return [str(label) for value, label in self.Stage.choices if value in self.stages]
