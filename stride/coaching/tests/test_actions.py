@@ -164,3 +164,11 @@ def test_a_reflection_is_audited_without_its_words(world, goal):
     )
     event = AuditEvent.objects.get(record_id=reflection.uuid)
     assert event.actor == world.participant_user and event.fields == ["words"]
+
+
+def test_a_session_names_its_stages_in_the_cycles_order(world, coach):
+    held = timezone.now() - timedelta(hours=1)
+    session = actions.record_session(
+        coach, world.case, SessionDetails(held, "phone", 20, stages=["review", "goal"])
+    )
+    assert session.stage_names() == ["Goal", "Review and revise"]
