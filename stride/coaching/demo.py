@@ -173,9 +173,13 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
         root = None
         for index, template in enumerate(rng.sample(GOALS, count)):
             area, english, spanish_words, why, measure, step_texts, potholes = template
-            created = start + timedelta(days=rng.randint(0, max(0, (today - start).days - 7)))
             term = Goal.Term.LONG if roadmap and index == 0 else Goal.Term.SHORT
             status = Goal.Status.ACTIVE if term == Goal.Term.LONG else _status(rng)
+            # Goals still being worked on were set in the last few months, so their steps
+            # fall due around now; closed ones may go back to the start of coaching.
+            earliest = start if status not in Goal.OPEN_STATUSES else today - timedelta(days=75)
+            earliest = max(start, earliest)
+            created = earliest + timedelta(days=rng.randint(0, max(0, (today - earliest).days - 7)))
             goal = Goal(
                 participant_id=pk, created_by_id=coach_id, life_area=area,
                 words=spanish_words if spanish else english, why_it_matters=why, measure=measure,
@@ -250,11 +254,16 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
                     by_id=goal.created_by_id,
                 )
             )
-        done = (
-            len(step_texts)
-            if goal.status == Goal.Status.ACHIEVED
-            else rng.randint(0, len(step_texts) - 1)
-        )
+        if goal.status == Goal.Status.ACHIEVED:
+            done = len(step_texts)
+        elif goal.is_open:
+            # Most steps whose week has passed are done; now and then the latest is not.
+            passed = sum(
+                1 for n in range(len(step_texts)) if created + timedelta(days=7 * (n + 1)) < today
+            )
+            done = max(0, passed - (1 if rng.random() < 0.35 else 0))
+        else:
+            done = rng.randint(0, len(step_texts) - 1)
         for position, what in enumerate(step_texts):
             due = created + timedelta(days=7 * (position + 1))
             status = (
