@@ -19,6 +19,13 @@ from stride.people.models import Enrollment, Participant
 from .models import CoachingSession, Goal, Step
 
 LIST_LENGTH = 25
+
+
+def participant_fields(path: str) -> tuple[str, ...]:
+    """The participant's fields a list shows (never the encrypted SSN), below `path`."""
+    return (f"{path}uuid", f"{path}member__first_name", f"{path}member__last_name")
+
+
 DUE_SOON = timedelta(days=2)
 CHANGES_WINDOW = timedelta(days=30)
 
@@ -55,6 +62,7 @@ def today_for(user: User, now: datetime) -> Today:
             next_appointment__lt=start + timedelta(days=1),
         )
         .select_related("participant__member")
+        .only(*participant_fields("participant__"), "next_appointment")
         .order_by("next_appointment")
     )
     due = (
@@ -65,11 +73,20 @@ def today_for(user: User, now: datetime) -> Today:
             due_on__lte=day + DUE_SOON,
         )
         .select_related("goal__participant__member")
+        .only(
+            "uuid",
+            "what",
+            "due_on",
+            "status",
+            "goal__uuid",
+            *participant_fields("goal__participant__"),
+        )
         .order_by("due_on", "pk")
     )
     quiet = (
         _quiet(caseload, now)
         .select_related("member")
+        .only(*participant_fields(""), "last_contact_at")
         .order_by("last_contact_at", "member__last_name")
     )
     return Today(
