@@ -20,16 +20,17 @@ from . import serializers
 
 # Reading one record is a view of its participant, recorded in the audit trail. (A comment,
 # not a docstring: drf-spectacular would show a docstring as every operation's description.)
+# `participant_field` names the record's participant; None when the record is the participant.
 class AuditedRetrieveMixin:
-    def participant_of(self, instance) -> Participant:
-        raise NotImplementedError
+    participant_field: str | None = "participant"
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()  # a 404 here records nothing
         data = self.get_serializer(instance).data
-        actions.record_view(
-            Actor.from_request(request, channel="api"), self.participant_of(instance)
-        )
+        field = self.participant_field
+        participant = instance if field is None else getattr(instance, field)
+        if participant is not None:  # a staff member's professional goal has none
+            actions.record_view(Actor.from_request(request, channel="api"), participant)
         return Response(data)
 
 
@@ -43,6 +44,7 @@ class ParticipantFilter(CaseloadFilter):
     retrieve=extend_schema(summary="One participant (recorded as a view in the audit trail)"),
 )
 class ParticipantViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    participant_field = None
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     filterset_class = ParticipantFilter
@@ -59,9 +61,6 @@ class ParticipantViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return serializers.ParticipantDetailSerializer
         return serializers.ParticipantListSerializer
-
-    def participant_of(self, instance: Participant) -> Participant:
-        return instance
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -152,9 +151,6 @@ class GoalViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
             return serializers.GoalDetailSerializer
         return serializers.GoalListSerializer
 
-    def participant_of(self, instance: Goal) -> Participant:
-        return instance.participant
-
 
 class StepFilter(django_filters.FilterSet):
     goal = django_filters.UUIDFilter(field_name="goal__uuid")
@@ -200,9 +196,6 @@ class CoachingSessionViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet
             "participant", "coach"
         )
 
-    def participant_of(self, instance: CoachingSession) -> Participant:
-        return instance.participant
-
 
 class AchievementFilter(django_filters.FilterSet):
     participant = django_filters.UUIDFilter(field_name="participant__uuid")
@@ -229,6 +222,3 @@ class AchievementViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         return access.visible_to(Achievement.objects.all(), self.request.user).select_related(
             "participant", "goal", "by", "decided_by"
         )
-
-    def participant_of(self, instance: Achievement) -> Participant:
-        return instance.participant

@@ -292,3 +292,15 @@ def test_achievements_are_listed_with_their_incentive_for_those_in_scope(world, 
     assert mine.json()["results"][0]["incentive_amount"] == "25.00"
     theirs = client_for(world.other_county_coach).get("/api/v1/achievements/")
     assert theirs.json()["results"] == []
+
+
+def test_a_professional_goal_is_read_by_its_owner_without_a_participant_view(world):
+    goal = actions.set_professional_goal(
+        Actor(world.coach),
+        world.coach,
+        GoalDetails("Write notes the same day", "", skill_area="daily_tasks"),
+    )
+    response = api_as(world.coach).get(f"/api/v1/goals/{goal.uuid}/")
+    assert response.status_code == 200 and response.json()["participant"] is None
+    assert not AuditEvent.objects.filter(action="view", record_id=goal.uuid).exists()
+    assert api_as(world.coach_same_team).get(f"/api/v1/goals/{goal.uuid}/").status_code == 404
