@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 from stride.core.models import User
 from stride.people.models import Household, Participant
@@ -65,6 +64,10 @@ def render_pdf(printable: Printable, context: dict[str, Any], language: str) -> 
             printable.template,
             context | {"printed_on": timezone.localdate(), "language": language},
         )
+    # Imported here: WeasyPrint takes about a second to import, and most
+    # processes (web workers, the task worker, manage.py) never draw a PDF.
+    from weasyprint import HTML
+
     pdf: bytes = HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch
     ).write_pdf()
