@@ -483,8 +483,9 @@ def professional_goal_new(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/goal_form.html", {"form": form, "professional": True})
 
 
-def _pdf(kind: str, context: dict[str, object], language: str, filename: str) -> HttpResponse:
-    printable = printouts.CERTIFICATE if kind == "certificate" else printouts.PRINTABLES[kind]
+def _pdf(
+    printable: printouts.Printable, context: dict[str, object], language: str, filename: str
+) -> HttpResponse:
     pdf = printouts.render_pdf(printable, context, language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}-{language}.pdf"'
@@ -509,7 +510,7 @@ def goal_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
     language = printouts.language_for(
         request.GET.get("lang"), person.household, request.LANGUAGE_CODE
     )
-    response = _pdf(kind, printouts.BUILDERS[kind](goal), language, kind)
+    response = _pdf(printouts.PRINTABLES[kind], printouts.BUILDERS[kind](goal), language, kind)
     people_actions.record_export(Actor.from_request(request), [person])
     return response
 
@@ -527,7 +528,7 @@ def participant_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpRes
     language = printouts.language_for(
         request.GET.get("lang"), person.household, request.LANGUAGE_CODE
     )
-    response = _pdf(kind, printouts.BUILDERS[kind](person), language, kind)
+    response = _pdf(printouts.PRINTABLES[kind], printouts.BUILDERS[kind](person), language, kind)
     people_actions.record_export(Actor.from_request(request), [person])
     return response
 
@@ -539,7 +540,7 @@ def blank_printout(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in printouts.PRINTABLES:
         raise Http404
     language = printouts.language_for(request.GET.get("lang"), None, request.LANGUAGE_CODE)
-    return _pdf(kind, printouts.blank(kind), language, f"{kind}-blank")
+    return _pdf(printouts.PRINTABLES[kind], printouts.blank(kind), language, f"{kind}-blank")
 
 
 @never_cache
@@ -558,6 +559,8 @@ def certificate(request: HttpRequest, uuid: UUID) -> HttpResponse:
     language = printouts.language_for(
         request.GET.get("lang"), person.household, request.LANGUAGE_CODE
     )
-    response = _pdf("certificate", printouts.certificate(achievement), language, "certificate")
+    response = _pdf(
+        printouts.CERTIFICATE, printouts.certificate(achievement), language, "certificate"
+    )
     people_actions.record_export(Actor.from_request(request), [person])
     return response
