@@ -10,7 +10,7 @@ the same step open.
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit
 from stride.core.audit import Action, Actor
+from stride.core.edits import lock_for_edit
 from stride.core.models import User
-from stride.people.actions import StaleEdit
 from stride.people.models import Participant
 
 from .cycle import STATUS_AFTER_REVIEW
@@ -84,16 +84,6 @@ class SessionDetails:
     stages: list[str] = field(default_factory=list)
     notes: str = ""
     next_appointment: datetime | None = None
-
-
-Versioned = TypeVar("Versioned", Goal, Step)
-
-
-def _locked(model: type[Versioned], obj: Versioned, expected_version: int) -> Versioned:
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if current.version != expected_version:
-        raise StaleEdit(current.version)
-    return current
 
 
 def _copy_changed(target: models.Model, details: Any) -> list[str]:
@@ -197,7 +187,7 @@ def add_reflection(actor: Actor, goal: Goal, words: str) -> Reflection:
 
 @transaction.atomic
 def update_goal(actor: Actor, goal: Goal, expected_version: int, details: GoalDetails) -> Goal:
-    current = _locked(Goal, goal, expected_version)
+    current = lock_for_edit(Goal, goal, expected_version)
     if current.participant is not None:
         _check_parent(current.participant, details.parent)
     elif details.parent is not None and details.parent.staff_id != current.staff_id:
@@ -224,7 +214,7 @@ def add_step(actor: Actor, goal: Goal, details: StepDetails) -> Step:
 
 @transaction.atomic
 def update_step(actor: Actor, step: Step, expected_version: int, details: StepDetails) -> Step:
-    current = _locked(Step, step, expected_version)
+    current = lock_for_edit(Step, step, expected_version)
     changed = _copy_changed(current, details)
     if changed:
         current.version += 1
@@ -236,7 +226,7 @@ def update_step(actor: Actor, step: Step, expected_version: int, details: StepDe
 @transaction.atomic
 def mark_step(actor: Actor, step: Step, expected_version: int, status: str, note: str = "") -> Step:
     """Done or not done yet, with a short note: no failure, only feedback."""
-    current = _locked(Step, step, expected_version)
+    current = lock_for_edit(Step, step, expected_version)
     current.status, current.outcome_note = status, note.strip()
     current.status_on = timezone.localdate() if status != Step.Status.PLANNED else None
     current.version += 1

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit
 from stride.core.audit import Action, Actor
+from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation, User
 
 from .identity import normalise_ssn, ssn_lookup_hash
@@ -33,23 +34,8 @@ from .models import (
     Program,
 )
 
-# The records that carry a version number for StaleEdit.
+# The records that carry a version number.
 Versioned = TypeVar("Versioned", Household, Member, Enrollment, Participant)
-
-
-class StaleEdit(ValidationError):
-    """Someone saved the record after this person opened it."""
-
-    def __init__(self, current_version: int) -> None:
-        self.current_version = current_version
-        super().__init__(
-            _(
-                "Someone else saved changes to this record after you opened it. "
-                "The form now shows your entries; check them against the latest "
-                "record and save again."
-            ),
-            code="stale",
-        )
 
 
 @dataclass
@@ -59,13 +45,6 @@ class PersonDetails:
     birth_date: date
     relationship: str
     ssn: str = ""
-
-
-def _lock(model: type[Versioned], obj: Versioned, expected_version: int) -> Versioned:
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if current.version != expected_version:
-        raise StaleEdit(current.version)
-    return current
 
 
 def _check_birth_date(birth_date: date) -> None:
@@ -261,7 +240,7 @@ HOUSEHOLD_FIELDS = ("address_line", "city", "zip_code", "phone", "language")
 def update_household(
     actor: Actor, household: Household, expected_version: int, **values: Any
 ) -> Household:
-    current = _lock(Household, household, expected_version)
+    current = lock_for_edit(Household, household, expected_version)
     changed = [
         name
         for name in HOUSEHOLD_FIELDS
@@ -305,7 +284,7 @@ def add_member(actor: Actor, household: Household, person: PersonDetails) -> Mem
 def update_member(
     actor: Actor, member: Member, expected_version: int, person: PersonDetails
 ) -> Member:
-    current = _lock(Member, member, expected_version)
+    current = lock_for_edit(Member, member, expected_version)
     _check_birth_date(person.birth_date)
     ssn_digits = _validated_ssn(person.ssn)
     _check_not_duplicate(person, ssn_digits or current.ssn or "", exclude=current)
@@ -325,7 +304,7 @@ def update_member(
 
 @transaction.atomic
 def remove_member(actor: Actor, member: Member, expected_version: int) -> None:
-    current = _lock(Member, member, expected_version)
+    current = lock_for_edit(Member, member, expected_version)
     if Participant.objects.filter(member=current).exists():
         raise ValidationError(
             _(
@@ -349,7 +328,7 @@ ENROLLMENT_FIELDS = ("program", "aid_start", "status", "ended_on")
 def update_enrollment(
     actor: Actor, enrollment: Enrollment, expected_version: int, **values: Any
 ) -> Enrollment:
-    current = _lock(Enrollment, enrollment, expected_version)
+    current = lock_for_edit(Enrollment, enrollment, expected_version)
     if values.get("aid_start") and values["aid_start"] > timezone.localdate():
         raise ValidationError({"aid_start": _("Aid can't start in the future.")})
     status = values.get("status", current.status)

@@ -19,10 +19,10 @@ from stride.coaching import actions as coaching
 from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Step
 from stride.core import access
 from stride.core.audit import Actor, client_ip
+from stride.core.edits import StaleEdit
 from stride.core.forms import run_action
 from stride.core.models import Role
 from stride.people import actions as people_actions
-from stride.people.actions import StaleEdit
 from stride.people.models import Member, Participant
 
 from . import invitations, overview

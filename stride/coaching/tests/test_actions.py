@@ -10,8 +10,8 @@ from stride.coaching import actions
 from stride.coaching.actions import GoalDetails, ReviewDetails, SessionDetails, StepDetails
 from stride.coaching.models import Goal, GoalStatusChange, Review, Step
 from stride.core.audit import Actor
+from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
-from stride.people.actions import StaleEdit
 
 pytestmark = pytest.mark.django_db
 
