@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stride.core",
     "stride.people",
     "stride.coaching",
+    "stride.assessments",
     "stride.county",
     "stride.api",
     "stride.portal",
@@ -252,3 +253,9 @@ LOGGING = {
 STRIDE_PAGE_SIZE = env_int("STRIDE_PAGE_SIZE", 25)
 # Larger exports belong to the reports area, as a background task with progress.
 STRIDE_EXPORT_LIMIT = env_int("STRIDE_EXPORT_LIMIT", 5000)
+
+# Assessment instruments (YAML, one folder per instrument, one file per version). An agency
+# may point this at its own folder; see stride/assessments/instruments/README.md.
+ASSESSMENT_INSTRUMENTS = env_str(
+    "STRIDE_ASSESSMENT_INSTRUMENTS", str(BASE_DIR / "stride" / "assessments" / "instruments")
+)

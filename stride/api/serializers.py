@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from stride.assessments.models import Response as AssessmentResponse
 from stride.coaching.models import (
     Achievement,
     CoachingSession,
@@ -201,4 +202,18 @@ class AchievementSerializer(serializers.ModelSerializer):
         fields = [
             "uuid", "participant", "kind", "goal", "words", "on", "incentive_amount",
             "incentive", "by", "decided_by", "decided_on",
+        ]  # fmt: skip
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """A response to an assessment. Answers to private questions are never part of it."""
+
+    participant = uuid_of()
+    started_by = username_of()
+
+    class Meta:
+        model = AssessmentResponse
+        fields = [
+            "uuid", "participant", "instrument", "instrument_version", "where", "started_by",
+            "started_at", "completed_at", "answers", "result",
         ]  # fmt: skip

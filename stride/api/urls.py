@@ -19,6 +19,8 @@ router.register("goals", views.GoalViewSet, basename="goal")
 router.register("steps", views.StepViewSet, basename="step")
 router.register("coaching-sessions", views.CoachingSessionViewSet, basename="coaching-session")
 router.register("achievements", views.AchievementViewSet, basename="achievement")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("instruments", views.InstrumentViewSet, basename="instrument")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -2,15 +2,20 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from stride.coaching.models import Achievement, CoachingSession, Goal, LifeArea, Step
+from stride.assessments.instruments import catalogue
+from stride.assessments.models import Response as AssessmentResponse
+from stride.coaching.models import Achievement, CoachingSession, Goal, Step
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.core.vocabulary import LifeArea
 from stride.people import actions
 from stride.people.filters import CaseloadFilter
 from stride.people.models import Household, Participant
@@ -222,3 +227,83 @@ class AchievementViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         return access.visible_to(Achievement.objects.all(), self.request.user).select_related(
             "participant", "goal", "by", "decided_by"
         )
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    instrument = django_filters.CharFilter()
+    finished = django_filters.BooleanFilter(
+        field_name="completed_at", exclude=True, lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = AssessmentResponse
+        fields = ["participant", "instrument", "finished"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Assessment responses of participants in your scope"),
+    retrieve=extend_schema(
+        summary="One assessment response with its answers and result; answers to private "
+        "questions are never included (recorded as a view in the audit trail)"
+    ),
+)
+class AssessmentViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_to(AssessmentResponse.objects.all(), self.request.user)
+            .select_related("participant", "started_by")
+            .defer("private_answers")
+        )
+
+
+class InstrumentSummarySerializer(drf_serializers.Serializer):
+    instrument = drf_serializers.CharField()
+    version = drf_serializers.IntegerField()
+    versions = drf_serializers.ListField(child=drf_serializers.IntegerField())
+    title = drf_serializers.DictField(child=drf_serializers.CharField())
+    purpose = drf_serializers.DictField(child=drf_serializers.CharField())
+    minutes = drf_serializers.IntegerField()
+    self_service = drf_serializers.BooleanField()
+
+
+def _instrument_summary(slug: str) -> dict:
+    latest = catalogue().latest(slug)
+    return {
+        **latest.model_dump(
+            mode="json",
+            include={"instrument", "version", "title", "purpose", "minutes", "self_service"},
+        ),
+        "versions": [i.version for i in catalogue().versions(slug)],
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The assessment instruments, each with its versions"),
+    retrieve=extend_schema(
+        summary="One instrument in full: the latest version, or ?version=N",
+        responses={200: dict},
+    ),
+)
+class InstrumentViewSet(viewsets.ViewSet):
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+    serializer_class = InstrumentSummarySerializer
+
+    def list(self, request: Request) -> Response:
+        return Response([_instrument_summary(slug) for slug in catalogue().slugs])
+
+    def retrieve(self, request: Request, slug: str) -> Response:
+        try:
+            version = request.query_params.get("version")
+            instrument = (
+                catalogue().get(slug, int(version)) if version else catalogue().latest(slug)
+            )
+        except (KeyError, IndexError, ValueError):
+            raise NotFound from None
+        return Response(instrument.model_dump(mode="json", exclude_none=True))

@@ -15,19 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from stride.core.vocabulary import LifeArea
 from stride.people.models import Participant
 
 RATING = [MinValueValidator(1), MaxValueValidator(10)]
-
-
-class LifeArea(models.TextChoices):
-    FAMILY = "family", _("Family")
-    HOME = "home", _("Home")
-    HEALTH = "health", _("Health and well-being")
-    MONEY = "money", _("Money")
-    LEARNING = "learning", _("Learning")
-    WORK = "work", _("Work and career")
-    COMMUNITY = "community", _("Community")
 
 
 class SkillArea(models.TextChoices):

@@ -6,7 +6,7 @@ what the participant says is written down as an idea, in their words.
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import LifeArea
+from stride.core.vocabulary import LifeArea
 
 PROMPTS = {
     LifeArea.FAMILY: [

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.vocabulary import LifeArea
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
@@ -34,7 +35,7 @@ from .forms import (
     StepEditForm,
     StepForm,
 )
-from .models import Achievement, Goal, GoalIdea, LifeArea, Review, Step
+from .models import Achievement, Goal, GoalIdea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
 from .today import LIST_LENGTH, today_for
 

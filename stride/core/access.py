@@ -132,6 +132,17 @@ def can_set_professional_goals(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES
 
 
+def can_read_private_answers(user: User, participant: Any) -> bool:
+    """Private answers (a triage safety question) are for the participant's coach and supervisors.
+
+    The caller has already reached the participant through `visible_to`.
+    """
+    return user.is_authenticated and (
+        user.role == Role.SUPERVISOR
+        or (user.role == Role.COACH and participant.coach_id == user.pk)
+    )
+
+
 def can_see_caseloads(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
 

@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("My goals"), reverse("coaching:professional_goals")))
     if access.can_approve_incentives(user):
         links.append((_("Incentives"), reverse("coaching:incentives")))
+    if access.can_read_audit(user):
+        links.append((_("Progress"), reverse("assessments:summary")))
     if user.role == Role.COUNTY_ADMIN:
         links.append((_("County settings"), reverse("county:settings")))
     if user.role == Role.SYSADMIN:

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from stride.coaching.models import LifeArea, Step
+from stride.coaching.models import Step
+from stride.core.vocabulary import LifeArea
 from stride.people.forms import VersionedForm
 
 

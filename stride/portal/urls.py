@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/goals/<uuid:uuid>/", views.goal, name="goal"),
     path("me/steps/<uuid:uuid>/mark/", views.step_mark, name="step_mark"),
     path("me/ideas/new/", views.idea_new, name="idea_new"),
+    path("me/check-ins/", views.assessments_page, name="assessments"),
     path("me/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
     path("participants/<uuid:uuid>/invite/", views.invite, name="invite"),
 ]

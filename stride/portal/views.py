@@ -15,6 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stride.assessments import actions as assessments
+from stride.assessments.history import histories
+from stride.assessments.models import Response
+from stride.assessments.presenting import result_view
 from stride.coaching import actions as coaching
 from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Step
 from stride.core import access
@@ -103,6 +107,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "appointment": appointment.next_appointment if appointment else None,
             "drafts": drafts,
             "members": members,
+            "check_ins_waiting": access.visible_to(
+                Response.objects.filter(
+                    participant=me, completed_at=None, where=Response.Where.OWN_PAGES
+                ),
+                user,
+            ).count(),
         },
     )
 
@@ -198,7 +208,8 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def idea_new(request: HttpRequest) -> HttpResponse:
     """Draft a goal for the next meeting."""
     me = _me(request)
-    form = IdeaForm(request.POST or None)
+    area = request.GET.get("area")
+    form = IdeaForm(request.POST or None, initial={"life_area": area} if area else None)
     if request.method == "POST" and form.is_valid():
         if run_action(
             form,
@@ -216,6 +227,39 @@ def idea_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal:home")
     return render(request, "portal/idea_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessments_page(request: HttpRequest) -> HttpResponse:
+    """Check-ins sent by the coach, ones to start on one's own, and one's results over time."""
+    me = _me(request)
+    offered = [i for i in assessments.instruments_in_use(me.county) if i.self_service]
+    if request.method == "POST":
+        chosen = {i.slug: i for i in offered}.get(request.POST.get("instrument", ""))
+        if chosen is None:
+            raise Http404
+        response = assessments.start(
+            Actor.from_request(request), me, chosen, Response.Where.OWN_PAGES
+        )
+        return redirect("assessments:fill", uuid=response.uuid)
+    people_actions.record_view(Actor.from_request(request), me)
+    responses = list(access.visible_to(Response.objects.filter(participant=me), request.user))
+    waiting = [
+        (r, assessments.instrument_of(r))
+        for r in responses
+        if not r.is_finished and r.where == Response.Where.OWN_PAGES
+    ]
+    return render(
+        request,
+        "portal/assessments.html",
+        {
+            "waiting": waiting,
+            "offered": offered,
+            "results": [result_view(h) for h in histories(responses).values()],
+            "is_participant": True,
+        },
+    )
 
 
 @never_cache

@@ -12,6 +12,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from stride.assessments import actions as assessments
+from stride.assessments.instruments import catalogue
+from stride.assessments.models import Response
+from stride.assessments.scoring import answer_all
 from stride.coaching import actions as coaching
 from stride.coaching import printouts
 from stride.coaching.models import Goal
@@ -85,6 +89,22 @@ def _session(world):
     )
 
 
+def _assessment(world, slug: str, *, finished: bool = True) -> Response:
+    existing = Response.objects.filter(
+        participant=world.case, instrument=slug, completed_at__isnull=not finished
+    ).first()
+    if existing:
+        return existing
+    instrument = catalogue().latest(slug)
+    response = assessments.start(Actor(world.coach), world.case, instrument, "with_coach")
+    if finished:
+        answers = answer_all(instrument, lambda item, values: values[-1])
+        response = assessments.save_answers(
+            Actor(world.coach), response, answers, response.version, finish=True
+        )
+    return response
+
+
 def _welcome_link(world) -> dict[str, str]:
     # Valid when made; signing the participant in (as the walk does) uses it up, and a used
     # link answers 200 with what to do next, so every person gets 200 either way.
@@ -154,6 +174,37 @@ RULES = {
     "portal:idea_new": (None, same(404, participant_user=200)),
     "portal:welcome": (_welcome_link, same(200, anonymous=200)),  # the link is the key
     "portal:invite": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "assessments:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "assessments:result": (
+        lambda w: {"uuid": _assessment(w, "bridge").uuid},
+        scoped(CASELOAD_READERS | {"participant_user"}, IN_SCOPE | {"participant_user"}),
+    ),
+    # Only staff fill in a response begun with a coach; the participant's own are sent to them.
+    "assessments:fill": (
+        lambda w: {"uuid": _assessment(w, "bridge", finished=False).uuid},
+        same(
+            404, coach=200, supervisor=200, county_admin=200, state_admin=403, participant_user=403
+        ),
+    ),
+    # Private answers: the participant's own coach and supervisors, nobody else in scope.
+    "assessments:private": (
+        lambda w: {"uuid": _assessment(w, "triage").uuid},
+        same(
+            404, coach=200, supervisor=200, county_admin=403, state_admin=403, participant_user=403
+        ),
+    ),  # fmt: skip
+    "assessments:discard": (
+        lambda w: {"uuid": _assessment(w, "bridge", finished=False).uuid},
+        same(405),
+    ),  # POST only
+    "assessments:summary": (None, scoped(AUDIT_READERS, EVERYONE)),
+    # Instruments hold no case data: every staff member may read them.
+    "assessments:instruments": (None, same(200, participant_user=403)),
+    "assessments:instrument": (
+        lambda w: {"slug": "bridge", "version": 1},
+        same(200, participant_user=403),
+    ),
+    "portal:assessments": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),
@@ -186,6 +237,13 @@ RULES = {
         lambda w: {"uuid": _achievement(w).uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
+    "api:assessment-list": (None, api(same(200))),
+    "api:assessment-detail": (
+        lambda w: {"uuid": _assessment(w, "bridge").uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:instrument-list": (None, api(same(200))),
+    "api:instrument-detail": (lambda w: {"slug": "triage"}, api(same(200))),
     "api:coaching-session-list": (None, api(same(200))),
     "api:coaching-session-detail": (
         lambda w: {"uuid": _session(w).uuid},

@@ -123,8 +123,9 @@ def home_queries(client) -> int:
 
 
 # Session, user, the participant (with household, coach and program), the audit
-# event, goals, steps, the next appointment, drafts, family, and the session save.
-EXPECTED_QUERIES = 10
+# event, goals, steps, the next appointment, drafts, family, check-ins waiting, and the
+# session save.
+EXPECTED_QUERIES = 11
 
 
 def test_the_page_makes_the_same_number_of_queries_for_1_or_5_goals(world, me):

@@ -1,0 +1,275 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.core.models import Role
+from stride.people import actions as people_actions
+from stride.people.models import Participant
+
+from . import actions, summary
+from .forms import SectionForm, StartForm
+from .history import histories
+from .instruments import catalogue
+from .models import Response
+from .presenting import private_rows, result_view
+from .scoring import missing, shown_sections
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _response(request: HttpRequest, uuid: UUID) -> Response:
+    return access.get_visible_or_404(
+        Response.objects.select_related("participant__member", "participant__coach"),
+        request.user,
+        uuid=uuid,
+    )
+
+
+def may_fill(user: object, response: Response) -> bool:
+    """Staff who edit cases fill in any unfinished response they can see; a participant, the ones sent to them."""
+    if response.is_finished:
+        return False
+    if getattr(user, "role", None) == Role.PARTICIPANT:
+        return response.where == Response.Where.OWN_PAGES
+    return access.can_edit_cases(user)  # type: ignore[arg-type]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_assessments(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Start an assessment, continue one, and see each instrument's results over time."""
+    _require(access.can_see_caseloads(request.user))
+    person = access.get_visible_or_404(
+        Participant.objects.select_related("member", "coach", "county"), request.user, uuid=uuid
+    )
+    can_edit = access.can_edit_cases(request.user)
+    offered = actions.instruments_in_use(person.county)
+    form = StartForm(request.POST or None, instruments=offered)
+    if request.method == "POST":
+        _require(can_edit)
+        if form.is_valid():
+            instrument = catalogue().latest(form.cleaned_data["instrument"])
+            response = actions.start(
+                Actor.from_request(request), person, instrument, form.cleaned_data["where"]
+            )
+            if response.where == Response.Where.OWN_PAGES:
+                messages.success(
+                    request,
+                    _("Sent. %(name)s will find it on their own pages.")
+                    % {"name": person.member.first_name},
+                )
+                return redirect("assessments:participant", uuid=person.uuid)
+            return redirect("assessments:fill", uuid=response.uuid)
+    else:
+        people_actions.record_view(Actor.from_request(request), person)
+    responses = list(access.visible_to(Response.objects.filter(participant=person), request.user))
+    return render(
+        request,
+        "assessments/participant.html",
+        {
+            "person": person,
+            "form": form,
+            "can_edit": can_edit,
+            "unfinished": [
+                (r, actions.instrument_of(r).title) for r in responses if not r.is_finished
+            ],
+            "results": [result_view(h) for h in histories(responses).values()],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One section at a time; every button saves, so nothing typed is lost."""
+    response = _response(request, uuid)
+    if response.is_finished:
+        return redirect("assessments:result", uuid=response.uuid)
+    _require(may_fill(request.user, response))
+    instrument = actions.instrument_of(response)
+    answers = {**response.answers, **response.private_answers}
+    sections = shown_sections(instrument, answers)
+    keys = [section.key for section in sections]
+    key = request.POST.get("section") or request.GET.get("section") or keys[0]
+    if key not in keys:
+        raise Http404
+    position = keys.index(key)
+    section = sections[position]
+    form = SectionForm(
+        request.POST or None,
+        instrument=instrument,
+        section=section,
+        answers=answers,
+        initial={"version": response.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        go = request.POST.get("go", "next")
+        finish = go == "finish"
+        saved: list[Response] = []
+        if run_action(
+            form,
+            lambda: saved.append(
+                actions.save_answers(
+                    Actor.from_request(request),
+                    response,
+                    form.answers(),
+                    form.cleaned_data["version"],
+                    finish=finish,
+                )
+            ),
+        ):
+            done = saved[0]
+            if finish:
+                messages.success(request, _("Finished. Here is what it shows."))
+                return redirect("assessments:result", uuid=done.uuid)
+            if go == "later":
+                messages.success(request, _("Saved. You can finish it later."))
+                return redirect(_home_for(request, done))
+            now_shown = [
+                s.key for s in shown_sections(instrument, {**done.answers, **done.private_answers})
+            ]
+            here = now_shown.index(key)
+            target = (
+                now_shown[max(here - 1, 0)]
+                if go == "back"
+                else now_shown[min(here + 1, len(now_shown) - 1)]
+            )
+            return redirect(reverse("assessments:fill", args=[done.uuid]) + f"?section={target}")
+    last = position == len(sections) - 1
+    return render(
+        request,
+        "assessments/fill.html",
+        {
+            "response": response,
+            "person": response.participant,
+            "instrument": instrument,
+            "section": section,
+            "sections": sections,
+            "position": position,
+            "last": last,
+            "form": form,
+            "still_missing": missing(instrument, answers) if last else [],
+            "is_participant": request.user.role == Role.PARTICIPANT,
+        },
+    )
+
+
+def _home_for(request: HttpRequest, response: Response) -> str:
+    if request.user.role == Role.PARTICIPANT:
+        return reverse("portal:assessments")
+    return reverse("assessments:participant", args=[response.participant.uuid])
+
+
+@login_required
+def result(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A finished result: the picture, its data table, and where to go from here."""
+    _require(access.can_see_caseloads(request.user) or request.user.role == Role.PARTICIPANT)
+    response = _response(request, uuid)
+    if not response.is_finished:
+        if may_fill(request.user, response):
+            return redirect("assessments:fill", uuid=response.uuid)
+        raise Http404
+    actions.record_result_view(Actor.from_request(request), response)
+    responses = access.visible_to(
+        Response.objects.filter(
+            participant=response.participant_id,
+            instrument=response.instrument,
+            completed_at__lte=response.completed_at,
+        ),
+        request.user,
+    )
+    history = histories(responses)[response.instrument]
+    return render(
+        request,
+        "assessments/result.html",
+        {
+            "response": response,
+            "person": response.participant,
+            "view": result_view(history),
+            "is_participant": request.user.role == Role.PARTICIPANT,
+            "can_edit": access.can_edit_cases(request.user),
+            "can_read_private": access.can_read_private_answers(request.user, response.participant)
+            and any(item.private for item in history.instrument.items.values()),
+        },
+    )
+
+
+@login_required
+def private_answers(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Private answers, opened on purpose by the participant's coach or a supervisor."""
+    response = _response(request, uuid)
+    _require(access.can_read_private_answers(request.user, response.participant))
+    if not response.is_finished:
+        raise Http404
+    actions.record_private_view(Actor.from_request(request), response)
+    instrument = actions.instrument_of(response)
+    rows, helps = private_rows(instrument, response.private_answers)
+    return render(
+        request,
+        "assessments/private.html",
+        {
+            "response": response,
+            "person": response.participant,
+            "instrument": instrument,
+            "rows": rows,
+            "help_suggested": helps,
+        },
+    )
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    response = _response(request, uuid)
+    person = response.participant
+    if response.is_finished:
+        raise PermissionDenied
+    actions.discard(Actor.from_request(request), response)
+    messages.success(request, _("The unfinished assessment was removed."))
+    return redirect("assessments:participant", uuid=person.uuid)
+
+
+@login_required
+def scope_summary(request: HttpRequest) -> HttpResponse:
+    """Distributions and movement for a supervisor's or administrator's whole scope."""
+    _require(access.can_read_audit(request.user))
+    return render(request, "assessments/summary.html", {"summary": summary.for_user(request.user)})
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user.role != Role.PARTICIPANT)
+    instruments = catalogue()
+    return render(
+        request,
+        "assessments/instruments.html",
+        {"instruments": [(slug, instruments.versions(slug)) for slug in instruments.slugs]},
+    )
+
+
+@login_required
+def instrument_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    _require(request.user.role != Role.PARTICIPANT)
+    try:
+        instrument = catalogue().get(slug, version)
+    except KeyError:
+        raise Http404 from None
+    return render(
+        request,
+        "assessments/instrument.html",
+        {"instrument": instrument, "versions": catalogue().versions(slug)},
+    )
