@@ -43,21 +43,13 @@ def instrument_of(response: Response) -> Instrument:
 
 @transaction.atomic
 def save_answers(
-    actor: Actor,
-    response: Response,
-    raw: Mapping[str, Any],
-    expected_version: int,
-    *,
-    finish: bool = False,
+    actor: Actor, response: Response, raw: Mapping[str, Any], expected_version: int
 ) -> Response:
-    """Keep the answers given so far; with `finish`, score them and close the response.
+    """Keep the answers given so far (blanks leave earlier answers as they were).
 
-    ValidationError (keyed by item) for an answer the item does not accept or,
-    when finishing, for each required question still unanswered.
+    ValidationError, keyed by item, for an answer the item does not accept.
     """
-    current = lock_for_edit(Response, response, expected_version)
-    if current.is_finished:
-        raise ValidationError(_("This assessment is already finished; start a new one to redo it."))
+    current = _open_for_edit(response, expected_version)
     instrument = instrument_of(current)
     earlier = {**current.answers, **current.private_answers}
     try:
@@ -73,22 +65,41 @@ def save_answers(
     shown = {key for key, item in instrument.items.items() if scoring.is_shown(item, merged)}
     current.answers = {key: value for key, value in answers.items() if key in shown}
     current.private_answers = {key: value for key, value in private_answers.items() if key in shown}
-    fields = ["answers", "private_answers"]
-    if finish:
-        try:
-            result = scoring.score(instrument, {**current.answers, **current.private_answers})
-        except scoring.AnswerError as error:
-            raise ValidationError(
-                {key: _("This question needs an answer.") for key in error.problems}
-            ) from None
-        current.result = result.to_json()
-        current.completed_at = timezone.now()
-        fields += ["result", "completed_at"]
-    current.version = F("version") + 1
-    current.save(update_fields=[*fields, "version", "updated_at"])
-    current.refresh_from_db(fields=["version"])
-    audit.record(actor, Action.CHANGE, current, current.participant.uuid, fields)
+    return _save(actor, current, ["answers", "private_answers"])
+
+
+@transaction.atomic
+def finish(actor: Actor, response: Response, expected_version: int) -> Response:
+    """Score the answers and close the response; ValidationError names each unanswered question."""
+    current = _open_for_edit(response, expected_version)
+    instrument = instrument_of(current)
+    try:
+        result = scoring.score(instrument, {**current.answers, **current.private_answers})
+    except scoring.AnswerError as error:
+        raise ValidationError(
+            {
+                key: _("“%(question)s” needs an answer.") % {"question": instrument.items[key].text}
+                for key in error.problems
+            }
+        ) from None
+    current.result = result.to_json()
+    current.completed_at = timezone.now()
+    return _save(actor, current, ["result", "completed_at"])
+
+
+def _open_for_edit(response: Response, expected_version: int) -> Response:
+    current = lock_for_edit(Response, response, expected_version)
+    if current.is_finished:
+        raise ValidationError(_("This assessment is already finished; start a new one to redo it."))
     return current
+
+
+def _save(actor: Actor, response: Response, fields: list[str]) -> Response:
+    response.version = F("version") + 1  # type: ignore[assignment]
+    response.save(update_fields=[*fields, "version", "updated_at"])
+    response.refresh_from_db(fields=["version"])
+    audit.record(actor, Action.CHANGE, response, response.participant.uuid, fields)
+    return response
 
 
 @transaction.atomic

@@ -35,6 +35,10 @@ Location = tuple[str | int, ...]
 
 YES, NO = "yes", "no"
 FILE_NAME = re.compile(r"^v(\d+)\.yaml$")
+PLAIN_PROBLEMS = {
+    "extra_forbidden": "unknown key (is it misspelt?)",
+    "missing": "this key is required here",
+}
 
 
 class InstrumentError(Exception):
@@ -317,13 +321,15 @@ def parse(path: Path, text: str) -> Instrument:
     try:
         instrument = Instrument.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key also makes the real one "missing": name the misspelling first.
+        first = min(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
         # RootModel and validators add their own names (such as "function-after") to a location.
         location = tuple(
             part for part in first["loc"] if not str(part).startswith(("function", "["))
         )
+        problem = PLAIN_PROBLEMS.get(first["type"], first["msg"])
         raise InstrumentError(
-            path, _line_of(root, location), _key_name(location), first["msg"]
+            path, _line_of(root, location), _key_name(location), problem
         ) from None
     for location, problem in _cross_check(instrument):
         raise InstrumentError(path, _line_of(root, location), _key_name(location), problem)

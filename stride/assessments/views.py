@@ -19,7 +19,7 @@ from stride.people.models import Participant
 from . import actions, summary
 from .forms import SectionForm, StartForm
 from .history import histories
-from .instruments import catalogue
+from .instruments import Instrument, catalogue
 from .models import Response
 from .presenting import private_rows, result_view
 from .scoring import missing, shown_sections
@@ -117,37 +117,30 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         go = request.POST.get("go", "next")
-        finish = go == "finish"
+        actor = Actor.from_request(request)
         saved: list[Response] = []
-        if run_action(
-            form,
-            lambda: saved.append(
-                actions.save_answers(
-                    Actor.from_request(request),
-                    response,
-                    form.answers(),
-                    form.cleaned_data["version"],
-                    finish=finish,
-                )
-            ),
-        ):
-            done = saved[0]
-            if finish:
+
+        def save() -> None:
+            saved.append(
+                actions.save_answers(actor, response, form.answers(), form.cleaned_data["version"])
+            )
+            if go == "finish":  # the answers stay saved even when something is still missing
+                saved.append(actions.finish(actor, saved[-1], saved[-1].version))
+
+        if run_action(form, save):
+            done = saved[-1]
+            if go == "finish":
                 messages.success(request, _("Finished. Here is what it shows."))
                 return redirect("assessments:result", uuid=done.uuid)
             if go == "later":
                 messages.success(request, _("Saved. You can finish it later."))
                 return redirect(_home_for(request, done))
-            now_shown = [
-                s.key for s in shown_sections(instrument, {**done.answers, **done.private_answers})
-            ]
-            here = now_shown.index(key)
-            target = (
-                now_shown[max(here - 1, 0)]
-                if go == "back"
-                else now_shown[min(here + 1, len(now_shown) - 1)]
-            )
-            return redirect(reverse("assessments:fill", args=[done.uuid]) + f"?section={target}")
+            return redirect(_next_section(instrument, done, key, backwards=go == "back"))
+        if saved:  # saved, but not finished: the next try starts from the saved version
+            response = saved[-1]
+            answers = {**response.answers, **response.private_answers}
+            form.data = form.data.copy()
+            form.data["version"] = response.version
     last = position == len(sections) - 1
     return render(
         request,
@@ -165,6 +158,15 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "is_participant": request.user.role == Role.PARTICIPANT,
         },
     )
+
+
+def _next_section(instrument: Instrument, response: Response, key: str, backwards: bool) -> str:
+    keys = [
+        s.key for s in shown_sections(instrument, {**response.answers, **response.private_answers})
+    ]
+    here = keys.index(key) if key in keys else 0
+    target = keys[max(here - 1, 0)] if backwards else keys[min(here + 1, len(keys) - 1)]
+    return reverse("assessments:fill", args=[response.uuid]) + f"?section={target}"
 
 
 def _home_for(request: HttpRequest, response: Response) -> str:

@@ -42,7 +42,7 @@ def _me(request: HttpRequest) -> Participant:
         raise Http404
     return access.get_visible_or_404(
         Participant.objects.select_related(
-            "member", "household", "coach", "current_enrollment__program"
+            "member", "household", "coach", "county", "current_enrollment__program"
         ).filter(user=request.user, user__role=Role.PARTICIPANT),
         request.user,
     )

@@ -99,9 +99,8 @@ def _assessment(world, slug: str, *, finished: bool = True) -> Response:
     response = assessments.start(Actor(world.coach), world.case, instrument, "with_coach")
     if finished:
         answers = answer_all(instrument, lambda item, values: values[-1])
-        response = assessments.save_answers(
-            Actor(world.coach), response, answers, response.version, finish=True
-        )
+        response = assessments.save_answers(Actor(world.coach), response, answers, response.version)
+        response = assessments.finish(Actor(world.coach), response, response.version)
     return response
 
 
