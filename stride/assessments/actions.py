@@ -95,7 +95,7 @@ def _open_for_edit(response: Response, expected_version: int) -> Response:
 
 
 def _save(actor: Actor, response: Response, fields: list[str]) -> Response:
-    response.version = F("version") + 1  # type: ignore[assignment]
+    response.version = F("version") + 1
     response.save(update_fields=[*fields, "version", "updated_at"])
     response.refresh_from_db(fields=["version"])
     audit.record(actor, Action.CHANGE, response, response.participant.uuid, fields)

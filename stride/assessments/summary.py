@@ -53,10 +53,15 @@ class Summary:
     moved_up_any: int
     pillars: list[PillarRow]
     level_names: list[str]
-    quality_families: int
-    quality_mean: float | None
-    quality_better: int
-    quality_compared: int
+    quality: "Quality"
+
+
+@dataclass(frozen=True)
+class Quality:
+    families: int  # with a quality of life result
+    mean: float | None  # of their latest results
+    compared: int  # with an earlier result on the same version
+    better: int  # of those, feeling better now
 
 
 def _finished(user: User, instrument: str) -> dict[int, list[tuple[int, datetime, dict[str, Any]]]]:
@@ -91,6 +96,8 @@ def _baseline(
 
 def for_user(user: User, now: datetime | None = None) -> Summary:
     since = (now or timezone.now()) - MOVEMENT_WINDOW
+    if BRIDGE not in catalogue():  # an agency that replaced the shipped instruments
+        return Summary(0, 0, 0, [], [], _quality(user))
     bridge = catalogue().latest(BRIDGE)
     levels = len(bridge.ladder or [])
     counts = {section.key: [0] * levels for section in bridge.sections}
@@ -116,6 +123,20 @@ def for_user(user: User, now: datetime | None = None) -> Summary:
         for key in rose:
             moved[key] += 1
         moved_any += bool(rose)
+    return Summary(
+        families_assessed=len(bridges),
+        families_compared=compared,
+        moved_up_any=moved_any,
+        pillars=[
+            PillarRow(section.key, str(section.title), counts[section.key], moved[section.key])
+            for section in bridge.sections
+        ],
+        level_names=[str(name) for name in bridge.ladder or []],
+        quality=_quality(user),
+    )
+
+
+def _quality(user: User) -> Quality:
     quality_now: list[float] = []
     quality_better = quality_compared = 0
     for sittings in _finished(user, QUALITY_OF_LIFE).values():
@@ -128,17 +149,5 @@ def for_user(user: User, now: datetime | None = None) -> Summary:
         if earlier:
             quality_compared += 1
             quality_better += now_value > earlier[-1]
-    return Summary(
-        families_assessed=len(bridges),
-        families_compared=compared,
-        moved_up_any=moved_any,
-        pillars=[
-            PillarRow(section.key, str(section.title), counts[section.key], moved[section.key])
-            for section in bridge.sections
-        ],
-        level_names=[str(name) for name in bridge.ladder or []],
-        quality_families=len(quality_now),
-        quality_mean=round(fmean(quality_now), 2) if quality_now else None,
-        quality_better=quality_better,
-        quality_compared=quality_compared,
-    )
+    mean = round(fmean(quality_now), 2) if quality_now else None
+    return Quality(len(quality_now), mean, quality_compared, quality_better)

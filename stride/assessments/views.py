@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
-from stride.core.models import Role
+from stride.core.models import Role, User
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
@@ -38,13 +38,13 @@ def _response(request: HttpRequest, uuid: UUID) -> Response:
     )
 
 
-def may_fill(user: object, response: Response) -> bool:
-    """Staff who edit cases fill in any unfinished response they can see; a participant, the ones sent to them."""
+def _may_fill(user: User, response: Response) -> bool:
+    """Staff who edit cases fill in any unfinished response they see; a participant, those sent to them."""
     if response.is_finished:
         return False
-    if getattr(user, "role", None) == Role.PARTICIPANT:
+    if user.role == Role.PARTICIPANT:
         return response.where == Response.Where.OWN_PAGES
-    return access.can_edit_cases(user)  # type: ignore[arg-type]
+    return access.can_edit_cases(user)
 
 
 @login_required
@@ -98,7 +98,7 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
     response = _response(request, uuid)
     if response.is_finished:
         return redirect("assessments:result", uuid=response.uuid)
-    _require(may_fill(request.user, response))
+    _require(_may_fill(request.user, response))
     instrument = actions.instrument_of(response)
     answers = {**response.answers, **response.private_answers}
     sections = shown_sections(instrument, answers)
@@ -181,7 +181,7 @@ def result(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_see_caseloads(request.user) or request.user.role == Role.PARTICIPANT)
     response = _response(request, uuid)
     if not response.is_finished:
-        if may_fill(request.user, response):
+        if _may_fill(request.user, response):
             return redirect("assessments:fill", uuid=response.uuid)
         raise Http404
     actions.record_result_view(Actor.from_request(request), response)
