@@ -19,7 +19,7 @@ from stride.people.models import Participant
 from . import actions, summary
 from .forms import SectionForm, StartForm
 from .history import histories
-from .instruments import Instrument, catalogue
+from .instruments import Instrument, Section, catalogue
 from .models import Response
 from .presenting import private_rows, result_view
 from .scoring import missing, shown_sections
@@ -103,7 +103,11 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
     answers = {**response.answers, **response.private_answers}
     sections = shown_sections(instrument, answers)
     keys = [section.key for section in sections]
-    key = request.POST.get("section") or request.GET.get("section") or keys[0]
+    key = (
+        request.POST.get("section")
+        or request.GET.get("section")
+        or _first_to_answer(instrument, sections, answers)
+    )
     if key not in keys:
         raise Http404
     position = keys.index(key)
@@ -124,12 +128,14 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
             saved.append(
                 actions.save_answers(actor, response, form.answers(), form.cleaned_data["version"])
             )
-            if go == "finish":  # the answers stay saved even when something is still missing
+            # A last answer may open a follow-up: show it rather than finish. The answers
+            # stay saved even when finishing finds something still missing.
+            if go == "finish" and not _opens_more(instrument, saved[-1], key):
                 saved.append(actions.finish(actor, saved[-1], saved[-1].version))
 
         if run_action(form, save):
             done = saved[-1]
-            if go == "finish":
+            if done.is_finished:
                 messages.success(request, _("Finished. Here is what it shows."))
                 return redirect("assessments:result", uuid=done.uuid)
             if go == "later":
@@ -157,6 +163,22 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "still_missing": missing(instrument, answers) if last else [],
             "is_participant": request.user.role == Role.PARTICIPANT,
         },
+    )
+
+
+def _opens_more(instrument: Instrument, response: Response, key: str) -> bool:
+    """True when the saved answers show a section after `key` (a follow-up just opened)."""
+    keys = [
+        s.key for s in shown_sections(instrument, {**response.answers, **response.private_answers})
+    ]
+    return key in keys and keys.index(key) < len(keys) - 1
+
+
+def _first_to_answer(instrument: Instrument, sections: list[Section], answers: dict) -> str:
+    """Where to pick up: the first section with a question still to answer."""
+    gaps = {item.key for item in missing(instrument, answers)}
+    return next(
+        (s.key for s in sections if any(item.key in gaps for item in s.items)), sections[0].key
     )
 
 

@@ -194,7 +194,6 @@ def build_demo(
             )
             made += len(chunk)
             progress(f"households: {made} of {households}")
-        run_demo_steps(seed, progress)
 
         demo_participant = (
             Participant.objects.filter(coach__username="coach")
@@ -212,6 +211,8 @@ def build_demo(
         )
         demo_participant.user = participant_user
         demo_participant.save(update_fields=["user"])
+        # After the participant can sign in: a step may give that person's pages more to show.
+        run_demo_steps(seed, progress)
 
     result.logins = [
         DemoLogin("coach", Role.COACH, f"coach on {first_team}"),

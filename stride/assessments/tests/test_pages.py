@@ -285,3 +285,23 @@ def test_a_participant_with_ten_results_costs_the_same_queries_as_one(world, cli
     assert one == ten == PARTICIPANT_PAGE_QUERIES, (one, ten)
     assert one_result == ten_result == RESULT_QUERIES, (one_result, ten_result)
     assert one_own == ten_own == CHECK_INS_QUERIES, (one_own, ten_own)
+
+
+def test_finishing_shows_a_follow_up_that_the_last_answers_opened(world, client_for):
+    triage = catalogue().latest("triage")
+    response = actions.start(Actor(world.coach), world.case, triage, "with_coach")
+    first = triage.sections[0]
+    form = {item.key: "yes" for item in first.items} | {"safe_at_home": "no", "stress": "no"}
+    form |= {"alcohol_drugs": "no", "health_limits": "no", "legal_worry": "no"}
+    coach = client_for(world.coach)
+    page = coach.post(
+        fill_url(response, first.key),
+        form | {"section": first.key, "version": response.version, "go": "finish"},
+    )
+    assert page.url == fill_url(response, "follow_up")
+    response.refresh_from_db()
+    assert not response.is_finished and response.private_answers == {"safe_at_home": "no"}
+    # Coming back later picks up at the first part with a question still to answer.
+    assert coach.get(reverse("assessments:fill", args=[response.uuid])).context["section"].key == (
+        "follow_up"
+    )
