@@ -69,11 +69,11 @@ def goal_summaries(goals: list[Goal], steps: list[Step]) -> list[GoalSummary]:
 def next_steps(goals: list[Goal], steps: list[Step]) -> list[Step]:
     """Steps still to do across open goals, soonest date first; each knows its goal."""
     open_goals = {goal.pk: goal for goal in goals if goal.is_open}
-    todo = [step for step in steps if is_open(step) and step.goal_id in open_goals]
-    for step in todo:
+    open_steps = [step for step in steps if is_open(step) and step.goal_id in open_goals]
+    for step in open_steps:
         step.goal = open_goals[step.goal_id]
     return sorted(
-        todo,
+        open_steps,
         key=lambda step: (step.due_on is None, step.due_on or date.max, step.position, step.pk),
     )
 
