@@ -8,12 +8,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from stride.core.vocabulary import LifeArea, ServiceArea, Specialist
 
 from . import pictures, scoring
 from .forms import answer_words
 from .history import History, Row, Sitting
 from .instruments import Instrument, Value
+
+SCORING_WORDS = {
+    "levels": _("A level for each area, and the average level of each section"),
+    "sum": _("The answers added up, overall and for each section"),
+    "mean": _("The average answer, overall and for each section"),
+    "top_codes": _("The interest codes with the most points"),
+    "routing": _("No score: the answers point to the help that fits"),
+}
 
 
 @dataclass(frozen=True)

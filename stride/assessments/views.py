@@ -21,7 +21,7 @@ from .forms import SectionForm, StartForm
 from .history import histories
 from .instruments import Instrument, Section, catalogue
 from .models import Response
-from .presenting import private_rows, result_view
+from .presenting import SCORING_WORDS, private_rows, result_view
 from .scoring import missing, shown_sections
 
 
@@ -295,5 +295,9 @@ def instrument_detail(request: HttpRequest, slug: str, version: int) -> HttpResp
     return render(
         request,
         "assessments/instrument.html",
-        {"instrument": instrument, "versions": catalogue().versions(slug)},
+        {
+            "instrument": instrument,
+            "versions": catalogue().versions(slug),
+            "scoring": SCORING_WORDS[instrument.scoring.method],
+        },
     )
