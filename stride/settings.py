@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stride.people",
     "stride.coaching",
     "stride.assessments",
+    "stride.resources",
     "stride.county",
     "stride.api",
     "stride.portal",

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from stride.core.vocabulary import LifeArea, ServiceArea, Specialist
+from stride.core.vocabulary import Circumstance, LifeArea, ServiceArea, Specialist
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
@@ -93,13 +93,17 @@ class Suggestion(_Strict):
     life_area: LifeArea | None = None
     service_area: ServiceArea | None = None
     specialist: Specialist | None = None
+    # The family circumstance the answer reveals, which the resource map matches services on.
+    circumstance: Circumstance | None = None
 
     @model_validator(mode="after")
     def complete(self) -> "Suggestion":
         if (self.any_of is None) == (self.at_most is None):
             raise ValueError("give exactly one of any_of (answers) or at_most (a level or value)")
-        if not (self.life_area or self.service_area or self.specialist):
-            raise ValueError("suggest at least one of life_area, service_area or specialist")
+        if not (self.life_area or self.service_area or self.specialist or self.circumstance):
+            raise ValueError(
+                "suggest at least one of life_area, service_area, specialist or circumstance"
+            )
         return self
 
     def matches(self, answer: Value) -> bool:

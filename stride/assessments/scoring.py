@@ -32,6 +32,7 @@ class Hint:
     life_area: str = ""
     service_area: str = ""
     specialist: str = ""
+    circumstance: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def hints(instrument: Instrument, answers: Mapping[str, Value], *, private: bool
                         life_area=suggestion.life_area or "",
                         service_area=suggestion.service_area or "",
                         specialist=suggestion.specialist or "",
+                        circumstance=suggestion.circumstance or "",
                     )
                 )
     return found

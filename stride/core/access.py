@@ -182,3 +182,30 @@ def counties_for(user: User) -> models.QuerySet[Organisation]:
             kind=Organisation.Kind.COUNTY, path__startswith=user.organisation.path
         )
     return Organisation.objects.filter(pk=county.pk)
+
+
+DIRECTORY_READER_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+DIRECTORY_EDITOR_ROLES = {Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+
+
+def directory_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose resource map `user` reads: their own, or every county below them."""
+    if (
+        not user.is_authenticated
+        or user.role not in DIRECTORY_READER_ROLES
+        or user.organisation is None
+    ):
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    if county is not None:
+        return Organisation.objects.filter(pk=county.pk)
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY, path__startswith=user.organisation.path
+    )
+
+
+def directory_editable_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose resource map `user` keeps: county and state administrators'."""
+    if not user.is_authenticated or user.role not in DIRECTORY_EDITOR_ROLES:
+        return Organisation.objects.none()
+    return directory_counties(user)

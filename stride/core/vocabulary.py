@@ -34,3 +34,28 @@ class Specialist(models.TextChoices):
     DISABILITY = "disability", _("Disability services")
     CHILD_CARE = "child_care", _("Emergency child care")
     LEGAL = "legal", _("Legal aid")
+
+
+class Circumstance(models.TextChoices):
+    """Family circumstances a service can be meant for (the resource map's first input).
+
+    Read from the household record, the latest assessments and triage. The
+    codes are stored in service rules and in instrument files: never rename one.
+    """
+
+    CHILDREN_UNDER_SIX = "children_under_6", _("Children under six")
+    SCHOOL_AGE_CHILDREN = "school_age_children", _("School-age children")
+    TEEN_PARENT = "teen_parent", _("Pregnant or parenting teen")
+    TWO_PARENTS = "two_parents", _("Two parents at home")
+    LIMITED_ENGLISH = "limited_english", _("Prefers a language other than English")
+    NEEDS_CHILD_CARE = "needs_child_care", _("Needs child care")
+    NO_CAR = "no_car", _("No reliable way to get around")
+    HOUSING_CRISIS = "housing_crisis", _("Housing at risk")
+    FOOD = "food", _("Short of food")
+    NO_DIPLOMA = "no_diploma", _("Working towards a diploma or GED")
+    LITTLE_WORK_HISTORY = "little_work_history", _("Building work experience")
+    DISABILITY = "disability", _("Health condition or disability")
+    MENTAL_HEALTH = "mental_health", _("Stress, worry or sadness")
+    SUBSTANCE_USE = "substance_use", _("Alcohol or drugs")
+    SAFETY = "safety", _("Safety at home")
+    LEGAL = "legal", _("A legal problem")

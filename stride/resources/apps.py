@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "stride.resources"
+    label = "resources"
+    verbose_name = "Resource map"
+
+    def ready(self) -> None:
+        from . import demo  # noqa: F401  (registers the demo step)
