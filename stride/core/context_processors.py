@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict:
         links.append((label, reverse("people:caseload")))
     if access.can_edit_cases(user):
         links.append((_("New household"), reverse("people:household_new")))
+    if user.role in access.DIRECTORY_READER_ROLES:
+        links.append((_("Resource map"), reverse("resources:services")))
     if access.can_set_professional_goals(user):
         links.append((_("My goals"), reverse("coaching:professional_goals")))
     if access.can_approve_incentives(user):

@@ -28,6 +28,7 @@ from stride.core.forms import run_action
 from stride.core.models import Role
 from stride.people import actions as people_actions
 from stride.people.models import Member, Participant
+from stride.resources import chosen
 
 from . import invitations, overview
 from .forms import CheckOffForm, IdeaForm, ReflectionForm, WelcomeForm
@@ -260,6 +261,23 @@ def assessments_page(request: HttpRequest) -> HttpResponse:
             "is_participant": True,
         },
     )
+
+
+@never_cache
+@login_required
+def services_page(request: HttpRequest) -> HttpResponse:
+    """The services the participant chose with their coach, with how to reach each."""
+    me = _me(request)
+    people_actions.record_view(Actor.from_request(request), me)
+    return render(
+        request, "portal/services.html", {"referrals": chosen.chosen_services(request.user, me)}
+    )
+
+
+@never_cache
+@login_required
+def services_printout(request: HttpRequest) -> HttpResponse:
+    return chosen.services_pdf(request, _me(request))
 
 
 @never_cache

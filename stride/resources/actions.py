@@ -127,6 +127,19 @@ def _set_languages_and_openings(service: Service, details: ServiceDetails) -> li
 
 
 @transaction.atomic
+def add_provider(actor: Actor, county: Organisation, name: str) -> Provider:
+    name = name.strip()
+    existing = Provider.objects.filter(county=county, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    provider = Provider.objects.create(
+        county=county, hsds_id=f"stride-{secrets.token_hex(8)}", name=name
+    )
+    audit.record(actor, Action.CREATE, provider, None)
+    return provider
+
+
+@transaction.atomic
 def add_service(
     actor: Actor,
     provider: Provider,
@@ -154,12 +167,19 @@ def add_service(
 
 @transaction.atomic
 def change_service(
-    actor: Actor, service: Service, details: ServiceDetails, expected_version: int
+    actor: Actor,
+    service: Service,
+    details: ServiceDetails,
+    expected_version: int,
+    provider: Provider | None = None,
 ) -> Service:
     """Save an edit; checking the whole entry counts as verifying it."""
     details.validate()
     current = lock_for_edit(Service, service, expected_version)
     changed = _apply(current, details) + _set_languages_and_openings(current, details)
+    if provider is not None and provider.pk != current.provider_id:
+        current.provider = provider
+        changed.append("provider")
     current.last_verified_on = timezone.localdate()
     current.last_verified_by = actor.user
     current.version = F("version") + 1
@@ -193,6 +213,10 @@ def pause_service(actor: Actor, service: Service, expected_version: int, status:
     current.refresh_from_db()
     audit.record(actor, Action.CHANGE, current, None, ["status", "last_verified_on"])
     return current
+
+
+def record_directory_export(actor: Actor, county: Organisation) -> None:
+    audit.record(actor, Action.EXPORT, county, None)
 
 
 # Referrals

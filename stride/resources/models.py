@@ -386,3 +386,29 @@ class PartnerLink(models.Model):
 
     def __str__(self) -> str:
         return f"link for {self.referral_id}"
+
+
+class DirectoryImport(models.Model):
+    """An HSDS file a county administrator uploaded: checked first, applied on request.
+
+    The file is kept so the check and the import read the very same bytes, and
+    so the county has a record of what came in and when.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -22,6 +22,8 @@ from stride.coaching.models import Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.portal import invitations
+from stride.resources import actions as resources
+from stride.resources.models import DirectoryImport, Provider, Referral, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,34 @@ def _assessment(world, slug: str, *, finished: bool = True) -> Response:
         response = assessments.save_answers(Actor(world.coach), response, answers, response.version)
         response = assessments.finish(Actor(world.coach), response, response.version)
     return response
+
+
+def _service(world) -> Service:
+    existing = Service.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    provider = Provider.objects.create(
+        county=world.county, hsds_id="org-1", name="Fresno Adult School"
+    )
+    details = resources.ServiceDetails("GED classes", "adult_education", fits=("no_diploma",))
+    return resources.add_service(Actor(world.county_admin), provider, details)
+
+
+def _referral(world) -> Referral:
+    return Referral.objects.filter(participant=world.case).first() or resources.refer(
+        Actor(world.coach), world.case, _service(world)
+    )
+
+
+def _partner_link(world) -> dict[str, str]:
+    # A link works until the service sends its update, so every GET is answered.
+    return {"token": resources.make_partner_link(Actor(world.coach), _referral(world))}
+
+
+def _directory_import(world) -> DirectoryImport:
+    return DirectoryImport.objects.create(
+        county=world.county, uploaded_by=world.county_admin, filename="map.zip", data=b"PK"
+    )
 
 
 def _welcome_link(world) -> dict[str, str]:
@@ -204,6 +234,39 @@ RULES = {
         same(200, participant_user=403),
     ),
     "portal:assessments": (None, same(404, participant_user=200)),
+    # The resource map holds no case data: staff read their own county's, administrators keep it.
+    "resources:services": (None, same(200, sysadmin=403, participant_user=403)),
+    "resources:export": (None, same(200, sysadmin=403, participant_user=403)),
+    "resources:service": (
+        lambda w: {"uuid": _service(w).uuid},
+        same(404, **dict.fromkeys(IN_SCOPE | {"coach_same_team", "coach_same_county"}, 200)),
+    ),
+    "resources:service_new": (None, same(403, county_admin=200, other_county_admin=200)),
+    "resources:service_edit": (
+        lambda w: {"uuid": _service(w).uuid},
+        same(404, county_admin=200, state_admin=200),
+    ),
+    "resources:review": (
+        None,
+        same(403, county_admin=200, other_county_admin=200, state_admin=200),
+    ),
+    "resources:import": (None, same(403, county_admin=200, other_county_admin=200)),
+    "resources:import_result": (
+        lambda w: {"uuid": _directory_import(w).uuid},
+        same(403, county_admin=200, state_admin=200, other_county_admin=404),
+    ),
+    "resources:gaps": (None, scoped(AUDIT_READERS, EVERYONE)),
+    "resources:family": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "resources:family_print": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "resources:refer": (
+        lambda w: {"uuid": w.case.uuid, "service_uuid": _service(w).uuid},
+        scoped(CASE_EDITORS),
+    ),
+    "resources:referral": (lambda w: {"uuid": _referral(w).uuid}, scoped(CASELOAD_READERS)),
+    "resources:partner_link": (lambda w: {"uuid": _referral(w).uuid}, same(405)),  # POST only
+    "resources:partner": (_partner_link, same(200, anonymous=200)),  # the link is the key
+    "portal:services": (None, same(404, participant_user=200)),
+    "portal:services_print": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),

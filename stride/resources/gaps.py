@@ -1,0 +1,214 @@
+"""The gap view: the needs seen across a county's caseload beside the services that answer them.
+
+Needs are counted per family from the household record (in the database)
+and from each family's latest answers to each assessment (their non-private
+suggestions). Services answer a need when they are meant for it or their
+kind of help addresses it. Referrals count over the last twelve months;
+"enrolled" means the family started or attended.
+"""
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stride.assessments.instruments import catalogue
+from stride.assessments.models import Response
+from stride.assessments.scoring import hints
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.models import Organisation, User
+from stride.core.vocabulary import Circumstance, ServiceArea
+from stride.people.models import Household, Member, Participant
+
+from . import actions
+from .models import ADDRESSES, CIRCUMSTANCE_BITS, Referral, Service
+
+LOOK_BACK = timedelta(days=365)
+HELPED = {Referral.Outcome.HELPED, Referral.Outcome.PARTLY}
+CHUNK = 2000
+
+
+@dataclass
+class NeedRow:
+    code: str
+    label: str
+    families: int = 0
+    services: int = 0
+    referrals: int = 0
+    enrolled: int = 0
+
+    @property
+    def gap(self) -> bool:
+        return self.families > 0 and self.services == 0
+
+
+@dataclass
+class AreaRow:
+    area: str
+    label: str
+    services: int = 0
+    referrals: int = 0
+    enrolled: int = 0
+    helped: int = 0
+
+
+@dataclass
+class GapReport:
+    county: Organisation
+    families: int
+    since: date
+    needs: list[NeedRow] = field(default_factory=list)
+    areas: list[AreaRow] = field(default_factory=list)
+    unused: list[Service] = field(default_factory=list)
+
+
+def for_county(user: User, county: Organisation) -> GapReport:
+    today = timezone.localdate()
+    families = access.visible_to(Participant.objects.filter(county=county), user)
+    report = GapReport(county, families.count(), today - LOOK_BACK)
+    seen = _needs_from_records(families, today)
+    for code, count in _needs_from_assessments(families).items():
+        seen[code] = seen.get(code, 0) + count
+    services = list(
+        Service.objects.filter(serves=county, status=Service.Status.ACTIVE).values_list(
+            "pk", "category", "fits_mask", "area"
+        )
+    )
+    referrals = list(
+        Referral.objects.filter(
+            participant__in=families.values("pk"), sent_on__gte=report.since
+        ).values_list("service_id", "enrolled_on", "outcome")
+    )
+    answering: dict[str, set[int]] = {
+        code: {
+            pk
+            for pk, category, mask, _area in services
+            if mask & (1 << bit) or category in ADDRESSES[code]
+        }
+        for code, bit in CIRCUMSTANCE_BITS.items()
+    }
+    for code in CIRCUMSTANCE_BITS:
+        ids = answering[code]
+        made = [row for row in referrals if row[0] in ids]
+        report.needs.append(
+            NeedRow(
+                str(code),
+                str(Circumstance(code).label),
+                families=seen.get(code, 0),
+                services=len(ids),
+                referrals=len(made),
+                enrolled=sum(1 for row in made if row[1] is not None),
+            )
+        )
+    area_of = {pk: area for pk, _category, _mask, area in services}
+    by_area = {area: AreaRow(str(area), str(label)) for area, label in ServiceArea.choices}
+    for area in area_of.values():
+        by_area[area].services += 1
+    for service_id, enrolled_on, outcome in referrals:
+        row = by_area.get(area_of.get(service_id, ""))
+        if row is None:
+            continue  # a service since paused or closed
+        row.referrals += 1
+        row.enrolled += enrolled_on is not None
+        row.helped += outcome in HELPED
+    report.areas = list(by_area.values())
+    report.unused = list(
+        Service.objects.filter(county=county, status=Service.Status.ACTIVE)
+        .filter(~Exists(Referral.objects.filter(service=OuterRef("pk"))))
+        .select_related("provider")
+        .order_by("area", "name")
+    )
+    return report
+
+
+def _needs_from_records(families: QuerySet[Participant], today: date) -> dict[str, int]:
+    """Circumstances read from the household record, counted in the database."""
+
+    def years_ago(years: int) -> date:
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    children = Member.objects.filter(
+        household=OuterRef("household"), relationship=Member.Relationship.CHILD
+    )
+    flagged = families.annotate(
+        young=Exists(children.filter(birth_date__gt=years_ago(6))),
+        school=Exists(children.filter(birth_date__gt=years_ago(18), birth_date__lte=years_ago(6))),
+        any_child=Exists(children),
+        partner=Exists(
+            Member.objects.filter(
+                household=OuterRef("household"), relationship=Member.Relationship.PARTNER
+            )
+        ),
+    )
+    counts = flagged.aggregate(
+        young=Count("pk", filter=Q(young=True)),
+        school=Count("pk", filter=Q(school=True)),
+        teen=Count("pk", filter=Q(any_child=True, member__birth_date__gt=years_ago(20))),
+        partner=Count("pk", filter=Q(partner=True)),
+        language=Count("pk", filter=~Q(household__language=Household.Language.ENGLISH)),
+    )
+    return {
+        Circumstance.CHILDREN_UNDER_SIX: counts["young"],
+        Circumstance.SCHOOL_AGE_CHILDREN: counts["school"],
+        Circumstance.TEEN_PARENT: counts["teen"],
+        Circumstance.TWO_PARENTS: counts["partner"],
+        Circumstance.LIMITED_ENGLISH: counts["language"],
+    }
+
+
+def _needs_from_assessments(families: QuerySet[Participant]) -> dict[str, int]:
+    """Families whose latest answers to an assessment point to each circumstance."""
+    latest = (
+        Response.objects.filter(
+            participant=OuterRef("participant"),
+            instrument=OuterRef("instrument"),
+            completed_at__isnull=False,
+        )
+        .order_by("-completed_at")
+        .values("pk")[:1]
+    )
+    rows = (
+        Response.objects.filter(participant__in=families.values("pk"), completed_at__isnull=False)
+        .filter(pk=Subquery(latest))
+        .values_list("participant_id", "instrument", "instrument_version", "answers")
+    )
+    instruments = catalogue()
+    families_with: dict[str, set[int]] = defaultdict(set)
+    for participant_id, slug, version, answers in rows.iterator(chunk_size=CHUNK):
+        for hint in hints(instruments.get(slug, version), answers, private=False):
+            if hint.circumstance:
+                families_with[hint.circumstance].add(participant_id)
+    return {code: len(ids) for code, ids in families_with.items()}
+
+
+def as_csv(report: GapReport, actor: Actor) -> HttpResponse:
+    actions.record_directory_export(actor, report.county)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = report.county.name.lower().replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}-service-gaps.csv"'
+    out = csv.writer(response)
+    out.writerow(
+        [_("Need"), _("Families"), _("Services that answer it"), _("Referrals"), _("Enrolled")]
+    )
+    for need in report.needs:
+        out.writerow([need.label, need.families, need.services, need.referrals, need.enrolled])
+    out.writerow([])
+    out.writerow(
+        [_("Service area"), _("Services"), _("Referrals"), _("Enrolled"), _("Got the help")]
+    )
+    for area in report.areas:
+        out.writerow([area.label, area.services, area.referrals, area.enrolled, area.helped])
+    out.writerow([])
+    out.writerow([_("Services with no referral yet"), _("Organisation"), _("Service area")])
+    for service in report.unused:
+        out.writerow([service.name, service.provider.name, service.get_area_display()])
+    return response

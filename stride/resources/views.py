@@ -1,0 +1,504 @@
+import json
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stride.coaching.models import Step
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.core.models import Organisation
+from stride.core.vocabulary import Circumstance
+from stride.people import actions as people_actions
+from stride.people.models import Participant
+
+from . import actions, chosen, directory, gaps, hsds
+from .circumstances import family_of
+from .forms import FilterForm, ProgressForm, ReferForm, ServiceForm, UploadForm, language_name
+from .matching import for_family, narrowed, nearest_miles, with_details, zip_point
+from .models import DirectoryImport, PartnerLink, Provider, Referral, Service
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _participant(request: HttpRequest, uuid: UUID) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related(
+            "member", "household", "current_enrollment", "county", "coach"
+        ),
+        request.user,
+        uuid=uuid,
+    )
+
+
+def _referral(request: HttpRequest, uuid: UUID) -> Referral:
+    return access.get_visible_or_404(
+        Referral.objects.select_related(
+            "participant__member", "participant__coach", "service__provider", "step__goal"
+        ),
+        request.user,
+        uuid=uuid,
+    )
+
+
+def _service(request: HttpRequest, uuid: UUID) -> Service:
+    return get_object_or_404(with_details(directory.services_visible_to(request.user)), uuid=uuid)
+
+
+def _kept_service(request: HttpRequest, uuid: UUID) -> Service:
+    return get_object_or_404(with_details(directory.services_kept_by(request.user)), uuid=uuid)
+
+
+# The directory
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    """The county's map: every service, searchable and filtered."""
+    counties = access.directory_counties(request.user)
+    _require(counties.exists())
+    form = FilterForm(request.GET or None)
+    filters = form.filters()
+    services = narrowed(directory.services_visible_to(request.user), filters)
+    can_keep = access.directory_editable_counties(request.user).exists()
+    if not can_keep:
+        services = services.filter(status=Service.Status.ACTIVE)
+    page = Paginator(with_details(services).order_by("name", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    centre = zip_point(filters.near_zip) if filters.near_zip else None
+    rows = [(service, nearest_miles(service, centre)) for service in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "resources/services.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_keep": can_keep,
+            "can_see_gaps": access.can_read_audit(request.user),
+            "stale_count": directory.stale(directory.services_kept_by(request.user)).count()
+            if can_keep
+            else 0,
+        },
+    )
+
+
+@login_required
+def service_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    service = _service(request, uuid)
+    counts = directory.referral_counts(Service.objects.filter(pk=service.pk)).get()
+    can_keep = directory.services_kept_by(request.user).filter(pk=service.pk).exists()
+    return render(
+        request,
+        "resources/service.html",
+        {
+            "service": service,
+            "counts": counts,
+            "can_keep": can_keep,
+            "stale": service.last_verified_on is None
+            or service.last_verified_on < directory.stale_before(),
+            "served": service.serves.order_by("name"),
+            "fits": [Circumstance(code).label for code in service.fits],
+            "languages": [language_name(row.code) for row in service.languages.all()],
+        },
+    )
+
+
+def _provider(form: ServiceForm, county: Organisation, actor: Actor) -> Provider:
+    chosen = form.cleaned_data.get("provider")
+    if chosen is not None:
+        return chosen
+    return actions.add_provider(actor, county, form.cleaned_data["new_provider"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_new(request: HttpRequest) -> HttpResponse:
+    counties = access.directory_editable_counties(request.user)
+    county = counties.first()
+    _require(county is not None and counties.count() == 1)
+    assert county is not None
+    form = ServiceForm(request.POST or None, providers=directory.providers_of(county))
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.from_request(request)
+        made: list[Service] = []
+
+        def add() -> None:
+            with transaction.atomic():
+                made.append(
+                    actions.add_service(actor, _provider(form, county, actor), form.details())
+                )
+
+        if run_action(form, add):
+            messages.success(request, _("The service is in the county's map."))
+            return redirect("resources:service", uuid=made[0].uuid)
+    return render(request, "resources/service_form.html", {"form": form, "service": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    service = _kept_service(request, uuid)
+    providers = directory.providers_of(service.county)
+    form = ServiceForm(
+        request.POST or None, providers=providers, initial=ServiceForm.initial_for(service)
+    )
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.from_request(request)
+
+        def change() -> None:
+            with transaction.atomic():
+                provider = _provider(form, service.county, actor)
+                actions.change_service(
+                    actor, service, form.details(), form.cleaned_data["version"] or 0, provider
+                )
+
+        if run_action(form, change):
+            messages.success(request, _("Saved, and marked as checked today."))
+            return redirect("resources:service", uuid=service.uuid)
+    return render(request, "resources/service_form.html", {"form": form, "service": service})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """Entries not checked for a year: confirm each, fix it, or pause it."""
+    kept = directory.services_kept_by(request.user)
+    _require(access.directory_editable_counties(request.user).exists())
+    if request.method == "POST":
+        service = get_object_or_404(kept, uuid=request.POST.get("service"))
+        actor = Actor.from_request(request)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            raise Http404 from None
+        try:
+            if request.POST.get("decision") == "pause":
+                actions.pause_service(actor, service, version, Service.Status.INACTIVE)
+                messages.success(request, _("%(name)s is paused.") % {"name": service.name})
+            else:
+                actions.confirm_still_right(actor, service, version)
+                messages.success(request, _("%(name)s is checked.") % {"name": service.name})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("resources:review")
+    stale = directory.stale(kept).select_related("provider")
+    page = Paginator(stale, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resources/review.html",
+        {"page": page, "stale_before": directory.stale_before()},
+    )
+
+
+# A family's services and referrals
+
+
+@login_required
+def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Services for this family: suggested per service area, with the reasons."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    form = FilterForm(request.GET or None)
+    filters = form.filters()
+    family = family_of(person, with_private=access.can_read_private_answers(request.user, person))
+    groups = for_family(family, filters, per_area=25 if filters.area else 6)
+    referrals = access.visible_to(
+        Referral.objects.filter(participant=person).select_related("service__provider"),
+        request.user,
+    )
+    people_actions.record_view(Actor.from_request(request), person)
+    query = request.GET.copy()
+    query.pop("area", None)
+    return render(
+        request,
+        "resources/family.html",
+        {
+            "person": person,
+            "family": family,
+            "circumstances": [
+                (Circumstance(code).label, sources) for code, sources in family.circumstances.items()
+            ],
+            "query": query.urlencode(),
+            "form": form,
+            "groups": groups,
+            "referrals": referrals,
+            "can_edit": access.can_edit_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, uuid: UUID, service_uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    service = get_object_or_404(
+        with_details(Service.objects.filter(serves=person.county_id)), uuid=service_uuid
+    )
+    steps = access.visible_to(
+        Step.objects.filter(goal__participant=person, status=Step.Status.PLANNED).select_related(
+            "goal"
+        ),
+        request.user,
+    )
+    form = ReferForm(request.POST or None, steps=steps, initial={"step": request.GET.get("step")})
+    if request.method == "POST" and form.is_valid():
+        made: list[Referral] = []
+
+        def send() -> None:
+            made.append(
+                actions.refer(
+                    Actor.from_request(request),
+                    person,
+                    service,
+                    note=form.cleaned_data["note"],
+                    step=form.cleaned_data["step"],
+                )
+            )
+
+        if run_action(form, send):
+            messages.success(
+                request,
+                _("Referral to %(service)s sent. Follow it on this page.")
+                % {"service": service.name},
+            )
+            return redirect("resources:referral", uuid=made[0].uuid)
+    return render(
+        request, "resources/refer.html", {"person": person, "service": service, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_see_caseloads(request.user))
+    referral = _referral(request, uuid)
+    can_edit = access.can_edit_cases(request.user)
+    form = None
+    if can_edit and not referral.is_closed:
+        form = ProgressForm(request.POST or None, referral=referral)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+
+            def move() -> None:
+                actions.record_progress(
+                    Actor.from_request(request),
+                    referral,
+                    data["stage"],
+                    data["on"],
+                    data["version"],
+                    outcome=data["outcome"],
+                )
+
+            if run_action(form, move):
+                messages.success(request, _("Saved."))
+                return redirect("resources:referral", uuid=referral.uuid)
+    elif request.method == "POST":
+        raise PermissionDenied
+    people_actions.record_view(Actor.from_request(request), referral.participant)
+    return render(
+        request,
+        "resources/referral.html",
+        {
+            "referral": referral,
+            "person": referral.participant,
+            "form": form,
+            "can_edit": can_edit,
+            "partner_link": None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def partner_link(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A new one-time link for the service's staff, shown once."""
+    _require(access.can_edit_cases(request.user))
+    referral = _referral(request, uuid)
+    try:
+        token = actions.make_partner_link(Actor.from_request(request), referral)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("resources:referral", uuid=referral.uuid)
+    return render(
+        request,
+        "resources/referral.html",
+        {
+            "referral": referral,
+            "person": referral.participant,
+            "form": ProgressForm(referral=referral),
+            "can_edit": True,
+            "partner_link": request.build_absolute_uri(
+                reverse("resources:partner", kwargs={"token": token})
+            ),
+            "link_days": actions.PARTNER_LINK_DAYS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def partner_update(request: HttpRequest, token: str) -> HttpResponse:
+    """The service's staff report progress through a one-time link, without an account."""
+    link: PartnerLink | None = actions.partner_link_for(token)
+    if link is None:
+        return render(request, "resources/partner_expired.html", status=410)
+    referral = link.referral
+    actor = Actor(None, Actor.from_request(request).ip_address, "partner")
+    form = ProgressForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        updated: list[Referral] = []
+
+        def report() -> None:
+            updated.append(
+                actions.report_by_partner(actor, link, data["stage"], data["on"], data["outcome"])
+            )
+
+        if run_action(form, report):
+            return render(request, "resources/partner_thanks.html", {"referral": updated[0]})
+    if request.method == "GET":
+        actions.record_partner_view(actor, link)
+    return render(
+        request,
+        "resources/partner.html",
+        {"referral": referral, "form": form, "coach": referral.participant.coach},
+    )
+
+
+@never_cache
+@login_required
+def family_printout(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The family's chosen services on paper, in their language: an export of the record."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    return chosen.services_pdf(request, person)
+
+
+# The county's view: gaps, import and export
+
+
+@login_required
+def gap_view(request: HttpRequest) -> HttpResponse:
+    _require(access.can_read_audit(request.user))
+    counties = access.directory_counties(request.user)
+    county = _chosen_county(request, counties)
+    report = gaps.for_county(request.user, county)
+    if request.GET.get("format") == "csv":
+        return gaps.as_csv(report, Actor.from_request(request))
+    return render(
+        request,
+        "resources/gaps.html",
+        {"report": report, "county": county, "counties": counties},
+    )
+
+
+def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Organisation:
+    chosen = request.GET.get("county")
+    county = counties.filter(uuid=chosen).first() if chosen else counties.first()
+    if county is None:
+        raise PermissionDenied if not chosen else Http404
+    return county
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_directory(request: HttpRequest) -> HttpResponse:
+    """Upload an HSDS file: it is checked first, and nothing changes until Import."""
+    counties = access.directory_editable_counties(request.user)
+    _require(counties.count() == 1)
+    county = counties.get()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            tables = hsds.read_package(data, upload.name)
+        except ValueError as error:
+            form.add_error("file", str(error))
+        else:
+            plan = hsds.check(county, tables)
+            made = DirectoryImport.objects.create(
+                county=county,
+                uploaded_by=request.user,
+                filename=upload.name[:200],
+                data=data,
+                problem_count=len(plan.problems),
+                counts=plan.counts,
+            )
+            return redirect("resources:import_result", uuid=made.uuid)
+    recent = DirectoryImport.objects.filter(county=county).defer("data")[:10]
+    return render(
+        request, "resources/import.html", {"form": form, "county": county, "recent": recent}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    counties = access.directory_editable_counties(request.user)
+    _require(counties.exists())
+    upload = get_object_or_404(DirectoryImport.objects.filter(county__in=counties), uuid=uuid)
+    if upload.applied_at is not None:
+        return render(
+            request,
+            "resources/import_result.html",
+            {"upload": upload, "plan": None, "counts": sorted(upload.counts.items())},
+        )
+    tables = hsds.read_package(bytes(upload.data), upload.filename)
+    if request.method == "POST":
+        try:
+            plan = hsds.apply(Actor.from_request(request), upload.county, tables)
+        except hsds.ImportRefused as refused:
+            plan = refused.plan
+        else:
+            upload.applied_at = timezone.now()
+            upload.counts = plan.counts
+            upload.save(update_fields=["applied_at", "counts"])
+            messages.success(request, _("The file is imported."))
+            return redirect("resources:import_result", uuid=upload.uuid)
+    else:
+        plan = hsds.check(upload.county, tables)
+    return render(
+        request,
+        "resources/import_result.html",
+        {"upload": upload, "plan": plan, "counts": sorted(plan.counts.items())},
+    )
+
+
+@login_required
+def export_directory(request: HttpRequest) -> HttpResponse:
+    counties = access.directory_counties(request.user)
+    county = _chosen_county(request, counties)
+    actions.record_directory_export(Actor.from_request(request), county)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(hsds.export_json(county), indent=1), content_type="application/json"
+        )
+        name = "datapackage.json"
+    else:
+        response = HttpResponse(hsds.export_zip(county), content_type="application/zip")
+        name = f"{county.name.lower().replace(' ', '-')}-hsds.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
