@@ -12,6 +12,7 @@ from stride.coaching.models import (
 )
 from stride.core.models import AuditEvent
 from stride.people.models import Household, Member, Participant
+from stride.resources.models import Location, Referral, Schedule, Service
 
 
 def uuid_of(**kwargs) -> serializers.SlugRelatedField:
@@ -216,4 +217,56 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = [
             "uuid", "participant", "instrument", "instrument_version", "where", "started_by",
             "started_at", "completed_at", "answers", "result",
+        ]  # fmt: skip
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Schedule
+        fields = ["weekday", "opens_at", "closes_at"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = [
+            "uuid", "name", "address_1", "city", "state_province", "postal_code",
+            "latitude", "longitude",
+        ]  # fmt: skip
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    """A service in a county's resource map, with its rules (HSDS-shaped; no case data)."""
+
+    provider = serializers.CharField(source="provider.name", read_only=True)
+    contracted = serializers.BooleanField(source="provider.contracted", read_only=True)
+    county = uuid_of()
+    serves = uuid_of(many=True)
+    fits = serializers.ListField(child=serializers.CharField(), read_only=True)
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    schedules = ScheduleSerializer(many=True, read_only=True)
+    locations = LocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "uuid", "hsds_id", "name", "provider", "contracted", "county", "serves", "status",
+            "area", "category", "description", "url", "email", "phone", "application_process",
+            "fees_description", "eligibility_description", "fits", "months_on_aid_min",
+            "months_on_aid_max", "languages", "schedules", "locations", "open_evenings",
+            "open_weekends", "last_verified_on",
+        ]  # fmt: skip
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    service = uuid_of()
+    step = uuid_of(allow_null=True)
+    made_by = username_of()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "uuid", "participant", "service", "step", "made_by", "note", "stage", "outcome",
+            "sent_on", "contacted_on", "enrolled_on", "closed_on",
         ]  # fmt: skip

@@ -21,6 +21,8 @@ router.register("coaching-sessions", views.CoachingSessionViewSet, basename="coa
 router.register("achievements", views.AchievementViewSet, basename="achievement")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("referrals", views.ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -19,6 +19,9 @@ from stride.core.vocabulary import LifeArea
 from stride.people import actions
 from stride.people.filters import CaseloadFilter
 from stride.people.models import Household, Participant
+from stride.resources import directory
+from stride.resources.matching import with_details
+from stride.resources.models import Referral, Service
 
 from . import serializers
 
@@ -307,3 +310,57 @@ class InstrumentViewSet(viewsets.ViewSet):
         except (KeyError, IndexError, ValueError):
             raise NotFound from None
         return Response(instrument.model_dump(mode="json", exclude_none=True))
+
+
+class ServiceFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter()
+    category = django_filters.CharFilter()
+    status = django_filters.CharFilter()
+    language = django_filters.CharFilter(field_name="languages__code", distinct=True)
+    county = django_filters.UUIDFilter(field_name="serves__uuid", distinct=True)
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Service
+        fields = ["area", "category", "status", "language", "county", "q"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Services in the resource maps of your county (or counties)"),
+    retrieve=extend_schema(summary="One service, with its rules, hours, languages and places"),
+)
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.ServiceSerializer
+    filterset_class = ServiceFilter
+
+    def get_queryset(self):
+        services = directory.services_visible_to(self.request.user)
+        return with_details(services).prefetch_related("serves").select_related("county")
+
+
+class ReferralFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    service = django_filters.UUIDFilter(field_name="service__uuid")
+    stage = django_filters.CharFilter()
+
+    class Meta:
+        model = Referral
+        fields = ["participant", "service", "stage"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Referrals of participants in your scope"),
+    retrieve=extend_schema(summary="One referral and its loop (recorded as a view)"),
+)
+class ReferralViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.ReferralSerializer
+    filterset_class = ReferralFilter
+
+    def get_queryset(self):
+        return access.visible_to(Referral.objects.all(), self.request.user).select_related(
+            "participant", "service", "step", "made_by"
+        )

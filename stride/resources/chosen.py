@@ -31,6 +31,7 @@ def chosen_services(user: User, person: Participant) -> list[Referral]:
 
 def services_pdf(request: HttpRequest, person: Participant) -> HttpResponse:
     """The list as a PDF in the household's language (or the one asked for): an export."""
+    assert isinstance(request.user, User)  # the views ask for a signed-in person
     language = printouts.language_for(
         request.GET.get("lang"), person.household, request.LANGUAGE_CODE
     )

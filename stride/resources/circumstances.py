@@ -99,7 +99,9 @@ def _ages_in_words(ages: list[int]) -> str:
 def _from_assessments(family: Family, participant: Participant, with_private: bool) -> None:
     instruments = catalogue()
     latest: dict[str, Response] = {}
-    finished = participant.assessments.filter(completed_at__isnull=False).order_by("-completed_at")
+    finished = Response.objects.filter(
+        participant=participant, completed_at__isnull=False
+    ).order_by("-completed_at")
     for response in finished:
         latest.setdefault(response.instrument, response)
     for response in latest.values():

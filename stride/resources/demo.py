@@ -274,7 +274,7 @@ def build_referrals(rng: random.Random, today: date) -> int:
     referrals: list[Referral] = []
     for pk, county_id, coach_id, user_id in rows.iterator(chunk_size=CHUNK):
         choices = by_county.get(county_id)
-        if not choices or (user_id is None and rng.random() > 0.17):
+        if not choices or (not user_id and rng.random() > 0.17):
             continue
         for service_id in rng.sample(choices, 3 if user_id else rng.randint(1, 2)):
             referrals.append(_referral(rng, today, pk, service_id, coach_id))

@@ -139,21 +139,20 @@ def _needs_from_records(families: QuerySet[Participant], today: date) -> dict[st
     children = Member.objects.filter(
         household=OuterRef("household"), relationship=Member.Relationship.CHILD
     )
-    flagged = families.annotate(
-        young=Exists(children.filter(birth_date__gt=years_ago(6))),
-        school=Exists(children.filter(birth_date__gt=years_ago(18), birth_date__lte=years_ago(6))),
-        any_child=Exists(children),
-        partner=Exists(
-            Member.objects.filter(
-                household=OuterRef("household"), relationship=Member.Relationship.PARTNER
-            )
-        ),
+    young = Exists(children.filter(birth_date__gt=years_ago(6)))
+    school = Exists(children.filter(birth_date__gt=years_ago(18), birth_date__lte=years_ago(6)))
+    partner = Exists(
+        Member.objects.filter(
+            household=OuterRef("household"), relationship=Member.Relationship.PARTNER
+        )
     )
-    counts = flagged.aggregate(
-        young=Count("pk", filter=Q(young=True)),
-        school=Count("pk", filter=Q(school=True)),
-        teen=Count("pk", filter=Q(any_child=True, member__birth_date__gt=years_ago(20))),
-        partner=Count("pk", filter=Q(partner=True)),
+    # Exists() straight in each filter: an annotation used only by an aggregate's filter
+    # would be dropped from the query.
+    counts = families.aggregate(
+        young=Count("pk", filter=Q(young)),
+        school=Count("pk", filter=Q(school)),
+        teen=Count("pk", filter=Q(Exists(children), member__birth_date__gt=years_ago(20))),
+        partner=Count("pk", filter=Q(partner)),
         language=Count("pk", filter=~Q(household__language=Household.Language.ENGLISH)),
     )
     return {

@@ -90,7 +90,11 @@ def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def addressed_categories(mask: int) -> set[str]:
-    return {str(category) for code in circumstances_in(mask) for category in ADDRESSES[code]}
+    return {
+        str(category)
+        for code in circumstances_in(mask)
+        for category in ADDRESSES[Circumstance(code)]
+    }
 
 
 def suiting(family: Family) -> QuerySet[Service]:

@@ -236,7 +236,8 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "person": person,
             "family": family,
             "circumstances": [
-                (Circumstance(code).label, sources) for code, sources in family.circumstances.items()
+                (Circumstance(code).label, sources)
+                for code, sources in family.circumstances.items()
             ],
             "query": query.urlencode(),
             "form": form,

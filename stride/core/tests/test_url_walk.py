@@ -306,6 +306,16 @@ RULES = {
     ),
     "api:instrument-list": (None, api(same(200))),
     "api:instrument-detail": (lambda w: {"slug": "triage"}, api(same(200))),
+    "api:service-list": (None, api(same(200))),  # empty for those who read no map
+    "api:service-detail": (
+        lambda w: {"uuid": _service(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"coach_same_team", "coach_same_county"}, 200))),
+    ),
+    "api:referral-list": (None, api(same(200))),
+    "api:referral-detail": (
+        lambda w: {"uuid": _referral(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
     "api:coaching-session-list": (None, api(same(200))),
     "api:coaching-session-detail": (
         lambda w: {"uuid": _session(w).uuid},

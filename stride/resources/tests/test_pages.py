@@ -1,0 +1,297 @@
+"""The resource map's pages: finding services, referring, closing the loop, keeping the map."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from stride.core.audit import Actor
+from stride.core.models import AuditEvent
+from stride.people import actions as people
+from stride.people.actions import PersonDetails
+from stride.people.models import Household, Member
+from stride.resources import actions
+from stride.resources.actions import ServiceDetails
+from stride.resources.models import PartnerLink, Provider, Referral, Service
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def provider(world):
+    return Provider.objects.create(
+        county=world.county, hsds_id="o1", name="Fresno Adult School", phone="(559) 555-0100"
+    )
+
+
+def add(world, provider, name="Diploma and GED", category="adult_education", **rules):
+    return actions.add_service(
+        Actor(world.county_admin), provider, ServiceDetails(name, category, **rules)
+    )
+
+
+def test_a_coach_refers_a_family_and_follows_the_loop(world, provider):
+    service = add(world, provider)
+    coach = client_for(world.coach)
+    page = coach.get(reverse("resources:family", args=[world.case.uuid]))
+    assert page.status_code == 200
+    assert "Diploma and GED" in page.content.decode()
+
+    refer_url = reverse("resources:refer", args=[world.case.uuid, service.uuid])
+    response = coach.post(refer_url, {"note": "Wants to finish her diploma by June."})
+    referral = Referral.objects.get(participant=world.case)
+    assert response.url == reverse("resources:referral", args=[referral.uuid])
+    assert AuditEvent.objects.filter(
+        action="create", record_type="Referral", participant=world.case.uuid
+    ).exists()
+
+    again = coach.post(refer_url, {"note": "Twice"})
+    assert "already has an open referral" in again.content.decode()
+
+    url = reverse("resources:referral", args=[referral.uuid])
+    coach.post(url, {"version": 1, "stage": "contacted", "on": TODAY.isoformat()})
+    referral.refresh_from_db()
+    assert (referral.stage, referral.contacted_on) == ("contacted", TODAY)
+
+    without_outcome = coach.post(url, {"version": 2, "stage": "closed", "on": TODAY.isoformat()})
+    assert "Say how it ended." in without_outcome.content.decode()
+    stale = coach.post(
+        url, {"version": 1, "stage": "closed", "on": TODAY.isoformat(), "outcome": "helped"}
+    )
+    assert "Someone else saved changes" in stale.content.decode()
+    coach.post(url, {"version": 2, "stage": "closed", "on": TODAY.isoformat(), "outcome": "helped"})
+    referral.refresh_from_db()
+    assert (referral.stage, referral.outcome, referral.enrolled_on) == ("closed", "helped", None)
+
+
+def test_a_referral_date_cannot_come_before_it_was_sent_or_after_today(world, provider):
+    referral = actions.refer(Actor(world.coach), world.case, add(world, provider))
+    url = reverse("resources:referral", args=[referral.uuid])
+    coach = client_for(world.coach)
+    early = coach.post(
+        url, {"version": 1, "stage": "contacted", "on": (TODAY - timedelta(days=3)).isoformat()}
+    )
+    assert "before the referral was sent" in early.content.decode()
+    late = coach.post(
+        url, {"version": 1, "stage": "contacted", "on": (TODAY + timedelta(days=1)).isoformat()}
+    )
+    assert "be in the future" in late.content.decode()
+
+
+def test_a_referral_can_be_tied_to_a_step_of_the_familys_own_goal(world, provider):
+    from stride.coaching import actions as coaching
+
+    goal = coaching.set_goal(
+        Actor(world.coach), world.case, coaching.GoalDetails("Earn my diploma", "learning")
+    )
+    step = coaching.add_step(Actor(world.coach), goal, coaching.StepDetails("Sign up for class"))
+    service = add(world, provider)
+    client_for(world.coach).post(
+        reverse("resources:refer", args=[world.case.uuid, service.uuid]), {"step": step.pk}
+    )
+    referral = Referral.objects.get(participant=world.case)
+    assert referral.step == step
+    page = client_for(world.coach).get(reverse("resources:referral", args=[referral.uuid]))
+    assert "Sign up for class" in page.content.decode()
+
+
+def test_the_partner_link_works_once_and_shows_only_what_the_service_needs(world, provider):
+    referral = actions.refer(
+        Actor(world.coach), world.case, add(world, provider), note="Evening classes please"
+    )
+    made = client_for(world.coach).post(reverse("resources:partner_link", args=[referral.uuid]))
+    link = made.context["partner_link"]
+    assert "/partner/" in link
+    partner = Client(HTTP_HOST="localhost")
+    path = link.split("localhost", 1)[1]
+
+    page = partner.get(path).content.decode()
+    assert "Maria L." in page and "Evening classes please" in page
+    assert "Lopez" not in page and world.case.household.case_number not in page
+
+    done = partner.post(path, {"version": 1, "stage": "enrolled", "on": TODAY.isoformat()})
+    assert done.status_code == 200 and "Enrolled or attended" in done.content.decode()
+    referral.refresh_from_db()
+    assert (referral.stage, referral.enrolled_on) == ("enrolled", TODAY)
+    assert partner.get(path).status_code == 410
+    channels = set(
+        AuditEvent.objects.filter(participant=world.case.uuid, actor=None).values_list(
+            "channel", flat=True
+        )
+    )
+    assert channels == {"partner"}
+
+
+def test_an_expired_or_replaced_link_stops_working(world, provider):
+    referral = actions.refer(Actor(world.coach), world.case, add(world, provider))
+    first = actions.make_partner_link(Actor(world.coach), referral)
+    second = actions.make_partner_link(Actor(world.coach), referral)
+    anyone = Client(HTTP_HOST="localhost")
+    assert anyone.get(reverse("resources:partner", args=[first])).status_code == 410
+    assert anyone.get(reverse("resources:partner", args=[second])).status_code == 200
+    PartnerLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert anyone.get(reverse("resources:partner", args=[second])).status_code == 410
+
+
+def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, provider):
+    admin = client_for(world.county_admin)
+    response = admin.post(
+        reverse("resources:service_new"),
+        {
+            "new_provider": "Wheels to Work",
+            "name": "Car repair",
+            "category": "transportation",
+            "status": "active",
+            "fits": ["no_car"],
+            "languages": ["en", "es"],
+            "day_2_opens": "09:00",
+            "day_2_closes": "19:30",
+            "day_6_opens": "10:00",
+            "day_6_closes": "",
+        },
+    )
+    assert "Give both times" in response.content.decode()
+    response = admin.post(
+        reverse("resources:service_new"),
+        {
+            "new_provider": "Wheels to Work",
+            "name": "Car repair",
+            "category": "transportation",
+            "status": "active",
+            "fits": ["no_car"],
+            "languages": ["en", "es"],
+            "day_2_opens": "09:00",
+            "day_2_closes": "19:30",
+            "day_6_opens": "10:00",
+            "day_6_closes": "14:00",
+        },
+    )
+    service = Service.objects.get(name="Car repair")
+    assert response.url == reverse("resources:service", args=[service.uuid])
+    assert (service.area, service.fits, service.open_evenings, service.open_weekends) == (
+        "supports",
+        ["no_car"],
+        True,
+        True,
+    )
+    assert service.provider.name == "Wheels to Work" and service.provider.county == world.county
+    assert service.last_verified_on == TODAY
+
+
+def test_an_edit_someone_else_saved_first_is_refused(world, provider):
+    service = add(world, provider)
+    url = reverse("resources:service_edit", args=[service.uuid])
+    admin = client_for(world.county_admin)
+    form = admin.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data |= {"provider": provider.pk, "languages": ["en"], "name": "Diploma, GED and HiSET"}
+    assert admin.post(url, data).status_code == 302
+    stale = admin.post(url, data | {"name": "Something else"})
+    assert "Someone else saved changes" in stale.content.decode()
+    service.refresh_from_db()
+    assert service.name == "Diploma, GED and HiSET"
+
+
+def test_the_review_lists_entries_unchecked_for_a_year_and_clears_them(world, provider):
+    fresh = add(world, provider, name="Fresh")
+    old = add(world, provider, name="Old")
+    gone = add(world, provider, name="Gone")
+    Service.objects.filter(pk__in=[old.pk, gone.pk]).update(
+        last_verified_on=TODAY - timedelta(days=400)
+    )
+    admin = client_for(world.county_admin)
+    listed = [s.name for s in admin.get(reverse("resources:review")).context["page"]]
+    assert listed == ["Gone", "Old"] and fresh.name not in listed
+    admin.post(
+        reverse("resources:review"),
+        {"service": old.uuid, "version": old.version, "decision": "confirm"},
+    )
+    admin.post(
+        reverse("resources:review"),
+        {"service": gone.uuid, "version": gone.version, "decision": "pause"},
+    )
+    old.refresh_from_db()
+    gone.refresh_from_db()
+    assert old.last_verified_on == TODAY and old.last_verified_by == world.county_admin
+    assert gone.status == "inactive"
+    assert list(admin.get(reverse("resources:review")).context["page"]) == []
+    # A paused service is not suggested, and a coach no longer finds it in the map.
+    coach = client_for(world.coach)
+    assert "Gone" not in coach.get(reverse("resources:services")).content.decode()
+    family = coach.get(reverse("resources:family", args=[world.case.uuid])).content.decode()
+    assert "Gone" not in family and "Old" in family
+
+
+def test_the_participant_sees_the_services_they_chose_on_the_phone_and_on_paper(world, provider):
+    chosen = add(world, provider, name="Diploma and GED")
+    dropped = add(world, provider, name="Evening college")
+    actions.refer(Actor(world.coach), world.case, chosen)
+    no = actions.refer(Actor(world.coach), world.case, dropped)
+    actions.record_progress(Actor(world.coach), no, "closed", TODAY, no.version, outcome="declined")
+    Household.objects.filter(pk=world.case.household_id).update(language="es")
+    me = client_for(world.participant_user)
+    page = me.get(reverse("portal:services")).content.decode()
+    assert "Diploma and GED" in page and "Evening college" not in page
+    pdf = me.get(reverse("portal:services_print"))
+    assert pdf["Content-Language"] == "es"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Mis servicios" in text and "Diploma and GED" in text and "(559) 555-0100" in text
+    assert AuditEvent.objects.filter(action="export", participant=world.case.uuid).exists()
+
+
+def test_the_gap_view_sets_needs_beside_services_and_exports_them(world, provider):
+    people.add_member(
+        Actor(world.coach),
+        world.case.household,
+        PersonDetails("Leo", "Lopez", TODAY - timedelta(days=800), Member.Relationship.CHILD),
+    )
+    ged = add(world, provider, fits=("no_diploma",))
+    add(world, provider, name="Never used", category="food")
+    actions.refer(Actor(world.coach), world.case, ged)
+    admin = client_for(world.county_admin)
+    report = admin.get(reverse("resources:gaps")).context["report"]
+    needs = {row.code: row for row in report.needs}
+    assert needs["children_under_6"].families == 1
+    assert needs["children_under_6"].gap  # no child care in this map yet
+    assert needs["no_diploma"].services == 1 and needs["no_diploma"].referrals == 1
+    assert [s.name for s in report.unused] == ["Never used"]
+    csv = admin.get(reverse("resources:gaps") + "?format=csv").content.decode()
+    assert "Children under six,1,0,0,0" in csv
+    assert AuditEvent.objects.filter(action="export", record_type="Organisation").exists()
+
+
+def test_pages_make_the_same_number_of_queries_for_one_service_or_many(world, provider):
+    def counts():
+        coach = client_for(world.coach)
+        found = {}
+        for name, url in {
+            "map": reverse("resources:services"),
+            "family": reverse("resources:family", args=[world.case.uuid]),
+            "referral": reverse("resources:referral", args=[Referral.objects.first().uuid]),
+            "service": reverse("resources:service", args=[Service.objects.first().uuid]),
+        }.items():
+            with CaptureQueriesContext(connection) as queries:
+                assert coach.get(url).status_code == 200
+            found[name] = len(queries)
+        return found
+
+    actions.refer(Actor(world.coach), world.case, add(world, provider))
+    one = counts()
+    for number in range(12):
+        service = add(world, provider, name=f"Club {number}", category="job_search")
+        if number < 3:
+            actions.refer(Actor(world.coach), world.case, service)
+    assert counts() == one == {"map": 13, "family": 16, "referral": 7, "service": 13}
