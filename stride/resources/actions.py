@@ -127,13 +127,15 @@ def _set_languages_and_openings(service: Service, details: ServiceDetails) -> li
 
 
 @transaction.atomic
-def add_provider(actor: Actor, county: Organisation, name: str) -> Provider:
+def add_provider(
+    actor: Actor, county: Organisation, name: str, contracted: bool = False
+) -> Provider:
     name = name.strip()
     existing = Provider.objects.filter(county=county, name__iexact=name).first()
     if existing is not None:
         return existing
     provider = Provider.objects.create(
-        county=county, hsds_id=f"stride-{secrets.token_hex(8)}", name=name
+        county=county, hsds_id=f"stride-{secrets.token_hex(8)}", name=name, contracted=contracted
     )
     audit.record(actor, Action.CREATE, provider, None)
     return provider
@@ -172,6 +174,7 @@ def change_service(
     details: ServiceDetails,
     expected_version: int,
     provider: Provider | None = None,
+    serves: list[Organisation] | None = None,
 ) -> Service:
     """Save an edit; checking the whole entry counts as verifying it."""
     details.validate()
@@ -180,6 +183,11 @@ def change_service(
     if provider is not None and provider.pk != current.provider_id:
         current.provider = provider
         changed.append("provider")
+    if serves is not None and {c.pk for c in serves} != set(
+        current.serves.values_list("pk", flat=True)
+    ):
+        current.serves.set(serves)
+        changed.append("serves")
     current.last_verified_on = timezone.localdate()
     current.last_verified_by = actor.user
     current.version = F("version") + 1

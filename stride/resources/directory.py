@@ -36,6 +36,14 @@ def services_kept_by(user: User) -> QuerySet[Service]:
     return Service.objects.filter(county__in=access.directory_editable_counties(user))
 
 
+def neighbouring_counties(county: Organisation) -> QuerySet[Organisation]:
+    """The counties of the same state, which a county's services may also serve."""
+    agency = county.parent if county.parent is not None else county
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY, path__startswith=agency.path
+    ).order_by("name")
+
+
 def providers_of(county: Organisation) -> QuerySet[Provider]:
     return Provider.objects.filter(county=county).order_by("name")
 

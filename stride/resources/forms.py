@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stride.coaching.models import Step
+from stride.core.models import Organisation
 from stride.core.vocabulary import Circumstance, ServiceArea
 
 from .actions import Opening, ServiceDetails
@@ -136,6 +137,9 @@ class ServiceForm(forms.Form):
         max_length=200,
         help_text=_("Its name, if it is not in the list yet."),
     )
+    new_provider_contracted = forms.BooleanField(
+        label=_("The county contracts with this new organisation"), required=False
+    )
     name = forms.CharField(label=_("Service name"), max_length=200)
     category = forms.ChoiceField(label=_("Kind of service"), choices=Category.choices)
     description = forms.CharField(
@@ -170,6 +174,11 @@ class ServiceForm(forms.Form):
     months_on_aid_max = forms.IntegerField(
         label=_("Up to month on aid"), min_value=1, max_value=120, required=False
     )
+    serves = forms.ModelMultipleChoiceField(
+        label=_("Counties served"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     languages = forms.MultipleChoiceField(
         label=_("Offered in"),
         choices=LANGUAGE_CHOICES,
@@ -177,9 +186,10 @@ class ServiceForm(forms.Form):
         initial=["en"],
     )
 
-    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, providers: Any, counties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        self.fields["serves"].queryset = counties
         for day, name in WEEKDAY_FIELDS:
             label = Schedule.Weekday(day).label
             self.fields[f"{name}_opens"] = forms.TimeField(
@@ -250,6 +260,7 @@ class ServiceForm(forms.Form):
             )
         }  # fmt: skip
         initial["provider"] = service.provider_id
+        initial["serves"] = [county.pk for county in service.serves.all()]
         initial["fits"] = service.fits
         initial["languages"] = [row.code for row in service.languages.all()]
         for row in service.schedules.all():

@@ -2,7 +2,7 @@
 
 Needs are counted per family from the household record (in the database)
 and from each family's latest answers to each assessment (their non-private
-suggestions). Services answer a need when they are meant for it or their
+suggestions); the goals families are working on are counted per life area. Services answer a need when they are meant for it or their
 kind of help addresses it. Referrals count over the last twelve months;
 "enrolled" means the family started or attended.
 """
@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
 from stride.assessments.scoring import hints
+from stride.coaching.models import Goal
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.models import Organisation, User
-from stride.core.vocabulary import Circumstance, ServiceArea
+from stride.core.vocabulary import Circumstance, LifeArea, ServiceArea
 from stride.people.models import Household, Member, Participant
 
 from . import actions
@@ -59,12 +60,35 @@ class AreaRow:
 
 
 @dataclass
+class GoalRow:
+    """Families working on a goal in a life area, beside the services of the areas that support it."""
+
+    area: str
+    label: str
+    families: int
+    services: int
+
+
+# The service areas whose services help with goals in each life area.
+SUPPORTING = {
+    LifeArea.WORK: {ServiceArea.WORK, ServiceArea.EDUCATION},
+    LifeArea.LEARNING: {ServiceArea.EDUCATION},
+    LifeArea.FAMILY: {ServiceArea.CHILD_CARE, ServiceArea.SUPPORTS},
+    LifeArea.HOME: {ServiceArea.SUPPORTS},
+    LifeArea.HEALTH: {ServiceArea.SUPPORTS},
+    LifeArea.MONEY: {ServiceArea.SUPPORTS},
+    LifeArea.COMMUNITY: {ServiceArea.SUPPORTS},
+}
+
+
+@dataclass
 class GapReport:
     county: Organisation
     families: int
     since: date
     needs: list[NeedRow] = field(default_factory=list)
     areas: list[AreaRow] = field(default_factory=list)
+    goals: list[GoalRow] = field(default_factory=list)
     unused: list[Service] = field(default_factory=list)
 
 
@@ -118,6 +142,21 @@ def for_county(user: User, county: Organisation) -> GapReport:
         row.enrolled += enrolled_on is not None
         row.helped += outcome in HELPED
     report.areas = list(by_area.values())
+    working_on = dict(
+        Goal.objects.filter(participant__in=families.values("pk"), status__in=Goal.OPEN_STATUSES)
+        .exclude(life_area="")
+        .values_list("life_area")
+        .annotate(families=Count("participant", distinct=True))
+    )
+    report.goals = [
+        GoalRow(
+            str(area),
+            str(label),
+            working_on.get(area, 0),
+            sum(by_area[supporting].services for supporting in SUPPORTING[LifeArea(area)]),
+        )
+        for area, label in LifeArea.choices
+    ]
     report.unused = list(
         Service.objects.filter(county=county, status=Service.Status.ACTIVE)
         .filter(~Exists(Referral.objects.filter(service=OuterRef("pk"))))
@@ -206,6 +245,10 @@ def as_csv(report: GapReport, actor: Actor) -> HttpResponse:
     )
     for area in report.areas:
         out.writerow([area.label, area.services, area.referrals, area.enrolled, area.helped])
+    out.writerow([])
+    out.writerow([_("Goals in this life area"), _("Families"), _("Services that support it")])
+    for goal in report.goals:
+        out.writerow([goal.label, goal.families, goal.services])
     out.writerow([])
     out.writerow([_("Services with no referral yet"), _("Organisation"), _("Service area")])
     for service in report.unused:

@@ -127,7 +127,12 @@ def _provider(form: ServiceForm, county: Organisation, actor: Actor) -> Provider
     chosen = form.cleaned_data.get("provider")
     if chosen is not None:
         return chosen
-    return actions.add_provider(actor, county, form.cleaned_data["new_provider"])
+    return actions.add_provider(
+        actor,
+        county,
+        form.cleaned_data["new_provider"],
+        contracted=form.cleaned_data["new_provider_contracted"],
+    )
 
 
 @login_required
@@ -137,7 +142,12 @@ def service_new(request: HttpRequest) -> HttpResponse:
     county = counties.first()
     _require(county is not None and counties.count() == 1)
     assert county is not None
-    form = ServiceForm(request.POST or None, providers=directory.providers_of(county))
+    form = ServiceForm(
+        request.POST or None,
+        providers=directory.providers_of(county),
+        counties=directory.neighbouring_counties(county),
+        initial={"serves": [county.pk], "languages": ["en"]},
+    )
     if request.method == "POST" and form.is_valid():
         actor = Actor.from_request(request)
         made: list[Service] = []
@@ -145,7 +155,12 @@ def service_new(request: HttpRequest) -> HttpResponse:
         def add() -> None:
             with transaction.atomic():
                 made.append(
-                    actions.add_service(actor, _provider(form, county, actor), form.details())
+                    actions.add_service(
+                        actor,
+                        _provider(form, county, actor),
+                        form.details(),
+                        serves=list(form.cleaned_data["serves"]),
+                    )
                 )
 
         if run_action(form, add):
@@ -160,7 +175,10 @@ def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     service = _kept_service(request, uuid)
     providers = directory.providers_of(service.county)
     form = ServiceForm(
-        request.POST or None, providers=providers, initial=ServiceForm.initial_for(service)
+        request.POST or None,
+        providers=providers,
+        counties=directory.neighbouring_counties(service.county),
+        initial=ServiceForm.initial_for(service),
     )
     if request.method == "POST" and form.is_valid():
         actor = Actor.from_request(request)
@@ -169,7 +187,12 @@ def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
             with transaction.atomic():
                 provider = _provider(form, service.county, actor)
                 actions.change_service(
-                    actor, service, form.details(), form.cleaned_data["version"] or 0, provider
+                    actor,
+                    service,
+                    form.details(),
+                    form.cleaned_data["version"] or 0,
+                    provider,
+                    serves=list(form.cleaned_data["serves"]),
                 )
 
         if run_action(form, change):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from stride.coaching import actions as coaching
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.people import actions as people
@@ -92,8 +93,6 @@ def test_a_referral_date_cannot_come_before_it_was_sent_or_after_today(world, pr
 
 
 def test_a_referral_can_be_tied_to_a_step_of_the_familys_own_goal(world, provider):
-    from stride.coaching import actions as coaching
-
     goal = coaching.set_goal(
         Actor(world.coach), world.case, coaching.GoalDetails("Earn my diploma", "learning")
     )
@@ -156,6 +155,7 @@ def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, p
             "category": "transportation",
             "status": "active",
             "fits": ["no_car"],
+            "serves": [world.county.pk],
             "languages": ["en", "es"],
             "day_2_opens": "09:00",
             "day_2_closes": "19:30",
@@ -172,6 +172,7 @@ def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, p
             "category": "transportation",
             "status": "active",
             "fits": ["no_car"],
+            "serves": [world.county.pk],
             "languages": ["en", "es"],
             "day_2_opens": "09:00",
             "day_2_closes": "19:30",
@@ -197,12 +198,18 @@ def test_an_edit_someone_else_saved_first_is_refused(world, provider):
     admin = client_for(world.county_admin)
     form = admin.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data |= {"provider": provider.pk, "languages": ["en"], "name": "Diploma, GED and HiSET"}
+    data |= {
+        "provider": provider.pk,
+        "languages": ["en"],
+        "serves": [world.county.pk, world.other_county.pk],
+        "name": "Diploma, GED and HiSET",
+    }
     assert admin.post(url, data).status_code == 302
     stale = admin.post(url, data | {"name": "Something else"})
     assert "Someone else saved changes" in stale.content.decode()
     service.refresh_from_db()
     assert service.name == "Diploma, GED and HiSET"
+    assert set(service.serves.all()) == {world.county, world.other_county}
 
 
 def test_the_review_lists_entries_unchecked_for_a_year_and_clears_them(world, provider):
@@ -258,6 +265,9 @@ def test_the_gap_view_sets_needs_beside_services_and_exports_them(world, provide
         world.case.household,
         PersonDetails("Leo", "Lopez", TODAY - timedelta(days=800), Member.Relationship.CHILD),
     )
+    coaching.set_goal(
+        Actor(world.coach), world.case, coaching.GoalDetails("Earn my diploma", "learning")
+    )
     ged = add(world, provider, fits=("no_diploma",))
     add(world, provider, name="Never used", category="food")
     actions.refer(Actor(world.coach), world.case, ged)
@@ -268,6 +278,8 @@ def test_the_gap_view_sets_needs_beside_services_and_exports_them(world, provide
     assert needs["children_under_6"].gap  # no child care in this map yet
     assert needs["no_diploma"].services == 1 and needs["no_diploma"].referrals == 1
     assert [s.name for s in report.unused] == ["Never used"]
+    learning = next(row for row in report.goals if row.area == "learning")
+    assert (learning.families, learning.services) == (1, 1)
     csv = admin.get(reverse("resources:gaps") + "?format=csv").content.decode()
     assert "Children under six,1,0,0,0" in csv
     assert AuditEvent.objects.filter(action="export", record_type="Organisation").exists()
