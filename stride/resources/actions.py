@@ -357,15 +357,13 @@ def record_partner_view(actor: Actor, link: PartnerLink) -> None:
 
 @transaction.atomic
 def report_by_partner(
-    actor: Actor, link: PartnerLink, stage: str, on: date, outcome: str = ""
+    actor: Actor, link: PartnerLink, stage: str, on: date, expected_version: int, outcome: str = ""
 ) -> Referral:
     """The service's update through its link; the link is spent."""
     locked = PartnerLink.objects.select_for_update().get(pk=link.pk)
     if locked.used_at is not None or locked.expires_at <= timezone.now():
         raise ValidationError(_("This link has already been used or has expired."))
-    referral = record_progress(
-        actor, link.referral, stage, on, link.referral.version, outcome=outcome
-    )
+    referral = record_progress(actor, link.referral, stage, on, expected_version, outcome=outcome)
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     return referral

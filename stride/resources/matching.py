@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from stride.core.vocabulary import Circumstance, ServiceArea
 
 from .circumstances import Family
-from .models import ADDRESSES, Location, Service, circumstances_in
+from .models import ADDRESSES, Location, Referral, Service, circumstances_in
 
 PER_AREA = 6
 MILES_PER_DEGREE_LATITUDE = 69.0
@@ -55,6 +55,7 @@ class Suggestion:
     service: Service
     reasons: list[str]
     miles: float | None = None
+    open_referral: Referral | None = None  # the family's, when the page knows of one
 
 
 @dataclass

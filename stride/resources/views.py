@@ -30,6 +30,8 @@ from .forms import FilterForm, ProgressForm, ReferForm, ServiceForm, UploadForm,
 from .matching import for_family, narrowed, nearest_miles, with_details, zip_point
 from .models import DirectoryImport, PartnerLink, Provider, Referral, Service
 
+PARTNER_LINK_KEY = "resources.partner_link"
+
 
 def _require(allowed: bool) -> None:
     if not allowed:
@@ -245,10 +247,16 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
     filters = form.filters()
     family = family_of(person, with_private=access.can_read_private_answers(request.user, person))
     groups = for_family(family, filters, per_area=25 if filters.area else 6)
-    referrals = access.visible_to(
-        Referral.objects.filter(participant=person).select_related("service__provider"),
-        request.user,
+    referrals = list(
+        access.visible_to(
+            Referral.objects.filter(participant=person).select_related("service__provider"),
+            request.user,
+        )
     )
+    open_referrals = {r.service_id: r for r in referrals if not r.is_closed}
+    for group in groups:
+        for suggestion in group.suggestions:
+            suggestion.open_referral = open_referrals.get(suggestion.service.pk)
     people_actions.record_view(Actor.from_request(request), person)
     query = request.GET.copy()
     query.pop("area", None)
@@ -340,6 +348,7 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     people_actions.record_view(Actor.from_request(request), referral.participant)
+    made_for, link = request.session.pop(PARTNER_LINK_KEY, [None, None])
     return render(
         request,
         "resources/referral.html",
@@ -348,7 +357,8 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "person": referral.participant,
             "form": form,
             "can_edit": can_edit,
-            "partner_link": None,
+            "partner_link": link if made_for == str(referral.uuid) else None,
+            "link_days": actions.PARTNER_LINK_DAYS,
         },
     )
 
@@ -364,20 +374,12 @@ def partner_link(request: HttpRequest, uuid: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("resources:referral", uuid=referral.uuid)
-    return render(
-        request,
-        "resources/referral.html",
-        {
-            "referral": referral,
-            "person": referral.participant,
-            "form": ProgressForm(referral=referral),
-            "can_edit": True,
-            "partner_link": request.build_absolute_uri(
-                reverse("resources:partner", kwargs={"token": token})
-            ),
-            "link_days": actions.PARTNER_LINK_DAYS,
-        },
-    )
+    # Shown once on the page the coach is sent back to, so reloading it makes no new link.
+    request.session[PARTNER_LINK_KEY] = [
+        str(referral.uuid),
+        request.build_absolute_uri(reverse("resources:partner", kwargs={"token": token})),
+    ]
+    return redirect("resources:referral", uuid=referral.uuid)
 
 
 @never_cache
@@ -397,7 +399,9 @@ def partner_update(request: HttpRequest, token: str) -> HttpResponse:
 
         def report() -> None:
             updated.append(
-                actions.report_by_partner(actor, link, data["stage"], data["on"], data["outcome"])
+                actions.report_by_partner(
+                    actor, link, data["stage"], data["on"], data["version"], data["outcome"]
+                )
             )
 
         if run_action(form, report):

@@ -111,9 +111,13 @@ def test_the_partner_link_works_once_and_shows_only_what_the_service_needs(world
     referral = actions.refer(
         Actor(world.coach), world.case, add(world, provider), note="Evening classes please"
     )
-    made = client_for(world.coach).post(reverse("resources:partner_link", args=[referral.uuid]))
+    coach = client_for(world.coach)
+    made = coach.post(reverse("resources:partner_link", args=[referral.uuid]), follow=True)
     link = made.context["partner_link"]
     assert "/partner/" in link
+    # Shown once: reloading the page neither shows it again nor makes a new one.
+    assert coach.get(made.redirect_chain[-1][0]).context["partner_link"] is None
+    assert PartnerLink.objects.count() == 1
     partner = Client(HTTP_HOST="localhost")
     path = link.split("localhost", 1)[1]
 
