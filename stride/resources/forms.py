@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import forms
-from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,19 +9,13 @@ from stride.core.models import Organisation
 from stride.core.vocabulary import Circumstance, ServiceArea
 
 from .actions import Opening, ServiceDetails
+from .hsds import language_name
 from .matching import Filters, zip_point
 from .models import Category, Provider, Referral, Schedule, Service
 
 # Languages a county's services are most often offered in, first; any ISO 639-1 code Django
 # knows can be typed in the HSDS file.
 COMMON_LANGUAGES = ["en", "es", "zh-hans", "vi", "tl", "ko", "hy", "ru", "fa", "ar", "pa", "hmn"]
-
-
-def language_name(code: str) -> str:
-    info = LANG_INFO.get(code)
-    if info is None:
-        return {"hmn": "Hmong"}.get(code, code)
-    return str(info.get("name", code))
 
 
 LANGUAGE_CHOICES = [(code.split("-")[0], language_name(code)) for code in COMMON_LANGUAGES]

@@ -26,7 +26,7 @@ from stride.people.models import Participant
 
 from . import actions, chosen, directory, gaps, hsds
 from .circumstances import family_of
-from .forms import FilterForm, ProgressForm, ReferForm, ServiceForm, UploadForm, language_name
+from .forms import FilterForm, ProgressForm, ReferForm, ServiceForm, UploadForm
 from .matching import for_family, narrowed, nearest_miles, with_details, zip_point
 from .models import DirectoryImport, PartnerLink, Provider, Referral, Service
 
@@ -120,7 +120,7 @@ def service_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             or service.last_verified_on < directory.stale_before(),
             "served": service.serves.order_by("name"),
             "fits": [Circumstance(code).label for code in service.fits],
-            "languages": [language_name(row.code) for row in service.languages.all()],
+            "languages": [hsds.language_name(row.code) for row in service.languages.all()],
         },
     )
 

@@ -23,6 +23,7 @@ from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.portal import invitations
 from stride.resources import actions as resources
+from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Provider, Referral, Service
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +130,12 @@ def _partner_link(world) -> dict[str, str]:
 
 
 def _directory_import(world) -> DirectoryImport:
+    _service(world)
     return DirectoryImport.objects.create(
-        county=world.county, uploaded_by=world.county_admin, filename="map.zip", data=b"PK"
+        county=world.county,
+        uploaded_by=world.county_admin,
+        filename="map.zip",
+        data=hsds.export_zip(world.county),
     )
 
 

@@ -1,0 +1,92 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from stride.core.audit import Actor
+from stride.core.models import Organisation, User
+from stride.resources import hsds
+
+
+class Command(BaseCommand):
+    help = (
+        "Check an HSDS data package (a .zip of CSV files or a datapackage.json) against a "
+        "county's directory, and with --apply import it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("county", help='the county\'s name, like "Fresno County"')
+        parser.add_argument("file", type=Path, help="the .zip or .json file")
+        parser.add_argument(
+            "--apply", action="store_true", help="import it (without: only check and count)"
+        )
+        parser.add_argument("--user", help="the username the audit trail names (default: system)")
+
+    def handle(self, *args: Any, county: str, file: Path, apply: bool, **options: Any) -> None:
+        directory = county_named(county)
+        try:
+            tables = hsds.read_package(file.read_bytes(), file.name)
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from error
+        except hsds.HsdsError as error:
+            raise CommandError(str(error)) from error
+        if apply:
+            try:
+                plan = hsds.apply(actor_for(options.get("user")), directory, tables)
+            except hsds.ImportRefused as refused:
+                plan = refused.plan
+        else:
+            plan = hsds.check(directory, tables)
+
+        for problem in plan.problems:
+            self.stderr.write(
+                _("%(table)s.csv row %(row)d, %(column)s: %(message)s")
+                % {
+                    "table": problem.table,
+                    "row": problem.row,
+                    "column": problem.column,
+                    "message": problem.message,
+                }
+            )
+        for name in plan.ignored_tables:
+            self.stdout.write(_("Not read: %(table)s (Stride doesn't keep it).") % {"table": name})
+        for table, count in plan.counts.items():
+            self.stdout.write(
+                _("%(table)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged")
+                % {"table": table, **count}
+            )
+        if not plan.ok:
+            raise CommandError(
+                ngettext(
+                    "%(count)d problem; nothing was changed.",
+                    "%(count)d problems; nothing was changed.",
+                    len(plan.problems),
+                )
+                % {"count": len(plan.problems)}
+            )
+        if apply:
+            self.stdout.write(self.style.SUCCESS(_("Imported.")))
+        elif plan.changes_anything:
+            self.stdout.write(_("No problems. Run again with --apply to import."))
+        else:
+            self.stdout.write(_("No problems, and nothing to change."))
+
+
+def county_named(name: str) -> Organisation:
+    county = Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY, name__iexact=name.strip()
+    ).first()
+    if county is None:
+        raise CommandError(_("No county is called %(name)s.") % {"name": name})
+    return county
+
+
+def actor_for(username: str | None) -> Actor:
+    if not username:
+        return Actor.system()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("No user is called %(name)s.") % {"name": username})
+    return Actor(user, None, "system")
