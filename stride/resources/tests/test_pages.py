@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,9 +19,9 @@ from stride.core.models import AuditEvent
 from stride.people import actions as people
 from stride.people.actions import PersonDetails
 from stride.people.models import Household, Member
-from stride.resources import actions
+from stride.resources import actions, hsds
 from stride.resources.actions import ServiceDetails
-from stride.resources.models import PartnerLink, Provider, Referral, Service
+from stride.resources.models import DirectoryImport, PartnerLink, Provider, Referral, Service
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -312,3 +313,29 @@ def test_pages_make_the_same_number_of_queries_for_one_service_or_many(world, pr
         if number < 3:
             actions.refer(Actor(world.coach), world.case, service)
     assert counts() == one == {"map": 11, "family": 14, "referral": 5, "service": 11}
+
+
+def test_an_import_is_checked_first_and_applied_on_request(world, provider):
+    add(world, provider)
+    package = hsds.export_zip(world.county)
+    Service.objects.all().delete()
+    admin = client_for(world.county_admin)
+
+    refused = admin.post(
+        reverse("resources:import"), {"file": SimpleUploadedFile("map.txt", b"not a package")}
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["file"]
+
+    checked = admin.post(
+        reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)}, follow=True
+    )
+    assert checked.context["plan"].ok and Service.objects.count() == 0  # a dry run only
+    upload = DirectoryImport.objects.get()
+    done = admin.post(reverse("resources:import_result", args=[upload.uuid]), follow=True)
+    assert "The file is imported." in done.content.decode()
+    assert list(Service.objects.values_list("name", flat=True)) == ["Diploma and GED"]
+    again = admin.post(
+        reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)}, follow=True
+    )
+    assert not again.context["plan"].changes_anything
+    assert "nothing to import" in again.content.decode()
