@@ -25,7 +25,6 @@ from stride.people.models import Participant
 from .models import (
     CATEGORY_AREA,
     Category,
-    Location,
     PartnerLink,
     Provider,
     Referral,
@@ -147,7 +146,6 @@ def add_service(
     provider: Provider,
     details: ServiceDetails,
     serves: list[Organisation] | None = None,
-    location: Location | None = None,
 ) -> Service:
     details.validate()
     service = Service(
@@ -160,8 +158,6 @@ def add_service(
     _apply(service, details)
     service.save()
     service.serves.set(serves or [provider.county])
-    if location is not None:
-        service.locations.add(location)
     _set_languages_and_openings(service, details)
     audit.record(actor, Action.CREATE, service, None)
     return service
@@ -188,38 +184,30 @@ def change_service(
     ):
         current.serves.set(serves)
         changed.append("serves")
-    current.last_verified_on = timezone.localdate()
-    current.last_verified_by = actor.user
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    audit.record(actor, Action.CHANGE, current, None, changed + ["last_verified_on"])
-    return current
+    return _save_checked(actor, current, changed)
 
 
 @transaction.atomic
 def confirm_still_right(actor: Actor, service: Service, expected_version: int) -> Service:
     """A reviewer checked the entry with the provider and nothing changed."""
-    current = lock_for_edit(Service, service, expected_version)
-    current.last_verified_on = timezone.localdate()
-    current.last_verified_by = actor.user
-    current.version = F("version") + 1
-    current.save(update_fields=["last_verified_on", "last_verified_by", "version", "updated_at"])
-    current.refresh_from_db()
-    audit.record(actor, Action.CHANGE, current, None, ["last_verified_on"])
-    return current
+    return _save_checked(actor, lock_for_edit(Service, service, expected_version), [])
 
 
 @transaction.atomic
 def pause_service(actor: Actor, service: Service, expected_version: int, status: str) -> Service:
     current = lock_for_edit(Service, service, expected_version)
     current.status = Service.Status(status)
+    return _save_checked(actor, current, ["status"])
+
+
+def _save_checked(actor: Actor, current: Service, changed: list[str]) -> Service:
+    """Save a locked service as checked today by `actor`, with its audit event."""
     current.last_verified_on = timezone.localdate()
     current.last_verified_by = actor.user
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
-    audit.record(actor, Action.CHANGE, current, None, ["status", "last_verified_on"])
+    audit.record(actor, Action.CHANGE, current, None, [*changed, "last_verified_on"])
     return current
 
 

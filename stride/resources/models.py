@@ -256,10 +256,6 @@ class Service(models.Model):
     def fits(self) -> list[str]:
         return circumstances_in(self.fits_mask)
 
-    @property
-    def contracted(self) -> bool:
-        return self.provider.contracted
-
 
 class Schedule(models.Model):
     """Opening hours on one weekday (HSDS `schedule`, weekly with `byday`)."""

@@ -153,39 +153,21 @@ def test_an_expired_or_replaced_link_stops_working(world, provider):
 
 def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, provider):
     admin = client_for(world.county_admin)
-    response = admin.post(
-        reverse("resources:service_new"),
-        {
-            "new_provider": "Wheels to Work",
-            "name": "Car repair",
-            "category": "transportation",
-            "status": "active",
-            "fits": ["no_car"],
-            "serves": [world.county.pk],
-            "languages": ["en", "es"],
-            "day_2_opens": "09:00",
-            "day_2_closes": "19:30",
-            "day_6_opens": "10:00",
-            "day_6_closes": "",
-        },
-    )
+    entry = {
+        "new_provider": "Wheels to Work",
+        "name": "Car repair",
+        "category": "transportation",
+        "status": "active",
+        "fits": ["no_car"],
+        "serves": [world.county.pk],
+        "languages": ["en", "es"],
+        "day_2_opens": "09:00",
+        "day_2_closes": "19:30",
+        "day_6_opens": "10:00",
+    }
+    response = admin.post(reverse("resources:service_new"), entry)
     assert "Give both times" in response.content.decode()
-    response = admin.post(
-        reverse("resources:service_new"),
-        {
-            "new_provider": "Wheels to Work",
-            "name": "Car repair",
-            "category": "transportation",
-            "status": "active",
-            "fits": ["no_car"],
-            "serves": [world.county.pk],
-            "languages": ["en", "es"],
-            "day_2_opens": "09:00",
-            "day_2_closes": "19:30",
-            "day_6_opens": "10:00",
-            "day_6_closes": "14:00",
-        },
-    )
+    response = admin.post(reverse("resources:service_new"), entry | {"day_6_closes": "14:00"})
     service = Service.objects.get(name="Car repair")
     assert response.url == reverse("resources:service", args=[service.uuid])
     assert (service.area, service.fits, service.open_evenings, service.open_weekends) == (
