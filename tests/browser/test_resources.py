@@ -73,7 +73,7 @@ def a_service(
         latitude=36.7378,
         longitude=-119.7871,
     )
-    return actions.add_service(
+    service = actions.add_service(
         Actor(admin),
         provider,
         ServiceDetails(
@@ -86,8 +86,9 @@ def a_service(
             languages=languages,
             openings=(Opening(1, time(9), time(19)), Opening(3, time(9), time(17))),
         ),
-        location=place,
     )
+    service.locations.add(place)
+    return service
 
 
 def a_referral(case: Participant, service: Service) -> Referral:
