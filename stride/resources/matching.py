@@ -9,6 +9,7 @@ filtering, ordering and cutting (a window per area), so a county of 10,000
 services costs the same few queries as one of ten.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -16,8 +17,10 @@ import zipcodes
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -31,7 +34,7 @@ from django.utils.translation import gettext as _
 from stride.core.vocabulary import Circumstance, ServiceArea
 
 from .circumstances import Family
-from .models import ADDRESSES, Location, Referral, Service, circumstances_in
+from .models import ADDRESSES, Location, Referral, Service, ServiceLanguage, circumstances_in
 
 PER_AREA = 6
 MILES_PER_DEGREE_LATITUDE = 69.0
@@ -70,6 +73,7 @@ class AreaSuggestions:
         return self.total - len(self.suggestions)
 
 
+@functools.lru_cache(maxsize=4096)
 def zip_point(zip_code: str) -> tuple[float, float] | None:
     """The centre of a US ZIP code, or None for one that does not exist."""
     five = zip_code.strip()[:5]
@@ -132,7 +136,9 @@ def narrowed(services: QuerySet[Service], filters: Filters) -> QuerySet[Service]
     if filters.area:
         services = services.filter(area=filters.area)
     if filters.language:
-        services = services.filter(languages__code=filters.language)
+        services = services.filter(
+            Exists(ServiceLanguage.objects.filter(service=OuterRef("pk"), code=filters.language))
+        )
     if filters.evenings:
         services = services.filter(open_evenings=True)
     if filters.weekends:
@@ -146,8 +152,12 @@ def narrowed(services: QuerySet[Service], filters: Filters) -> QuerySet[Service]
             latitude__range=(centre[0] - lat_span, centre[0] + lat_span),
             longitude__range=(centre[1] - lon_span, centre[1] + lon_span),
         )
-        services = services.filter(locations__in=nearby)
-    return services.distinct() if filters.language or centre is not None else services
+        at_places = Service.locations.through.objects.filter(
+            service_id=OuterRef("pk"), location__in=nearby
+        )
+        services = services.filter(Exists(at_places))
+    # Exists, not joins: a service stays one row, so the windows below count it once.
+    return services
 
 
 RANKING = [F("relevance").desc(), F("provider__contracted").desc(), F("name").asc(), F("pk").asc()]
@@ -155,16 +165,21 @@ RANKING = [F("relevance").desc(), F("provider__contracted").desc(), F("name").as
 
 def for_family(family: Family, filters: Filters, per_area: int = PER_AREA) -> list[AreaSuggestions]:
     """The best few services in each service area for the family, with how many suit in all."""
-    services = narrowed(suiting(family), filters)
-    totals = dict(
-        services.order_by().values_list("area").annotate(count=Count("pk", distinct=True))
+    ranked = (
+        narrowed(suiting(family), filters)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("area")], order_by=RANKING),
+            in_area=Window(Count("pk"), partition_by=[F("area")]),
+        )
+        .filter(place__lte=per_area)
+        .order_by("area", "place")
+        .values_list("pk", "area", "in_area")
     )
-    ranked = services.annotate(
-        place=Window(RowNumber(), partition_by=[F("area")], order_by=RANKING)
-    ).filter(place__lte=per_area)
-    order = {
-        pk: n for n, pk in enumerate(ranked.order_by("area", "place").values_list("pk", flat=True))
-    }
+    order: dict[int, int] = {}
+    totals: dict[str, int] = {}
+    for pk, area, in_area in ranked:
+        order[pk] = len(order)
+        totals[area] = in_area
     rows = sorted(with_details(Service.objects.filter(pk__in=order)), key=lambda row: order[row.pk])
     centre = zip_point(filters.near_zip or family.zip_code)
     groups = [
