@@ -4,7 +4,7 @@ A service suits a family when it is open to referrals, serves the family's
 county, its months-on-aid range holds the family's month, and it is meant
 either for any family or for one of this family's circumstances. Services
 meant for the family's circumstances come first, then those whose kind of
-help answers one of them, then contracted providers. The database does the
+help answers one of them, then the rest, by name. The database does the
 filtering, ordering and cutting (a window per area), so a county of 10,000
 services costs the same few queries as one of ten.
 """
@@ -148,19 +148,18 @@ def narrowed(services: QuerySet[Service], filters: Filters) -> QuerySet[Service]
         # A box around the ZIP in the database; the exact distance is measured per row shown.
         lat_span = filters.within_miles / MILES_PER_DEGREE_LATITUDE
         lon_span = lat_span / max(0.1, math.cos(math.radians(centre[0])))
-        nearby = Location.objects.filter(
-            latitude__range=(centre[0] - lat_span, centre[0] + lat_span),
-            longitude__range=(centre[1] - lon_span, centre[1] + lon_span),
-        )
+        # The box as a join inside the Exists: SQLite would otherwise probe every place in it.
         at_places = Service.locations.through.objects.filter(
-            service_id=OuterRef("pk"), location__in=nearby
+            service_id=OuterRef("pk"),
+            location__latitude__range=(centre[0] - lat_span, centre[0] + lat_span),
+            location__longitude__range=(centre[1] - lon_span, centre[1] + lon_span),
         )
         services = services.filter(Exists(at_places))
     # Exists, not joins: a service stays one row, so the windows below count it once.
     return services
 
 
-RANKING = [F("relevance").desc(), F("provider__contracted").desc(), F("name").asc(), F("pk").asc()]
+RANKING = [F("relevance").desc(), F("name").asc(), F("pk").asc()]
 
 
 def for_family(family: Family, filters: Filters, per_area: int = PER_AREA) -> list[AreaSuggestions]:
