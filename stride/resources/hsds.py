@@ -1682,28 +1682,29 @@ def _write_relations(
             "serves": change.serves,
             "locations": change.locations,
         }
-        todo = {
+        to_write = {
             name: value
             for name, value in given.items()
             if value is not None and (new or name in change.changed)
         }
         if not new:
-            for name in todo:
+            for name in to_write:
                 replace[name].append(pk)
         languages += [
-            ServiceLanguage(service_id=pk, code=code) for code in sorted(todo.get("languages", ()))
+            ServiceLanguage(service_id=pk, code=code)
+            for code in sorted(to_write.get("languages", ()))
         ]
         schedules += [
             Schedule(service_id=pk, weekday=day, opens_at=opens_at, closes_at=closes_at)
-            for day, opens_at, closes_at in sorted(todo.get("schedules", ()))
+            for day, opens_at, closes_at in sorted(to_write.get("schedules", ()))
         ]
         serves += [
             Serves(service_id=pk, organisation_id=county)
-            for county in sorted(todo.get("serves", ()))
+            for county in sorted(to_write.get("serves", ()))
         ]
         places += [
             AtPlace(service_id=pk, location_id=location_pk[key])
-            for key in sorted(todo.get("locations", ()))
+            for key in sorted(to_write.get("locations", ()))
         ]
     for name, model in (
         ("languages", ServiceLanguage),

@@ -443,11 +443,15 @@ def gap_view(request: HttpRequest) -> HttpResponse:
 
 
 def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Organisation:
+    """The county asked for in ?county=, else the first the person may see; 403 if none."""
+    _require(counties.exists())
     chosen = request.GET.get("county")
-    county = counties.filter(uuid=chosen).first() if chosen else counties.first()
-    if county is None:
-        raise PermissionDenied if not chosen else Http404
-    return county
+    if not chosen:
+        return counties[0]
+    try:
+        return counties.get(uuid=UUID(chosen))
+    except (ValueError, Organisation.DoesNotExist):
+        raise Http404 from None
 
 
 @login_required

@@ -271,6 +271,8 @@ def test_the_gap_view_sets_needs_beside_services_and_exports_them(world, provide
     csv = admin.get(reverse("resources:gaps") + "?format=csv").content.decode()
     assert "Children under six,1,0,0,0" in csv
     assert AuditEvent.objects.filter(action="export", record_type="Organisation").exists()
+    for outside in ("not-a-county", world.other_county.uuid):
+        assert admin.get(reverse("resources:gaps"), {"county": outside}).status_code == 404
 
 
 def test_pages_make_the_same_number_of_queries_for_one_service_or_many(world, provider):
