@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stride.coaching.models import Step
+from stride.core.audit import Actor
 from stride.core.models import Organisation
 from stride.core.vocabulary import Circumstance, ServiceArea
 
-from .actions import Opening, ServiceDetails
+from .actions import Opening, ServiceDetails, add_place
 from .hsds import language_name
 from .matching import Filters, zip_point
 from .models import Category, Provider, Referral, Schedule, Service
@@ -167,6 +168,16 @@ class ServiceForm(forms.Form):
     months_on_aid_max = forms.IntegerField(
         label=_("Up to month on aid"), min_value=1, max_value=120, required=False
     )
+    place_address = forms.CharField(
+        label=_("Add a place: street address"), max_length=200, required=False
+    )
+    place_city = forms.CharField(label=_("City"), max_length=100, required=False)
+    place_zip = forms.RegexField(
+        label=_("ZIP code"),
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": _("Enter a 5-digit ZIP code, like 93721.")},
+    )
     serves = forms.ModelMultipleChoiceField(
         label=_("Counties served"),
         queryset=Organisation.objects.none(),
@@ -207,6 +218,8 @@ class ServiceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("place_address") and not data.get("place_zip"):
+            self.add_error("place_zip", _("Give the place's ZIP code, so it shows on the map."))
         if not data.get("provider") and not data.get("new_provider"):
             self.add_error("provider", _("Pick the organisation, or type the name of a new one."))
         for _day, name in WEEKDAY_FIELDS:
@@ -216,6 +229,11 @@ class ServiceForm(forms.Form):
             elif opens is not None and closes is not None and closes <= opens:
                 self.add_error(f"{name}_closes", _("Closing comes after opening."))
         return data
+
+    def add_place_to(self, actor: Actor, service: Service) -> None:
+        data = self.cleaned_data
+        if data.get("place_zip"):
+            add_place(actor, service, data["place_address"], data["place_city"], data["place_zip"])
 
     def details(self) -> ServiceDetails:
         data = self.cleaned_data

@@ -164,6 +164,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
                         serves=list(form.cleaned_data["serves"]),
                     )
                 )
+                form.add_place_to(actor, made[0])
 
         if run_action(form, add):
             messages.success(request, _("The service is in the county's map."))
@@ -188,7 +189,7 @@ def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
         def change() -> None:
             with transaction.atomic():
                 provider = _provider(form, service.county, actor)
-                actions.change_service(
+                changed = actions.change_service(
                     actor,
                     service,
                     form.details(),
@@ -196,6 +197,7 @@ def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
                     provider,
                     serves=list(form.cleaned_data["serves"]),
                 )
+                form.add_place_to(actor, changed)
 
         if run_action(form, change):
             messages.success(request, _("Saved, and marked as checked today."))

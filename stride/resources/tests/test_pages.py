@@ -164,6 +164,8 @@ def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, p
         "day_2_opens": "09:00",
         "day_2_closes": "19:30",
         "day_6_opens": "10:00",
+        "place_address": "2400 Tulare St",
+        "place_zip": "93721",
     }
     response = admin.post(reverse("resources:service_new"), entry)
     assert "Give both times" in response.content.decode()
@@ -178,6 +180,9 @@ def test_a_county_administrator_adds_a_service_with_its_hours_and_rules(world, p
     )
     assert service.provider.name == "Wheels to Work" and service.provider.county == world.county
     assert service.last_verified_on == TODAY
+    place = service.locations.get()
+    assert (place.address_1, place.city, place.state_province) == ("2400 Tulare St", "Fresno", "CA")
+    assert place.latitude is not None  # the ZIP's centre, so "near this ZIP" finds it
 
 
 def test_an_edit_someone_else_saved_first_is_refused(world, provider):
