@@ -212,12 +212,12 @@ def review(request: HttpRequest) -> HttpResponse:
     kept = directory.services_kept_by(request.user)
     _require(access.directory_editable_counties(request.user).exists())
     if request.method == "POST":
-        service = get_object_or_404(kept, uuid=request.POST.get("service"))
-        actor = Actor.from_request(request)
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
+            chosen, version = UUID(request.POST.get("service", "")), int(request.POST["version"])
+        except (KeyError, ValueError):
             raise Http404 from None
+        service = get_object_or_404(kept, uuid=chosen)
+        actor = Actor.from_request(request)
         try:
             if request.POST.get("decision") == "pause":
                 actions.pause_service(actor, service, version, Service.Status.INACTIVE)

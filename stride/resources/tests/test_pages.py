@@ -228,6 +228,8 @@ def test_the_review_lists_entries_unchecked_for_a_year_and_clears_them(world, pr
     assert old.last_verified_on == TODAY and old.last_verified_by == world.county_admin
     assert gone.status == "inactive"
     assert list(admin.get(reverse("resources:review")).context["page"]) == []
+    nonsense = {"service": "not-a-uuid", "version": "1", "decision": "confirm"}
+    assert admin.post(reverse("resources:review"), nonsense).status_code == 404
     # A paused service is not suggested, and a coach no longer finds it in the map.
     coach = client_for(world.coach)
     assert "Gone" not in coach.get(reverse("resources:services")).content.decode()
