@@ -58,9 +58,11 @@ from django.utils import timezone  # noqa: E402
 # Importing pages sets Django up (settings, DATABASE_URL from the environment).
 from pages import DatabaseTimer, is_data_query, percentile, reference_work  # noqa: E402
 
-from stride.core.models import Organisation  # noqa: E402
+from stride.core import access  # noqa: E402
+from stride.core.models import Organisation, User  # noqa: E402
 from stride.core.vocabulary import ServiceArea  # noqa: E402
 from stride.people.models import Participant  # noqa: E402
+from stride.resources import gaps  # noqa: E402
 from stride.resources.circumstances import family_of  # noqa: E402
 from stride.resources.demo import ENTRIES, build_directory  # noqa: E402
 from stride.resources.matching import Filters, for_family, zip_point  # noqa: E402
@@ -233,6 +235,26 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
+def gap_view_line(county: Organisation, rounds: int) -> str:
+    """The county administrator's gap view over the whole county: median and max of `rounds`."""
+    admin = User.objects.get(username="county-admin")
+    families = access.visible_to(Participant.objects.filter(county=county), admin).count()
+    gaps.for_county(admin, county)  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        gaps.for_county(admin, county)
+    times = []
+    for _round in range(rounds):
+        start = time.perf_counter()
+        gaps.for_county(admin, county)
+        times.append((time.perf_counter() - start) * 1000)
+    return (
+        f"Gap view (`gaps.for_county`) for `county-admin` over {families:,} families and "
+        f"{Service.objects.filter(serves=county).count():,} services: median "
+        f"{statistics.median(times):,.0f} ms, max {max(times):,.0f} ms of {rounds} runs, "
+        f"{len(captured)} queries."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="timed rounds")
@@ -240,6 +262,7 @@ def main() -> None:
     parser.add_argument(
         "--services", type=int, default=10_000, help="active services the county should hold"
     )
+    parser.add_argument("--gap-rounds", type=int, default=5, help="timed runs of the gap view")
     args = parser.parse_args()
     if args.warmup < 1 or args.requests < 1:
         parser.error("--warmup and --requests must be at least 1")
@@ -285,6 +308,8 @@ def main() -> None:
     print(
         f"Active services in {county}: {services:,}. Reference loop p50: {reference_p50:.1f} ms.\n"
     )
+    print(gap_view_line(county, args.gap_rounds))
+    print()
     print("| Machine | |")
     print("|---|---|")
     for name, value in machine():

@@ -31,6 +31,7 @@ from . import actions
 from .models import ADDRESSES, CIRCUMSTANCE_BITS, Referral, Service
 
 LOOK_BACK = timedelta(days=365)
+UNUSED_SHOWN = 50
 HELPED = {Referral.Outcome.HELPED, Referral.Outcome.PARTLY}
 CHUNK = 2000
 
@@ -89,7 +90,11 @@ class GapReport:
     needs: list[NeedRow] = field(default_factory=list)
     areas: list[AreaRow] = field(default_factory=list)
     goals: list[GoalRow] = field(default_factory=list)
-    unused: list[Service] = field(default_factory=list)
+    # Services no family has been referred to: the first few for the page, the count, and the
+    # whole list in the CSV.
+    unused: QuerySet[Service] = field(default_factory=Service.objects.none)
+    unused_first: list[Service] = field(default_factory=list)
+    unused_count: int = 0
 
 
 def for_county(user: User, county: Organisation) -> GapReport:
@@ -157,12 +162,14 @@ def for_county(user: User, county: Organisation) -> GapReport:
         )
         for area, label in LifeArea.choices
     ]
-    report.unused = list(
+    report.unused = (
         Service.objects.filter(county=county, status=Service.Status.ACTIVE)
         .filter(~Exists(Referral.objects.filter(service=OuterRef("pk"))))
         .select_related("provider")
-        .order_by("area", "name")
+        .order_by("area", "name", "pk")
     )
+    report.unused_count = report.unused.count()
+    report.unused_first = list(report.unused[:UNUSED_SHOWN])
     return report
 
 
@@ -251,6 +258,6 @@ def as_csv(report: GapReport, actor: Actor) -> HttpResponse:
         out.writerow([goal.label, goal.families, goal.services])
     out.writerow([])
     out.writerow([_("Services with no referral yet"), _("Organisation"), _("Service area")])
-    for service in report.unused:
+    for service in report.unused.iterator(chunk_size=CHUNK):
         out.writerow([service.name, service.provider.name, service.get_area_display()])
     return response
