@@ -190,9 +190,13 @@ def machine() -> list[tuple[str, str]]:
     except OSError:
         pass
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
         database = f"{connection.vendor} {cursor.fetchone()[0]}"
     return [
+        ("Platform", platform.platform()),
         ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
         ("CPU model", cpu),
         ("Memory", memory),

@@ -38,7 +38,6 @@ Prints a Markdown table, then the service count and the machine.
 import argparse
 import math
 import os
-import platform
 import random
 import statistics
 import sys
@@ -49,14 +48,13 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # Importing pages sets Django up (settings, DATABASE_URL from the environment).
-from pages import DatabaseTimer, is_data_query, percentile, reference_work  # noqa: E402
+from pages import DatabaseTimer, is_data_query, machine, percentile, reference_work  # noqa: E402
 
 from stride.core import access  # noqa: E402
 from stride.core.models import Organisation, User  # noqa: E402
@@ -203,36 +201,6 @@ def measure(
         for n in range(len(runs))
     ]
     return results, reference
-
-
-def machine() -> list[tuple[str, str]]:
-    cpu = "unknown"
-    memory = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        database = f"{connection.vendor} {cursor.fetchone()[0]}"
-    return [
-        ("Platform", platform.platform()),
-        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
-        ("CPU model", cpu),
-        ("Memory", memory),
-        ("Database", database),
-        ("Python / Django", f"{platform.python_version()} / {django.get_version()}"),
-    ]
 
 
 def gap_view_line(county: Organisation, rounds: int) -> str:
