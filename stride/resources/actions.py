@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-import zipcodes
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +22,7 @@ from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation
 from stride.people.models import Participant
 
+from . import zips
 from .models import (
     CATEGORY_AREA,
     Category,
@@ -216,19 +216,19 @@ def _save_checked(actor: Actor, current: Service, changed: list[str]) -> Service
 @transaction.atomic
 def add_place(actor: Actor, service: Service, address_1: str, city: str, zip_code: str) -> Location:
     """A new place where the service is offered, at the centre of its ZIP code on the map."""
-    found = zipcodes.matching(zip_code[:5])
-    if not found:
+    found = zips.find(zip_code)
+    if found is None:
         raise ValidationError({"place_zip": _("We don't know this ZIP code. Check the digits.")})
     place = Location.objects.create(
         provider=service.provider,
         hsds_id=f"stride-{secrets.token_hex(8)}",
         name=service.provider.name,
         address_1=address_1.strip(),
-        city=city.strip() or found[0]["city"],
-        state_province=found[0]["state"],
+        city=city.strip() or found.city,
+        state_province=found.state,
         postal_code=zip_code,
-        latitude=float(found[0]["lat"]),
-        longitude=float(found[0]["long"]),
+        latitude=found.latitude,
+        longitude=found.longitude,
     )
     service.locations.add(place)
     audit.record(actor, Action.CHANGE, service, None, ["locations"])

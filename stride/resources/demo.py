@@ -10,13 +10,14 @@ import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-import zipcodes
 from django.utils import timezone
 
 from stride.core.demo import Progress, demo_step
 from stride.core.models import Organisation
+from stride.people.demo import COUNTIES
 from stride.people.models import Participant
 
+from . import zips
 from .models import (
     CATEGORY_AREA,
     Category,
@@ -154,12 +155,14 @@ def build_resources_demo(seed: int, progress: Progress) -> None:
 
 
 def _city(county: Organisation) -> str:
-    return county.name.removesuffix(" County")
+    """The demo county's main city (Kern County's is Bakersfield)."""
+    seats = {name: city for name, _prefix, city, _zip3 in COUNTIES}
+    return seats.get(county.name, county.name.removesuffix(" County"))
 
 
 def _zip_points(city: str) -> list[tuple[str, float, float]]:
-    found = zipcodes.filter_by(city=city, state="CA") or zipcodes.filter_by(state="CA")[:20]
-    return [(row["zip_code"], float(row["lat"]), float(row["long"])) for row in found[:20]]
+    found = zips.in_city(city, "CA") or zips.in_city("Sacramento", "CA")
+    return [(z.code, z.latitude, z.longitude) for z in found[:20]]
 
 
 def build_directory(

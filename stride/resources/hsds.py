@@ -47,7 +47,6 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-import zipcodes
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -63,6 +62,7 @@ from stride.core.audit import Action, Actor
 from stride.core.models import Organisation
 from stride.core.vocabulary import Circumstance
 
+from . import zips
 from .actions import EVENING_FROM, WEEKEND
 from .models import (
     CATEGORY_AREA,
@@ -295,10 +295,8 @@ def format_phone(digits: str, extension: str = "") -> str:
     return f"{number} ext. {extension}" if extension else number
 
 
-@lru_cache(maxsize=4096)
 def _real_zip(five_digits: str) -> bool:
-    # zipcodes scans its whole list on each call; a county's addresses share a few ZIPs.
-    return bool(zipcodes.is_real(five_digits))
+    return zips.find(five_digits) is not None
 
 
 def _parse_time(text: str) -> time | None:

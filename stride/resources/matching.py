@@ -9,11 +9,9 @@ filtering, ordering and cutting (a window per area), so a county of 10,000
 services costs the same few queries as one of ten.
 """
 
-import functools
 import math
 from dataclasses import dataclass, field
 
-import zipcodes
 from django.db.models import (
     Case,
     Count,
@@ -33,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from stride.core.vocabulary import Circumstance, ServiceArea
 
+from . import zips
 from .circumstances import Family
 from .models import ADDRESSES, Location, Referral, Service, ServiceLanguage, circumstances_in
 
@@ -73,16 +72,10 @@ class AreaSuggestions:
         return self.total - len(self.suggestions)
 
 
-@functools.lru_cache(maxsize=4096)
 def zip_point(zip_code: str) -> tuple[float, float] | None:
     """The centre of a US ZIP code, or None for one that does not exist."""
-    five = zip_code.strip()[:5]
-    if len(five) != 5 or not five.isdigit():
-        return None
-    found = zipcodes.matching(five)
-    if not found:
-        return None
-    return float(found[0]["lat"]), float(found[0]["long"])
+    found = zips.find(zip_code)
+    return (found.latitude, found.longitude) if found is not None else None
 
 
 def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
