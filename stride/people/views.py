@@ -78,15 +78,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     _require(access.can_see_caseloads(request.user))
     found = _caseload(request)
     page = Paginator(found.qs, settings.STRIDE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "people/caseload.html",
         {
             "filter": found,
             "page": page,
-            "query": query.urlencode(),
             "show_coach": "coach" in found.filters,
             "team": _team_caseloads(request) if request.user.role == Role.SUPERVISOR else None,
         },

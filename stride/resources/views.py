@@ -85,8 +85,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     centre = zip_point(filters.near_zip) if filters.near_zip else None
     rows = [(service, nearest_miles(service, centre)) for service in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "resources/services.html",
@@ -94,7 +92,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
             "can_keep": can_keep,
             "can_see_gaps": access.can_read_audit(request.user),
             "stale_count": directory.stale(directory.services_kept_by(request.user)).count()
@@ -260,8 +257,6 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
         for suggestion in group.suggestions:
             suggestion.open_referral = open_referrals.get(suggestion.service.pk)
     people_actions.record_view(Actor.from_request(request), person)
-    query = request.GET.copy()
-    query.pop("area", None)
     return render(
         request,
         "resources/family.html",
@@ -272,7 +267,6 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 (Circumstance(code).label, sources)
                 for code, sources in family.circumstances.items()
             ],
-            "query": query.urlencode(),
             "form": form,
             "groups": groups,
             "referrals": referrals,

@@ -330,3 +330,11 @@ def test_an_import_is_checked_first_and_applied_on_request(world, provider):
     )
     assert not again.context["plan"].changes_anything
     assert "nothing to import" in again.content.decode()
+
+
+def test_the_next_page_of_the_map_keeps_the_search(world, provider):
+    for number in range(30):
+        add(world, provider, name=f"Club {number:02}", category="job_search")
+    page = client_for(world.coach).get(reverse("resources:services"), {"q": "Club"})
+    assert page.context["page"].paginator.count == 30
+    assert 'href="?q=Club&amp;page=2"' in page.content.decode()
