@@ -274,17 +274,12 @@ def refer(
     return referral
 
 
+# The date each stage after "sent" is recorded in; the stages come in the loop's order.
 STAGE_DATE = {
     Referral.Stage.CONTACTED: "contacted_on",
     Referral.Stage.ENROLLED: "enrolled_on",
     Referral.Stage.CLOSED: "closed_on",
 }
-STAGE_ORDER = [
-    Referral.Stage.SENT,
-    Referral.Stage.CONTACTED,
-    Referral.Stage.ENROLLED,
-    Referral.Stage.CLOSED,
-]
 
 
 @transaction.atomic
@@ -305,7 +300,8 @@ def record_progress(
     new_stage = Referral.Stage(stage)
     if current.is_closed:
         raise ValidationError({"stage": _("This referral is closed.")})
-    if STAGE_ORDER.index(new_stage) <= STAGE_ORDER.index(Referral.Stage(current.stage)):
+    order = list(Referral.Stage)
+    if order.index(new_stage) <= order.index(Referral.Stage(current.stage)):
         raise ValidationError({"stage": _("Pick a stage after the one the referral is at.")})
     if on < current.sent_on:
         raise ValidationError({"on": _("The date can't be before the referral was sent.")})

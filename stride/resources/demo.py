@@ -18,6 +18,7 @@ from stride.people.demo import COUNTIES
 from stride.people.models import Participant
 
 from . import zips
+from .actions import STAGE_DATE
 from .models import (
     CATEGORY_AREA,
     Category,
@@ -299,23 +300,9 @@ def _referral(
         sent_on=sent,
         note="Looking to start as soon as there is a place.",
     )
-    stage = rng.choices(
-        [
-            Referral.Stage.SENT,
-            Referral.Stage.CONTACTED,
-            Referral.Stage.ENROLLED,
-            Referral.Stage.CLOSED,
-        ],
-        weights=[25, 20, 25, 30],
-    )[0]
+    stage = rng.choices(list(Referral.Stage), weights=[25, 20, 25, 30])[0]
     day = sent
-    stages = [
-        Referral.Stage.SENT,
-        Referral.Stage.CONTACTED,
-        Referral.Stage.ENROLLED,
-        Referral.Stage.CLOSED,
-    ]
-    for field in ["contacted_on", "enrolled_on", "closed_on"][: stages.index(stage)]:
+    for field in list(STAGE_DATE.values())[: list(Referral.Stage).index(stage)]:
         day = min(today, day + timedelta(days=rng.randint(1, 20)))
         setattr(referral, field, day)
     referral.stage = stage
