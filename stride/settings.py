@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stride.coaching",
     "stride.assessments",
     "stride.resources",
+    "stride.participation",
     "stride.county",
     "stride.api",
     "stride.portal",
@@ -260,3 +261,7 @@ STRIDE_EXPORT_LIMIT = env_int("STRIDE_EXPORT_LIMIT", 5000)
 ASSESSMENT_INSTRUMENTS = env_str(
     "STRIDE_ASSESSMENT_INSTRUMENTS", str(BASE_DIR / "stride" / "assessments" / "instruments")
 )
+
+# Job search counts for twelve weeks instead of six while the state is a "needy State"
+# (45 CFR 261.34(b)); ACF publishes which states qualify, month by month.
+STRIDE_NEEDY_STATE = env_bool("STRIDE_NEEDY_STATE", False)

@@ -1,0 +1,259 @@
+"""Counting months from the database: a participant's months after a change, or everyone's month.
+
+Each month starts from the usage the month before ended with (MonthResult.usage),
+so a month of a whole state is a handful of queries per batch of participants,
+whatever its history. Two parents in one family meet the two-parent rate on
+their hours together (45 CFR 261.32).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from stride.people.models import Member, Participant, age_on
+
+from . import countable
+from .countable import Entry, MonthCount, Person, Usage, add_months
+from .models import ActivityPlan, AidMonth, HoursEntry, MonthResult
+from .rules import ParticipationRules, participation_rules
+
+BATCH = 2000
+TWO_PARENT_RULES = ("two_parent", "two_parent_federal_child_care")
+PARENTS = (Member.Relationship.HEAD, Member.Relationship.PARTNER)
+
+
+@dataclass(frozen=True)
+class _Someone:
+    pk: int
+    household_id: int
+    birth_date: date
+    relationship: str
+
+
+def person_for(
+    someone: _Someone,
+    household: list[tuple[date, str]],
+    month: date,
+    federally_funded_child_care: bool,
+) -> Person:
+    """Which requirement applies: from the family's members as they were that month."""
+    day = add_months(
+        month, 1
+    )  # ages on the first of the next month: a birthday in the month counts
+    parents = [born for born, relationship in household if relationship in PARENTS]
+    young_child = any(
+        relationship == Member.Relationship.CHILD and age_on(born, day) < 6
+        for born, relationship in household
+    )
+    if len(parents) >= 2:
+        requirement = (
+            "two_parent_federal_child_care" if federally_funded_child_care else "two_parent"
+        )
+    elif young_child:
+        requirement = "single_parent_child_under_six"
+    else:
+        requirement = "all_family"
+    young_parent = (
+        someone.relationship in PARENTS
+        and age_on(someone.birth_date, month) < participation_rules().young_parent_age
+    )
+    return Person(
+        requirement=requirement,
+        young_parent=young_parent,
+        needy_state=settings.STRIDE_NEEDY_STATE,
+    )
+
+
+def count_month(
+    month: date,
+    participants: QuerySet[Participant],
+    rules: ParticipationRules | None = None,
+) -> list[MonthResult]:
+    """Count `month` for these participants and save the results (replacing any before)."""
+    rules = rules or participation_rules()
+    month = month.replace(day=1)
+    people = [
+        _Someone(*row)
+        for row in participants.order_by("pk").values_list(
+            "pk", "household_id", "member__birth_date", "member__relationship"
+        )
+    ]
+    if not people:
+        return []
+    ids = [someone.pk for someone in people]
+    households: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for household_id, born, relationship in Member.objects.filter(
+        household_id__in={someone.household_id for someone in people}
+    ).values_list("household_id", "birth_date", "relationship"):
+        households[household_id].append((born, relationship))
+    child_care = dict(
+        AidMonth.objects.filter(participant_id__in=ids, month=month).values_list(
+            "participant_id", "federally_funded_child_care"
+        )
+    )
+    entries = _entries(ids, month)
+    previous = _previous_usage(ids, month)
+
+    counts: dict[int, MonthCount] = {}
+    for someone in people:
+        person = person_for(
+            someone, households[someone.household_id], month, child_care.get(someone.pk, False)
+        )
+        counts[someone.pk] = countable.count_month(
+            rules, month, person, entries.get(someone.pk, []), previous.get(someone.pk)
+        )
+    _combine_two_parent_families(rules, people, counts)
+
+    results = [_result(pk, count) for pk, count in counts.items()]
+    with transaction.atomic():
+        MonthResult.objects.bulk_create(
+            results,
+            update_conflicts=True,
+            unique_fields=["participant", "month"],
+            update_fields=[
+                "requirement",
+                "required_weekly_hours",
+                "by_activity",
+                "countable_hours",
+                "core_hours",
+                "weekly_average",
+                "deemed_core_hours",
+                "meets_rate",
+                "step",
+                "reasons",
+                "usage",
+                "computed_at",
+            ],
+        )
+    return results
+
+
+def _entries(ids: list[int], month: date) -> dict[int, list[Entry]]:
+    rows = list(
+        HoursEntry.objects.filter(
+            participant_id__in=ids, day__gte=month, day__lt=add_months(month, 1)
+        ).values_list(
+            "participant_id",
+            "activity_id",
+            "activity__federal_activity",
+            "day",
+            "hours",
+            "kind",
+            "verification",
+        )
+    )
+    absent = {row[0] for row in rows if row[5] != HoursEntry.Kind.PARTICIPATION}
+    plans: dict[tuple[int, int], list[ActivityPlan]] = defaultdict(list)
+    if absent:
+        for plan in ActivityPlan.objects.filter(
+            participant_id__in=absent, starts_on__lt=add_months(month, 1)
+        ):
+            plans[(plan.participant_id, plan.activity_id)].append(plan)
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    for participant_id, activity_id, federal, day, hours, kind, verification in rows:
+        scheduled = 0.0
+        if kind != HoursEntry.Kind.PARTICIPATION:
+            scheduled = sum(plan.scheduled_on(day) for plan in plans[(participant_id, activity_id)])
+        entries[participant_id].append(
+            Entry(
+                day=day,
+                activity=federal,
+                hours=float(hours),
+                kind=kind,
+                scheduled=scheduled,
+                verified=verification == HoursEntry.Verification.VERIFIED,
+            )
+        )
+    return entries
+
+
+def _previous_usage(ids: list[int], month: date) -> dict[int, Usage]:
+    """The usage each participant's latest month in the year before `month` ended with."""
+    latest: dict[int, tuple[date, dict]] = {}
+    for participant_id, when, usage in MonthResult.objects.filter(
+        participant_id__in=ids, month__gte=add_months(month, -12), month__lt=month
+    ).values_list("participant_id", "month", "usage"):
+        if participant_id not in latest or when > latest[participant_id][0]:
+            latest[participant_id] = (when, usage)
+    return {pk: Usage.from_json(usage) for pk, (_, usage) in latest.items()}
+
+
+def _combine_two_parent_families(
+    rules: ParticipationRules, people: list[_Someone], counts: dict[int, MonthCount]
+) -> None:
+    by_household: dict[int, list[int]] = defaultdict(list)
+    for someone in people:
+        if counts[someone.pk].requirement.code in TWO_PARENT_RULES:
+            by_household[someone.household_id].append(someone.pk)
+    for pks in by_household.values():
+        if len(pks) < 2:
+            continue
+        together = countable.combine_family(rules, [counts[pk] for pk in pks])
+        for pk in pks:
+            counts[pk] = together[pks.index(pk)]
+
+
+def _result(participant_id: int, count: MonthCount) -> MonthResult:
+    return MonthResult(
+        participant_id=participant_id,
+        month=count.month,
+        requirement=count.requirement.code,
+        required_weekly_hours=Decimal(str(count.requirement.weekly_hours)),
+        by_activity=count.by_activity,
+        countable_hours=Decimal(str(count.countable_hours)),
+        core_hours=Decimal(str(count.core_hours)),
+        weekly_average=Decimal(str(count.weekly_average)),
+        deemed_core_hours=Decimal(str(count.deemed_core_hours)),
+        meets_rate=count.meets,
+        step=count.step,
+        reasons=count.reasons,
+        usage=count.usage.to_json(),
+        computed_at=timezone.now(),
+    )
+
+
+def recount_participant(participant: Participant, since: date, through: date | None = None) -> None:
+    """Count a participant's months again from `since`: each month's limits carry to the next.
+
+    The other parent of a two-parent family is counted with them.
+    """
+    through = (through or timezone.localdate()).replace(day=1)
+    family = Participant.objects.filter(household_id=participant.household_id)
+    month = since.replace(day=1)
+    while month <= through:
+        count_month(month, family)
+        month = add_months(month, 1)
+
+
+def count_everyone(
+    month: date,
+    participants: QuerySet[Participant],
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Count `month` for every participant on aid that month, in batches; returns how many."""
+    rows = list(
+        participants.filter(aid_months__month=month.replace(day=1))
+        .order_by("household_id", "pk")
+        .values_list("pk", "household_id")
+    )
+    done = 0
+    chunk: list[int] = []
+    for index, (pk, household_id) in enumerate(rows):
+        chunk.append(pk)
+        # Whole families in one batch, so two parents are counted together.
+        last_of_family = index + 1 == len(rows) or rows[index + 1][1] != household_id
+        if len(chunk) >= batch and last_of_family or index + 1 == len(rows):
+            count_month(month, Participant.objects.filter(pk__in=chunk))
+            done += len(chunk)
+            chunk = []
+            if progress is not None:
+                progress(done, len(rows))
+    return done
