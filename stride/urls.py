@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("stride.coaching.urls")),
     path("", include("stride.assessments.urls")),
     path("", include("stride.resources.urls")),
+    path("", include("stride.participation.urls")),
     path("county/", include("stride.county.urls")),
     path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),

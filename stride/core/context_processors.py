@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("Incentives"), reverse("coaching:incentives")))
     if access.can_read_audit(user):
         links.append((_("Progress"), reverse("assessments:summary")))
+        links.append((_("Work participation"), reverse("participation:report")))
     if user.role == Role.COUNTY_ADMIN:
         links.append((_("County settings"), reverse("county:settings")))
     if user.role == Role.SYSADMIN:

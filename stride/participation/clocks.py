@@ -70,6 +70,11 @@ class ClockReading:
     not_counted: dict[str, int]
 
     @property
+    def skipped(self) -> int:
+        """Months on aid this clock did not count."""
+        return sum(self.not_counted.values())
+
+    @property
     def left(self) -> int:
         return max(0, self.rule.limit_months - self.used)
 

@@ -22,6 +22,8 @@ SCHOOL_ATTENDANCE = "school_attendance"
 EDUCATION_FOR_WORK = "education_for_work"
 OTHER = "other"
 
+TWO_PARENT_RULES = ("two_parent", "two_parent_federal_child_care")
+
 PARTICIPATION = "participation"
 EXCUSED = "excused"
 HOLIDAY = "holiday"
@@ -44,9 +46,11 @@ class Entry:
 @dataclass(frozen=True)
 class Person:
     requirement: str
-    # A head of household or married recipient under 20 (45 CFR 261.33(a)).
+    # A head of household or married recipient under 20 (45 CFR 261.33(b)).
     young_parent: bool = False
     needy_state: bool = False
+    # The most hours a week the minimum-wage law allows in work experience or community service.
+    flsa_max_weekly_hours: float | None = None
 
 
 @dataclass
@@ -112,7 +116,11 @@ class MonthCount:
     # Non-core hours the rules allowed, before the core threshold: what a second parent's core hours may unlock.
     non_core_hours: float
     weekly_average: float
+    # Core hours deemed done under the minimum-wage limit (ACF-199 items 63 and 64).
     deemed_core_hours: float
+    deemed_core_two_parent: float
+    # A parent under 20 in school is engaged in work whatever the hours (45 CFR 261.33(b)).
+    deemed_engaged: bool
     meets: bool
     step: str
     reasons: list[dict[str, Any]]
@@ -249,18 +257,29 @@ def _count(
             non_core += hours
 
     weeks = rules.weeks_per_month
-    countable = core
-    if core + EPSILON >= requirement.core_hours * weeks:
+    two_parent = requirement.code in TWO_PARENT_RULES
+    overall_core = rules.requirement("all_family").core_hours if two_parent else None
+    deemed = _deemed_core(rules, person, eligible, core, overall_core or requirement.core_hours)
+    deemed_two_parent = (
+        _deemed_core(rules, person, eligible, core, requirement.core_hours) if two_parent else 0.0
+    )
+    deemed_here = deemed_two_parent if two_parent else deemed
+    if deemed_here > 0:
+        reasons.append(
+            {"code": "deemed_core", "hours": _round(deemed_here), "cite": rules.deemed_core_cite}
+        )
+    core_counted = core + deemed_here
+    countable = core_counted
+    if core_counted + EPSILON >= requirement.core_hours * weeks:
         countable += non_core
     elif non_core > 0:
         dropped["non_core_waiting"] += non_core
     weekly_average = countable / weeks
     meets = weekly_average + EPSILON >= requirement.weekly_hours
-    deemed = 0.0
+    engaged = False
     if not meets and person.young_parent and _young_parent_engaged(rules, eligible):
-        # Deemed engaged in work: the hours short of the requirement are deemed core hours.
-        deemed = requirement.weekly_hours * weeks - countable
-        meets = True
+        # A parent under 20 in school counts as engaged in work, whatever the hours.
+        engaged = meets = True
         reasons.append({"code": "deemed_young_parent", "cite": rules.young_parent_cite})
 
     for code, hours in dropped.items():
@@ -289,6 +308,8 @@ def _count(
         non_core_hours=_round(non_core),
         weekly_average=_round(weekly_average),
         deemed_core_hours=_round(deemed),
+        deemed_core_two_parent=_round(deemed_two_parent),
+        deemed_engaged=engaged,
         meets=meets,
         step=_ladder_step(rules, requirement, weekly_average, meets),
         reasons=reasons,
@@ -306,7 +327,7 @@ def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[
         countable += sum(count.non_core_hours for count in counts)
     weekly_average = countable / weeks
     meets = weekly_average + EPSILON >= requirement.weekly_hours or all(
-        count.deemed_core_hours > 0 for count in counts
+        count.deemed_engaged for count in counts
     )
     reason = {"code": "family_together", "weekly": _round(weekly_average), "cite": requirement.cite}
     return [
@@ -418,6 +439,24 @@ def _weeks_in_a_row_before(usage: Usage, week: date) -> int:
         count += 1
         earlier -= timedelta(days=7)
     return count
+
+
+def _deemed_core(
+    rules: ParticipationRules,
+    person: Person,
+    eligible: list[tuple[Entry, float]],
+    core: float,
+    core_weekly: float,
+) -> float:
+    """Core hours short of `core_weekly`, deemed done when the minimum wage capped the hours."""
+    if person.flsa_max_weekly_hours is None:
+        return 0.0
+    limited = sum(
+        hours for entry, hours in eligible if entry.activity in rules.deemed_core_activities
+    )
+    if limited / rules.weeks_per_month + EPSILON < person.flsa_max_weekly_hours:
+        return 0.0
+    return max(0.0, core_weekly * rules.weeks_per_month - core)
 
 
 def _young_parent_engaged(rules: ParticipationRules, eligible: list[tuple[Entry, float]]) -> bool:

@@ -182,7 +182,7 @@ class AidMonth(models.Model):
         REQUIRED = "required", _("Required to take part")
         INFANT = "infant", _("Single parent of a baby under 12 months (not counted in the rate)")
         SANCTIONED = "sanctioned", _("Sanctioned this month (not counted in the rate)")
-        EXEMPT = "exempt", _("Exempt from work activities")
+        EXEMPT = "exempt", _("Excused from work activities by the state (still in the rate)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     participant = models.ForeignKey(
@@ -202,6 +202,14 @@ class AidMonth(models.Model):
     )
     federally_funded_child_care = models.BooleanField(
         _("child care paid with federal funds"), default=False
+    )
+    # Worked out by the state from the grant and the minimum wage (45 CFR 261.31(d)).
+    flsa_max_weekly_hours = models.DecimalField(
+        _("most hours a week the minimum wage allows in work experience or community service"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -242,6 +250,7 @@ class MonthResult(models.Model):
     core_hours = models.DecimalField(max_digits=6, decimal_places=2)
     weekly_average = models.DecimalField(max_digits=5, decimal_places=2)
     deemed_core_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    deemed_core_two_parent = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     meets_rate = models.BooleanField(default=False)
     step = models.CharField(max_length=12, choices=Step.choices)
     reasons = models.JSONField(default=list)

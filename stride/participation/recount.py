@@ -20,12 +20,11 @@ from django.utils import timezone
 from stride.people.models import Member, Participant, age_on
 
 from . import countable
-from .countable import Entry, MonthCount, Person, Usage, add_months
+from .countable import TWO_PARENT_RULES, Entry, MonthCount, Person, Usage, add_months
 from .models import ActivityPlan, AidMonth, HoursEntry, MonthResult
 from .rules import ParticipationRules, participation_rules
 
 BATCH = 2000
-TWO_PARENT_RULES = ("two_parent", "two_parent_federal_child_care")
 PARENTS = (Member.Relationship.HEAD, Member.Relationship.PARTNER)
 
 
@@ -41,7 +40,7 @@ def person_for(
     someone: _Someone,
     household: list[tuple[date, str]],
     month: date,
-    federally_funded_child_care: bool,
+    aid: tuple[bool, Decimal | None],
 ) -> Person:
     """Which requirement applies: from the family's members as they were that month."""
     day = add_months(
@@ -53,9 +52,7 @@ def person_for(
         for born, relationship in household
     )
     if len(parents) >= 2:
-        requirement = (
-            "two_parent_federal_child_care" if federally_funded_child_care else "two_parent"
-        )
+        requirement = "two_parent_federal_child_care" if aid[0] else "two_parent"
     elif young_child:
         requirement = "single_parent_child_under_six"
     else:
@@ -68,6 +65,7 @@ def person_for(
         requirement=requirement,
         young_parent=young_parent,
         needy_state=settings.STRIDE_NEEDY_STATE,
+        flsa_max_weekly_hours=float(aid[1]) if aid[1] is not None else None,
     )
 
 
@@ -93,18 +91,19 @@ def count_month(
         household_id__in={someone.household_id for someone in people}
     ).values_list("household_id", "birth_date", "relationship"):
         households[household_id].append((born, relationship))
-    child_care = dict(
-        AidMonth.objects.filter(participant_id__in=ids, month=month).values_list(
-            "participant_id", "federally_funded_child_care"
-        )
-    )
+    aid = {
+        participant_id: (child_care, flsa_max)
+        for participant_id, child_care, flsa_max in AidMonth.objects.filter(
+            participant_id__in=ids, month=month
+        ).values_list("participant_id", "federally_funded_child_care", "flsa_max_weekly_hours")
+    }
     entries = _entries(ids, month)
     previous = _previous_usage(ids, month)
 
     counts: dict[int, MonthCount] = {}
     for someone in people:
         person = person_for(
-            someone, households[someone.household_id], month, child_care.get(someone.pk, False)
+            someone, households[someone.household_id], month, aid.get(someone.pk, (False, None))
         )
         counts[someone.pk] = countable.count_month(
             rules, month, person, entries.get(someone.pk, []), previous.get(someone.pk)
@@ -125,6 +124,7 @@ def count_month(
                 "core_hours",
                 "weekly_average",
                 "deemed_core_hours",
+                "deemed_core_two_parent",
                 "meets_rate",
                 "step",
                 "reasons",
@@ -211,6 +211,7 @@ def _result(participant_id: int, count: MonthCount) -> MonthResult:
         core_hours=Decimal(str(count.core_hours)),
         weekly_average=Decimal(str(count.weekly_average)),
         deemed_core_hours=Decimal(str(count.deemed_core_hours)),
+        deemed_core_two_parent=Decimal(str(count.deemed_core_two_parent)),
         meets_rate=count.meets,
         step=count.step,
         reasons=count.reasons,

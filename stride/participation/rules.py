@@ -50,6 +50,8 @@ class ParticipationRules:
     young_parent_age: int
     young_parent_education_hours: float
     young_parent_cite: str
+    deemed_core_activities: frozenset[str]
+    deemed_core_cite: str
     ladder: dict[str, float]
 
     def requirement(self, code: str) -> Requirement:
@@ -101,5 +103,7 @@ def participation_rules() -> ParticipationRules:
         young_parent_age=int(young["under_age"]),
         young_parent_education_hours=float(young["education_weekly_hours"]),
         young_parent_cite=young["cite"],
+        deemed_core_activities=frozenset(data["deemed_core"]["activities"]),
+        deemed_core_cite=data["deemed_core"]["cite"],
         ladder={step: float(share) for step, share in data["ladder"].items()},
     )

@@ -1,0 +1,304 @@
+"""The month's work participation for a county: the rate summary and the ACF-199 adult items.
+
+The items and how each is filled are data (`rules/acf199.yaml`); rows are
+read in batches of plain values, so a state's month streams out in
+constant memory.
+"""
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+import yaml
+from django.db.models import Count, QuerySet
+from django.http import StreamingHttpResponse
+
+from stride.core.audit import Action, Actor
+from stride.core.models import AuditEvent, Organisation
+from stride.people.models import ADULT_AGE, Participant, age_on
+
+from .clocks import clock_rules
+from .countable import TWO_PARENT_RULES, add_months
+from .models import AidMonth, MonthResult
+from .rules import RULES_DIR, participation_rules
+
+BATCH = 2000
+PAID_PART = ("participation",)
+UNPAID_PARTS = (("A", "participation"), ("B", "excused"), ("C", "holiday"))
+EMPLOYMENT = (
+    "unsubsidized_employment",
+    "subsidized_private",
+    "subsidized_public",
+    "on_the_job_training",
+)
+DISREGARDED = (AidMonth.WorkStatus.INFANT, AidMonth.WorkStatus.SANCTIONED)
+
+
+@cache
+def report_items() -> list[dict[str, Any]]:
+    with open(RULES_DIR / "acf199.yaml", encoding="utf-8") as handle:
+        items: list[dict[str, Any]] = yaml.safe_load(handle)["items"]
+    return [item for item in items if not item.get("retired")]
+
+
+def columns() -> list[str]:
+    names = ["reporting_month", "case_number", "first_name", "last_name"]
+    for item in report_items():
+        if item.get("parts"):
+            names += [f"item_{item['item']}{part}" for part, _ in UNPAID_PARTS]
+        else:
+            names.append(f"item_{item['item']}")
+        if "status" in item:
+            names.append(f"stride_{item['status']}")
+    return names
+
+
+def weekly(hours: float) -> int:
+    """Monthly hours as the report's whole average hours a week (two digits at most)."""
+    average = Decimal(str(hours)) / Decimal(str(participation_rules().weeks_per_month))
+    return min(99, int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+@dataclass(frozen=True)
+class _Adult:
+    pk: int
+    case_number: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    relationship: str
+
+
+def _statuses(
+    adult: _Adult, month: date, aid: tuple[str, str], result: dict[str, Any] | None
+) -> dict[str, str]:
+    work_status, exemption = aid
+    by_activity = result["by_activity"] if result else {}
+    if any(by_activity.get(code, {}).get("reported") for code in EMPLOYMENT):
+        employment = "employed"
+    elif by_activity.get("job_search", {}).get("reported"):
+        employment = "looking_for_work"
+    else:
+        employment = "not_in_labor_force"
+    state_codes = {
+        code
+        for rule in clock_rules()
+        if rule.jurisdiction != "federal" and rule.in_force_on(month)
+        for code in rule.not_counted
+    }
+    return {
+        "state_clock_exempt": "yes" if exemption in state_codes else "no",
+        "employment": employment,
+        "work_eligible": "adult" if age_on(adult.birth_date, month) >= ADULT_AGE else "minor_head",
+        "work_status": work_status,
+    }
+
+
+def _row(
+    adult: _Adult,
+    month: date,
+    aid: tuple[str, str],
+    result: dict[str, Any] | None,
+    federal_months: int,
+) -> list[object]:
+    statuses = _statuses(adult, month, aid, result)
+    by_activity = result["by_activity"] if result else {}
+    row: list[object] = [f"{month:%Y%m}", adult.case_number, adult.first_name, adult.last_name]
+    counted_total = 0.0
+    reported_total = sum(hours.get("reported", 0) for hours in by_activity.values())
+    for item in report_items():
+        if "clock" in item:
+            row.append(federal_months)
+        elif "status" in item:
+            value = statuses[item["status"]]
+            row += [item.get("codes", {}).get(value, ""), value]
+        elif "activity" in item:
+            hours = by_activity.get(item["activity"], {})
+            parts = UNPAID_PARTS if item.get("parts") else [("", kind) for kind in PAID_PART]
+            for _, kind in parts:
+                counted_total += hours.get(kind, 0)
+                row.append(weekly(hours.get(kind, 0)))
+        elif item.get("other"):
+            # Hours in activities outside the twelve, and hours past a limit, are "other".
+            row.append(weekly(max(0.0, reported_total - counted_total)))
+        elif item.get("deemed") == "overall":
+            row.append(weekly(float(result["deemed_core_hours"])) if result else 0)
+        elif item.get("deemed") == "two_parent":
+            row.append(weekly(float(result["deemed_core_two_parent"])) if result else 0)
+    return row
+
+
+def _on_aid(participants: QuerySet[Participant], month: date) -> QuerySet[Participant]:
+    return participants.filter(aid_months__month=month)
+
+
+def rows(participants: QuerySet[Participant], month: date) -> Iterator[list[object]]:
+    """One row per adult on aid in `month`, in batches."""
+    federal = next(rule for rule in clock_rules() if rule.code == "federal-60")
+    adults = _on_aid(participants, month).order_by("pk")
+    ids = list(adults.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        people = [
+            _Adult(*values)
+            for values in Participant.objects.filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "household__case_number",
+                "member__first_name",
+                "member__last_name",
+                "member__birth_date",
+                "member__relationship",
+            )
+        ]
+        aid = {
+            pk: (status, exemption)
+            for pk, status, exemption in AidMonth.objects.filter(
+                participant_id__in=chunk, month=month
+            ).values_list("participant_id", "work_status", "exemption")
+        }
+        results = {
+            values["participant_id"]: values
+            for values in MonthResult.objects.filter(participant_id__in=chunk, month=month).values(
+                "participant_id", "by_activity", "deemed_core_hours", "deemed_core_two_parent"
+            )
+        }
+        federal_months = dict(
+            AidMonth.objects.filter(
+                participant_id__in=chunk, month__lte=month, month__gte=federal.counts_from
+            )
+            .exclude(exemption__in=list(federal.not_counted))
+            .values("participant_id")
+            .annotate(months=Count("pk"))
+            .values_list("participant_id", "months")
+        )
+        for adult in people:
+            yield _row(
+                adult, month, aid[adult.pk], results.get(adult.pk), federal_months.get(adult.pk, 0)
+            )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def download(
+    actor: Actor, participants: QuerySet[Participant], county: Organisation, month: date
+) -> StreamingHttpResponse:
+    """The county's month as CSV; each adult in it gets an export event in their audit trail."""
+    _record_export(actor, _on_aid(participants, month))
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(columns())
+        for row in rows(participants, month):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = county.name.lower().replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="acf199-{name}-{month:%Y-%m}.csv"'
+    return response
+
+
+def _record_export(actor: Actor, participants: QuerySet[Participant]) -> None:
+    user = actor.user
+    events = (
+        AuditEvent(
+            actor=user,
+            actor_name=user.username if user else "system",
+            actor_role=user.role if user else "",
+            action=Action.EXPORT,
+            record_type="Participant",
+            record_id=uuid,
+            participant=uuid,
+            fields=["acf199"],
+            ip_address=actor.ip_address,
+            channel=actor.channel,
+        )
+        for uuid in participants.values_list("uuid", flat=True).iterator(chunk_size=BATCH)
+    )
+    batch: list[AuditEvent] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) == BATCH:
+            AuditEvent.objects.bulk_create(batch)
+            batch = []
+    AuditEvent.objects.bulk_create(batch)
+
+
+@dataclass
+class Summary:
+    month: date
+    adults: int
+    steps: list[tuple[str, int]]
+    families_in_rate: int
+    families_meeting: int
+    two_parent_in_rate: int
+    two_parent_meeting: int
+    disregarded: int
+    not_counted_yet: int
+    months: list[tuple[date, int, int]]
+
+    @property
+    def rate(self) -> float | None:
+        return self.families_meeting / self.families_in_rate if self.families_in_rate else None
+
+    @property
+    def two_parent_rate(self) -> float | None:
+        return (
+            self.two_parent_meeting / self.two_parent_in_rate if self.two_parent_in_rate else None
+        )
+
+
+def _families(results: QuerySet[MonthResult], two_parent: bool | None = None) -> tuple[int, int]:
+    if two_parent is not None:
+        lookup = {"requirement__in": TWO_PARENT_RULES}
+        results = results.filter(**lookup) if two_parent else results.exclude(**lookup)
+    in_rate = results.values("participant__household_id").distinct().count()
+    meeting = results.filter(meets_rate=True).values("participant__household_id").distinct().count()
+    return in_rate, meeting
+
+
+def _disregarded(month: date) -> QuerySet[AidMonth, Any]:
+    """Adults the rate leaves out that month: a baby under one, or a sanction (45 CFR 261.22)."""
+    return AidMonth.objects.filter(month=month, work_status__in=DISREGARDED).values(
+        "participant_id"
+    )
+
+
+def summary(participants: QuerySet[Participant], month: date) -> Summary:
+    """Families in the rate meet it when their adults' hours do (two parents together)."""
+    adults = _on_aid(participants, month)
+    results = MonthResult.objects.filter(participant__in=adults, month=month)
+    in_rate = results.exclude(participant__in=_disregarded(month))
+    steps = Counter(
+        dict(results.values_list("step").annotate(n=Count("pk")).values_list("step", "n"))
+    )
+    families_in_rate, families_meeting = _families(in_rate)
+    two_in_rate, two_meeting = _families(in_rate, two_parent=True)
+    adult_count = adults.count()
+    history = []
+    for earlier in (add_months(month, -offset) for offset in range(5, -1, -1)):
+        earlier_in_rate = MonthResult.objects.filter(
+            participant__in=participants, month=earlier
+        ).exclude(participant__in=_disregarded(earlier))
+        history.append((earlier, *_families(earlier_in_rate)))
+    return Summary(
+        month=month,
+        adults=adult_count,
+        steps=[(label, steps.get(value, 0)) for value, label in MonthResult.Step.choices],
+        families_in_rate=families_in_rate,
+        families_meeting=families_meeting,
+        two_parent_in_rate=two_in_rate,
+        two_parent_meeting=two_meeting,
+        disregarded=adults.filter(pk__in=_disregarded(month)).count(),
+        not_counted_yet=adult_count - sum(steps.values()),
+        months=history,
+    )

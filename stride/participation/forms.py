@@ -1,0 +1,175 @@
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from stride.core.models import Organisation
+
+from .clocks import exemption_codes
+from .models import Activity, AidMonth, HoursEntry, WorkActivity
+
+DATE = forms.DateInput(attrs={"type": "date"})
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:
+        return f"{obj.name} ({obj.get_federal_activity_display()})"
+
+
+class HoursForm(forms.Form):
+    """Hours on one day: what staff enter from a timesheet or a sign-in sheet."""
+
+    activity = ActivityChoiceField(label=_("Activity"), queryset=Activity.objects.none())
+    day = forms.DateField(label=_("Day"), widget=DATE, initial=timezone.localdate)
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        min_value=Decimal("0.25"),
+        max_value=Decimal(24),
+        decimal_places=2,
+        help_text=_("Quarter hours are fine, like 2.25 or 2.5."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=HoursEntry.Kind.choices,
+        initial=HoursEntry.Kind.PARTICIPATION,
+        widget=forms.RadioSelect,
+        help_text=_("An excused absence or a holiday counts only for hours on the schedule."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
+
+
+class MyHoursForm(HoursForm):
+    """A participant reporting their own hours, for the coach to check."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["activity"].label = _("What you did")
+        self.fields["day"].label = _("When")
+        self.fields["hours"].label = _("How many hours")
+        self.fields["note"].label = _("Anything your coach should know (optional)")
+
+
+class VerifyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    verification = forms.ChoiceField(
+        label=_("Verification"),
+        choices=[
+            (HoursEntry.Verification.VERIFIED, _("Verified")),
+            (HoursEntry.Verification.NOT_VERIFIED, _("Could not be verified")),
+        ],
+    )
+
+
+class RemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanForm(forms.Form):
+    """Scheduled hours in an activity, for planning and for excusing absences."""
+
+    activity = ActivityChoiceField(label=_("Activity"), queryset=Activity.objects.none())
+    starts_on = forms.DateField(label=_("Starts"), widget=DATE, initial=timezone.localdate)
+    ends_on = forms.DateField(label=_("Ends (if known)"), widget=DATE, required=False)
+    hours_per_week = forms.DecimalField(
+        label=_("Scheduled hours a week"), min_value=Decimal("0.5"), max_value=80, decimal_places=1
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        initial=[0, 1, 2, 3, 4],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
+
+
+class EndPlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE, initial=timezone.localdate)
+
+
+def exemption_choices() -> list[tuple[str, str]]:
+    language = (get_language() or "en")[:2]
+    return [("", _("It counts"))] + [
+        (code, f"{reason.label.get(language, reason.label['en'])} ({reason.cite})")
+        for code, reason in exemption_codes().items()
+    ]
+
+
+class AidMonthForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    exemption = forms.ChoiceField(
+        label=_("Does this month count on the time clocks?"), required=False
+    )
+    work_status = forms.ChoiceField(
+        label=_("Work requirement"), choices=AidMonth.WorkStatus.choices
+    )
+    federally_funded_child_care = forms.BooleanField(
+        label=_("Child care paid with federal funds (a two-parent family then needs 55 hours)"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("What shows it, e.g. the verification on file."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exemption"].choices = exemption_choices()
+
+
+class ActivityForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    federal_activity = forms.ChoiceField(
+        label=_("Counts as"),
+        choices=WorkActivity.choices,
+        help_text=_("The federal work activity (45 CFR 261.30) its hours are reported under."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class ReportForm(forms.Form):
+    county = forms.ModelChoiceField(label=_("County"), queryset=Organisation.objects.none())
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args: Any, counties: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties  # type: ignore[attr-defined]
+        if counties.count() == 1:
+            self.fields["county"].initial = counties.first()
+
+    def clean_month(self) -> date:
+        month: date = self.cleaned_data["month"]
+        if month > timezone.localdate():
+            raise forms.ValidationError(_("Pick this month or one before it."))
+        return month.replace(day=1)

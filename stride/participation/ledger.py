@@ -1,0 +1,62 @@
+"""Reading the months-on-aid ledger: each participant's time clocks as of a day."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from stride.people.models import Participant
+
+from .clocks import ClockReading, LedgerMonth, clocks_for, read_clock
+from .models import AidMonth, MonthResult
+
+
+def _ledgers(participants: QuerySet[Participant]) -> dict[int, list[LedgerMonth]]:
+    met = MonthResult.objects.filter(
+        participant=OuterRef("participant"), month=OuterRef("month"), meets_rate=True
+    )
+    ledgers: dict[int, list[LedgerMonth]] = defaultdict(list)
+    for participant_id, month, program, exemption, requirement_met in (
+        AidMonth.objects.filter(participant__in=participants)
+        .annotate(requirement_met=Exists(met))
+        .values_list("participant_id", "month", "program__code", "exemption", "requirement_met")
+    ):
+        ledgers[participant_id].append(LedgerMonth(month, program, exemption, requirement_met))
+    return ledgers
+
+
+def readings(participant: Participant, on: date, program_code: str | None) -> list[ClockReading]:
+    """The clocks running for the participant's program on `on`, read from their ledger."""
+    months = _ledgers(Participant.objects.filter(pk=participant.pk)).get(participant.pk, [])
+    return [read_clock(rule, months, on) for rule in clocks_for(program_code, on)]
+
+
+@dataclass(frozen=True)
+class ClockWarning:
+    participant: Participant
+    reading: ClockReading
+
+
+def warnings_for(caseload: QuerySet[Participant], on: date) -> list[ClockWarning]:
+    """Participants whose clocks have six months or fewer left (or what each clock says)."""
+    people = list(
+        caseload.select_related("member", "current_enrollment__program").only(
+            "uuid",
+            "member__first_name",
+            "member__last_name",
+            "current_enrollment__program__code",
+        )
+    )
+    ledgers = _ledgers(caseload)
+    found = []
+    for person in people:
+        enrollment = person.current_enrollment
+        program = enrollment.program.code if enrollment else None
+        for rule in clocks_for(program, on):
+            reading = read_clock(rule, ledgers.get(person.pk, []), on)
+            if reading.warn:
+                found.append(ClockWarning(person, reading))
+    return sorted(
+        found, key=lambda warning: (warning.reading.left, warning.participant.member.last_name)
+    )

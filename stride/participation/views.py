@@ -1,0 +1,401 @@
+from datetime import date
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.people import actions as people_actions
+from stride.people.models import Participant
+
+from . import acf199, actions, ledger
+from .clocks import clock_rules
+from .countable import add_months
+from .explain import REQUIREMENT_NAMES, explained
+from .forms import (
+    ActivityForm,
+    AidMonthForm,
+    EndPlanForm,
+    HoursForm,
+    PlanForm,
+    RemoveForm,
+    ReportForm,
+    VerifyForm,
+)
+from .models import Activity, ActivityPlan, AidMonth, HoursEntry, MonthResult, WorkActivity
+from .rules import participation_rules
+
+HISTORY_MONTHS = 6
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _participant(request: HttpRequest, uuid: UUID) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related(
+            "member", "household", "county", "current_enrollment__program"
+        ),
+        request.user,
+        uuid=uuid,
+    )
+
+
+def chosen_month(value: str | None) -> date:
+    """The month asked for as YYYY-MM, or this month; never a month ahead."""
+    this_month = timezone.localdate().replace(day=1)
+    try:
+        month = date.fromisoformat(f"{value}-01") if value else this_month
+    except ValueError:
+        return this_month
+    return min(month, this_month)
+
+
+def activities_for(participant: Participant) -> list[Activity]:
+    return list(Activity.objects.filter(county_id=participant.county_id, active=True))
+
+
+def activity_rows(result: MonthResult | None) -> list[dict[str, object]]:
+    """Hours per federal activity in the law's order: reported, and counted by kind."""
+    if result is None:
+        return []
+    core = participation_rules().core_activities
+    rows = []
+    for activity in WorkActivity:
+        hours = result.by_activity.get(activity.value)
+        if not hours:
+            continue
+        rows.append(
+            {
+                "label": activity.label,
+                "core": activity.value in core,
+                "reported": hours.get("reported", 0),
+                "participation": hours.get("participation", 0),
+                "excused": hours.get("excused", 0),
+                "holiday": hours.get("holiday", 0),
+            }
+        )
+    return rows
+
+
+def month_context(person: Participant, month: date) -> dict[str, object]:
+    """What a participant's month of hours shows, to staff and to the participant."""
+    results = list(
+        MonthResult.objects.filter(
+            participant=person, month__gt=add_months(month, -HISTORY_MONTHS), month__lte=month
+        ).order_by("-month")
+    )
+    result = results[0] if results and results[0].month == month else None
+    return {
+        "person": person,
+        "month": month,
+        "previous_month": add_months(month, -1),
+        "next_month": add_months(month, 1) if month < timezone.localdate().replace(day=1) else None,
+        "result": result,
+        "requirement_name": REQUIREMENT_NAMES.get(result.requirement, "") if result else "",
+        "reasons": explained(result.reasons) if result else [],
+        "rows": activity_rows(result),
+        "history": results,
+        "steps": MonthResult.Step.choices,
+        "entries": list(
+            HoursEntry.objects.filter(
+                participant=person, day__gte=month, day__lt=add_months(month, 1)
+            ).select_related("activity", "entered_by")
+        ),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A participant's hours for a month: what counts toward the rate and why, and the plans."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    month = chosen_month(request.GET.get("month"))
+    can_edit = access.can_edit_cases(request.user)
+    activities = Activity.objects.filter(county_id=person.county_id, active=True)
+    hours_form = HoursForm(activities=activities, prefix="hours")
+    plan_form = PlanForm(activities=activities, prefix="plan")
+    if request.method == "POST":
+        _require(can_edit)
+        actor = Actor.from_request(request)
+        if "hours-day" in request.POST:
+            hours_form = HoursForm(request.POST, activities=activities, prefix="hours")
+            if hours_form.is_valid():
+                data = hours_form.cleaned_data
+                hours = actions.Hours(
+                    data["activity"], data["day"], data["hours"], data["kind"], data["note"]
+                )
+                if run_action(hours_form, lambda: actions.add_hours(actor, person, hours)):
+                    messages.success(request, _("Hours saved and counted."))
+                    return _to_month(person, data["day"])
+        else:
+            plan_form = PlanForm(request.POST, activities=activities, prefix="plan")
+            if plan_form.is_valid():
+                data = plan_form.cleaned_data
+                plan = actions.Plan(
+                    data["activity"],
+                    data["starts_on"],
+                    data["hours_per_week"],
+                    tuple(data["weekdays"]),
+                    data["ends_on"],
+                )
+                if run_action(plan_form, lambda: actions.add_plan(actor, person, plan)):
+                    messages.success(request, _("Schedule saved."))
+                    return _to_month(person, month)
+    people_actions.record_view(Actor.from_request(request), person)
+    context = month_context(person, month)
+    program = person.current_enrollment.program.code if person.current_enrollment else None
+    context.update(
+        {
+            "can_edit": can_edit,
+            "hours_form": hours_form if can_edit else None,
+            "plan_form": plan_form if can_edit else None,
+            "plans": list(person.activity_plans.select_related("activity")[:10]),
+            "clocks": ledger.readings(person, timezone.localdate(), program),
+            "verify_choices": VerifyForm.base_fields["verification"].choices,  # type: ignore[attr-defined]
+        }
+    )
+    return render(request, "participation/participant.html", context)
+
+
+def _to_month(person: Participant, day: date) -> HttpResponse:
+    url = reverse("participation:participant", args=[person.uuid])
+    return redirect(f"{url}?month={day:%Y-%m}")
+
+
+def _entry(request: HttpRequest, uuid: UUID) -> HoursEntry:
+    return access.get_visible_or_404(
+        HoursEntry.objects.select_related("participant"), request.user, uuid=uuid
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    entry = _entry(request, uuid)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = run_action(
+            form,
+            lambda: actions.verify_hours(
+                Actor.from_request(request), entry, data["verification"], data["version"]
+            ),
+        )
+        if done:
+            messages.success(request, _("Saved and counted again."))
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return _to_month(entry.participant, entry.day)
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    entry = _entry(request, uuid)
+    form = RemoveForm(request.POST)
+    if form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.remove_hours(
+                Actor.from_request(request), entry, form.cleaned_data["version"]
+            ),
+        )
+        if done:
+            messages.success(request, _("Hours removed and the month counted again."))
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return _to_month(entry.participant, entry.day)
+
+
+@login_required
+@require_POST
+def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    plan = access.get_visible_or_404(
+        ActivityPlan.objects.select_related("participant"), request.user, uuid=uuid
+    )
+    form = EndPlanForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = run_action(
+            form,
+            lambda: actions.end_plan(
+                Actor.from_request(request), plan, data["ends_on"], data["version"]
+            ),
+        )
+        if done:
+            messages.success(request, _("Schedule ended."))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return _to_month(plan.participant, timezone.localdate())
+
+
+@login_required
+def time_on_aid(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The time clocks and the months-on-aid ledger they count."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    program = person.current_enrollment.program.code if person.current_enrollment else None
+    months = person.aid_months.select_related("program").order_by("-month")
+    page = Paginator(months, 24).get_page(request.GET.get("page"))
+    people_actions.record_view(Actor.from_request(request), person)
+    return render(
+        request,
+        "participation/time_on_aid.html",
+        {
+            "person": person,
+            "clocks": ledger.readings(person, timezone.localdate(), program),
+            "page": page,
+            "can_edit": access.can_edit_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    month = access.get_visible_or_404(
+        AidMonth.objects.select_related("participant__member", "program"), request.user, uuid=uuid
+    )
+    form = AidMonthForm(
+        request.POST or None,
+        initial={
+            "version": month.version,
+            "exemption": month.exemption,
+            "work_status": month.work_status,
+            "federally_funded_child_care": month.federally_funded_child_care,
+            "note": month.note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = actions.MonthOnAid(
+            data["exemption"],
+            data["work_status"],
+            data["federally_funded_child_care"],
+            data["note"],
+        )
+        done = run_action(
+            form,
+            lambda: actions.change_aid_month(
+                Actor.from_request(request), month, details, data["version"]
+            ),
+        )
+        if done:
+            messages.success(
+                request, _("Saved. The clocks and the month's hours are counted again.")
+            )
+            return redirect("participation:time_on_aid", uuid=month.participant.uuid)
+    return render(
+        request,
+        "participation/aid_month.html",
+        {"aid_month": month, "person": month.participant, "form": form},
+    )
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rules Stride counts with, each with its citation, and the clocks in and out of force."""
+    _require(access.can_see_caseloads(request.user))
+    today = timezone.localdate()
+    return render(
+        request,
+        "participation/rules.html",
+        {
+            "rules": participation_rules(),
+            "requirement_names": REQUIREMENT_NAMES,
+            "activities": [
+                (activity.label, activity.value in participation_rules().core_activities)
+                for activity in WorkActivity
+                if activity != WorkActivity.OTHER
+            ],
+            "clocks": [(rule, rule.in_force_on(today)) for rule in reversed(clock_rules())],
+        },
+    )
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    counties = access.directory_counties(request.user)
+    _require(counties.exists())
+    activities = Activity.objects.filter(county__in=counties).select_related("county")
+    return render(
+        request,
+        "participation/activities.html",
+        {
+            "activities": activities.order_by("county__name", "-active", "name"),
+            "can_edit": access.directory_editable_counties(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, uuid: UUID | None = None) -> HttpResponse:
+    """County administrators keep their county's catalogue of activities."""
+    counties = access.directory_editable_counties(request.user)
+    _require(counties.exists())
+    activity = get_object_or_404(Activity, uuid=uuid, county__in=counties) if uuid else None
+    initial = {"active": True}
+    if activity is not None:
+        initial = {
+            "version": activity.version,
+            "name": activity.name,
+            "federal_activity": activity.federal_activity,
+            "description": activity.description,
+            "active": activity.active,
+        }
+    form = ActivityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = actions.ActivityDetails(
+            data["name"], data["federal_activity"], data["description"], data["active"]
+        )
+        actor = Actor.from_request(request)
+        county = counties.first() if activity is None else activity.county
+
+        def save() -> None:
+            if activity is None:
+                actions.add_activity(actor, county, details)
+            else:
+                actions.change_activity(actor, activity, details, data["version"] or 0)
+
+        if county is not None and run_action(form, save):
+            messages.success(request, _("Activity saved."))
+            return redirect("participation:activities")
+    return render(request, "participation/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The month's work participation for a county, and its federal report items to download."""
+    counties = access.directory_counties(request.user)
+    _require(access.can_read_audit(request.user) and counties.exists())
+    form = ReportForm(request.GET or None, counties=counties)
+    summary = None
+    if form.is_valid():
+        county = form.cleaned_data["county"]
+        month = form.cleaned_data["month"]
+        participants = access.visible_to(Participant.objects.filter(county=county), request.user)
+        if request.GET.get("format") == "csv":
+            return acf199.download(Actor.from_request(request), participants, county, month)
+        summary = acf199.summary(participants, month)
+    return render(request, "participation/report.html", {"form": form, "summary": summary})
