@@ -11,6 +11,7 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core.models import AuditEvent
+from stride.participation.models import MonthResult
 from stride.people.models import Household, Member, Participant
 from stride.resources.models import Location, Referral, Schedule, Service
 
@@ -270,3 +271,43 @@ class ReferralSerializer(serializers.ModelSerializer):
             "uuid", "participant", "service", "step", "made_by", "note", "stage", "outcome",
             "sent_on", "contacted_on", "enrolled_on", "closed_on",
         ]  # fmt: skip
+
+
+class MonthResultSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+
+    class Meta:
+        model = MonthResult
+        fields = [
+            "participant", "month", "requirement", "required_weekly_hours", "by_activity",
+            "countable_hours", "core_hours", "weekly_average", "deemed_core_hours",
+            "deemed_core_two_parent", "meets_rate", "step", "reasons", "computed_at",
+        ]  # fmt: skip
+
+
+class ClockSerializer(serializers.Serializer):
+    code = serializers.CharField(source="rule.code")
+    name = serializers.CharField(source="rule.name.en")
+    limit_months = serializers.IntegerField(source="rule.limit_months")
+    used = serializers.IntegerField()
+    left = serializers.IntegerField()
+    reached = serializers.BooleanField()
+    warn = serializers.BooleanField(
+        help_text="True when the months left are at or below the warning line."
+    )
+    not_counted = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Months on aid not counted, by reason code."
+    )
+
+
+class TimeClocksSerializer(serializers.ModelSerializer):
+    participant = serializers.UUIDField(source="uuid", read_only=True)
+    clocks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participant
+        fields = ["participant", "clocks"]
+
+    def get_clocks(self, participant: Participant) -> list[dict]:
+        readings = self.context["readings"][participant.pk]
+        return ClockSerializer(readings, many=True).data

@@ -23,6 +23,8 @@ router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("participation", views.MonthResultViewSet, basename="participation")
+router.register("time-clocks", views.TimeClockViewSet, basename="time-clock")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,6 +1,7 @@
 """Read-only API resources; every queryset comes from the access module."""
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
@@ -16,6 +17,8 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.core.vocabulary import LifeArea
+from stride.participation import ledger
+from stride.participation.models import MonthResult
 from stride.people import actions
 from stride.people.filters import CaseloadFilter
 from stride.people.models import Household, Participant
@@ -364,3 +367,65 @@ class ReferralViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         return access.visible_to(Referral.objects.all(), self.request.user).select_related(
             "participant", "service", "step", "made_by"
         )
+
+
+class MonthResultFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    month = django_filters.DateFilter()
+    step = django_filters.ChoiceFilter(choices=MonthResult.Step.choices)
+    meets_rate = django_filters.BooleanFilter()
+
+    class Meta:
+        model = MonthResult
+        fields = ["participant", "month", "step", "meets_rate"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Countable hours per participant and month, with the rate status and the reasons"
+    ),
+)
+class MonthResultViewSet(viewsets.mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.MonthResultSerializer
+    filterset_class = MonthResultFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_to(MonthResult.objects.all(), self.request.user)
+            .select_related("participant")
+            .order_by("-month", "participant_id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Time clocks of the participants in your scope"),
+    retrieve=extend_schema(summary="One participant's time clocks (recorded as a view)"),
+)
+class TimeClockViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.TimeClocksSerializer
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        return (
+            access.visible_to(Participant.objects.all(), self.request.user)
+            .select_related("current_enrollment__program")
+            .order_by("pk")
+        )
+
+    def _serialized(self, people: list[Participant], many: bool):
+        readings = ledger.readings_for(people, timezone.localdate())
+        context = {**self.get_serializer_context(), "readings": readings}
+        return serializers.TimeClocksSerializer(
+            people if many else people[0], many=many, context=context
+        ).data
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self._serialized(list(page or []), many=True))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        person = self.get_object()
+        data = self._serialized([person], many=False)
+        actions.record_view(Actor.from_request(request, channel="api"), person)
+        return Response(data)

@@ -32,6 +32,18 @@ def readings(participant: Participant, on: date, program_code: str | None) -> li
     return [read_clock(rule, months, on) for rule in clocks_for(program_code, on)]
 
 
+def readings_for(people: list[Participant], on: date) -> dict[int, list[ClockReading]]:
+    """Each participant's running clocks (current_enrollment__program selected), in one query."""
+    ledgers = _ledgers(Participant.objects.filter(pk__in=[person.pk for person in people]))
+    found = {}
+    for person in people:
+        enrollment = person.current_enrollment
+        program = enrollment.program.code if enrollment else None
+        months = ledgers.get(person.pk, [])
+        found[person.pk] = [read_clock(rule, months, on) for rule in clocks_for(program, on)]
+    return found
+
+
 @dataclass(frozen=True)
 class ClockWarning:
     participant: Participant
@@ -39,7 +51,7 @@ class ClockWarning:
 
 
 def warnings_for(caseload: QuerySet[Participant], on: date) -> list[ClockWarning]:
-    """Participants whose clocks have six months or fewer left (or what each clock says)."""
+    """Participants with a clock near its limit (each clock's data file says how near)."""
     people = list(
         caseload.select_related("member", "current_enrollment__program").only(
             "uuid",
@@ -48,15 +60,13 @@ def warnings_for(caseload: QuerySet[Participant], on: date) -> list[ClockWarning
             "current_enrollment__program__code",
         )
     )
-    ledgers = _ledgers(caseload)
-    found = []
-    for person in people:
-        enrollment = person.current_enrollment
-        program = enrollment.program.code if enrollment else None
-        for rule in clocks_for(program, on):
-            reading = read_clock(rule, ledgers.get(person.pk, []), on)
-            if reading.warn:
-                found.append(ClockWarning(person, reading))
+    readings = readings_for(people, on)
+    found = [
+        ClockWarning(person, reading)
+        for person in people
+        for reading in readings[person.pk]
+        if reading.warn
+    ]
     return sorted(
         found, key=lambda warning: (warning.reading.left, warning.participant.member.last_name)
     )

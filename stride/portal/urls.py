@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/ideas/new/", views.idea_new, name="idea_new"),
     path("me/check-ins/", views.assessments_page, name="assessments"),
     path("me/services/", views.services_page, name="services"),
+    path("me/hours/", views.hours_page, name="hours"),
     path("me/services/print/", views.services_printout, name="services_print"),
     path("me/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
     path("participants/<uuid:uuid>/invite/", views.invite, name="invite"),

@@ -26,6 +26,11 @@ from stride.core.audit import Actor, client_ip
 from stride.core.edits import StaleEdit
 from stride.core.forms import run_action
 from stride.core.models import Role
+from stride.participation import actions as participation
+from stride.participation import ledger
+from stride.participation.forms import MyHoursForm
+from stride.participation.models import Activity
+from stride.participation.presenting import chosen_month, month_context
 from stride.people import actions as people_actions
 from stride.people.models import Member, Participant
 from stride.resources import chosen
@@ -272,6 +277,29 @@ def services_page(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/services.html", {"referrals": chosen.chosen_services(request.user, me)}
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def hours_page(request: HttpRequest) -> HttpResponse:
+    """The participant's hours this month, what counts and why, and a form to report more."""
+    me = _me(request)
+    activities = Activity.objects.filter(county_id=me.county_id, active=True)
+    form = MyHoursForm(request.POST or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hours = participation.Hours(data["activity"], data["day"], data["hours"], note=data["note"])
+        if run_action(
+            form, lambda: participation.add_hours(Actor.from_request(request), me, hours)
+        ):
+            messages.success(request, _("Thank you. Your coach will check the hours."))
+            return redirect("portal:hours")
+    people_actions.record_view(Actor.from_request(request), me)
+    context = month_context(me, chosen_month(request.GET.get("month")))
+    program = me.current_enrollment.program.code if me.current_enrollment else None
+    context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate(), program)})
+    return render(request, "portal/hours.html", context)
 
 
 @never_cache
