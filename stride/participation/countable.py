@@ -159,20 +159,31 @@ def count_month(
         return first
     # Once in twelve months a short week of job search may count as a full
     # week (45 CFR 261.34(e)); it is spent only when it lifts the month to the full hours.
-    for week in _short_week_candidates(rules, entries):
+    for week in _short_week_candidates(rules, month, entries):
         trial = _count(rules, month, person, entries, history, short_week=week)
         if trial.meets:
             return trial
     return first
 
 
-def _short_week_candidates(rules: ParticipationRules, entries: list[Entry]) -> list[date]:
+def _short_week_candidates(
+    rules: ParticipationRules, month: date, entries: list[Entry]
+) -> list[date]:
+    """Weeks wholly inside the month with job search on three or four days.
+
+    A week that runs into another month has days this month cannot see.
+    """
     days_by_week: dict[date, set[date]] = defaultdict(set)
     for entry in entries:
         if entry.activity == JOB_SEARCH and entry.verified and entry.hours > 0:
             days_by_week[monday_of(entry.day)].add(entry.day)
+    next_month = add_months(month, 1)
     return sorted(
-        week for week, days in days_by_week.items() if len(days) in rules.job_search_short_week_days
+        week
+        for week, days in days_by_week.items()
+        if len(days) in rules.job_search_short_week_days
+        and week >= month
+        and week + timedelta(days=6) < next_month
     )
 
 
@@ -205,8 +216,6 @@ def _count(
     # Eligible hours per activity and day, after verification and the absence rules.
     eligible: list[tuple[Entry, float]] = []
 
-    excused_before = sum(history.excused.values())
-    excused_this_month = 0.0
     for entry in sorted(entries, key=lambda item: (item.day, item.kind, item.activity)):
         hours = max(0.0, entry.hours)
         if not entry.verified:
@@ -225,27 +234,12 @@ def _count(
             continue
         allowed = min(hours, max(0.0, entry.scheduled))
         dropped["unscheduled_absence"] += hours - allowed
-        if entry.kind == HOLIDAY:
-            if entry.day not in usage.holidays and len(usage.holidays) >= rules.holidays_a_year:
-                dropped["holiday_cap"] += allowed
-                continue
-            usage.holidays.add(entry.day)
+        if allowed > 0:
             eligible.append((entry, allowed))
-            continue
-        month_room = rules.excused_hours_a_month - excused_this_month
-        year_room = rules.excused_hours_a_year - excused_before - excused_this_month
-        counted = max(0.0, min(allowed, month_room, year_room))
-        if allowed - counted > EPSILON:
-            cap = "excused_month_cap" if month_room <= year_room else "excused_year_cap"
-            dropped[cap] += allowed - counted
-        excused_this_month += counted
-        if counted > 0:
-            eligible.append((entry, counted))
-    if excused_this_month > 0:
-        usage.excused[month] = _round(excused_this_month)
-
     eligible = _limit_vocational_training(rules, eligible, usage, dropped)
     eligible = _limit_job_search(rules, person, eligible, usage, dropped, reasons, short_week)
+    # The absence allowances are spent last, only on hours the activity limits kept.
+    eligible = _limit_absences(rules, month, eligible, usage, dropped)
 
     core = 0.0
     non_core = 0.0
@@ -321,7 +315,7 @@ def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[
     """Two parents meet the two-parent rate on their hours together (45 CFR 261.32)."""
     requirement = counts[0].requirement
     weeks = rules.weeks_per_month
-    core = sum(count.core_hours for count in counts)
+    core = sum(count.core_hours + count.deemed_core_two_parent for count in counts)
     countable = core
     if core + EPSILON >= requirement.core_hours * weeks:
         countable += sum(count.non_core_hours for count in counts)
@@ -349,6 +343,40 @@ def _verdict(requirement: Requirement, weekly_average: float, meets: bool) -> di
     if meets:
         return {"code": "meets", "weekly": _round(weekly_average)}
     return {"code": "short_of", "hours_a_week": _round(requirement.weekly_hours - weekly_average)}
+
+
+def _limit_absences(
+    rules: ParticipationRules,
+    month: date,
+    eligible: list[tuple[Entry, float]],
+    usage: Usage,
+    dropped: dict[str, float],
+) -> list[tuple[Entry, float]]:
+    """Ten holidays and 80 hours of excused absence in twelve months, 16 of them in a month."""
+    kept = []
+    excused_before = sum(usage.excused.values())
+    excused_this_month = 0.0
+    for entry, hours in sorted(eligible, key=lambda item: (item[0].day, item[0].activity)):
+        if entry.kind == HOLIDAY:
+            if entry.day not in usage.holidays and len(usage.holidays) >= rules.holidays_a_year:
+                dropped["holiday_cap"] += hours
+                continue
+            usage.holidays.add(entry.day)
+        elif entry.kind == EXCUSED:
+            month_room = rules.excused_hours_a_month - excused_this_month
+            year_room = rules.excused_hours_a_year - excused_before - excused_this_month
+            counted = max(0.0, min(hours, month_room, year_room))
+            if hours - counted > EPSILON:
+                cap = "excused_month_cap" if month_room <= year_room else "excused_year_cap"
+                dropped[cap] += hours - counted
+            excused_this_month += counted
+            if counted <= 0:
+                continue
+            hours = counted
+        kept.append((entry, hours))
+    if excused_this_month > 0:
+        usage.excused[month] = _round(excused_this_month)
+    return kept
 
 
 def _limit_vocational_training(
@@ -403,7 +431,7 @@ def _limit_job_search(
     for week in sorted(by_week):
         week_entries = by_week[week]
         if week == short_week:
-            days = {entry.day for entry, _ in week_entries}
+            days = {entry.day for entry, hours in week_entries if hours > 0}
             total = sum(hours for _, hours in week_entries)
             added = total / len(days) * (5 - len(days))
             week_entries = [*week_entries, (Entry(max(days), JOB_SEARCH, added), added)]
@@ -490,11 +518,8 @@ def _ladder_step(
 ) -> str:
     if meets:
         return "full"
-    share = weekly_average / requirement.weekly_hours
-    if share + EPSILON >= rules.ladder["full"]:
-        return "full"
-    if share + EPSILON >= rules.ladder["substantial"]:
-        return "substantial"
-    if weekly_average > 0 and share + EPSILON >= rules.ladder["some"]:
-        return "some"
+    weekly = requirement.weekly_hours
+    for step in ("full", "substantial", "some"):
+        if weekly_average > 0 and weekly_average + EPSILON >= rules.ladder[step] * weekly:
+            return step
     return "none"

@@ -276,7 +276,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "participation/activities.html",
         {
             "activities": activities.order_by("county__name", "-active", "name"),
-            "can_edit": access.directory_editable_counties(request.user).exists(),
+            "can_edit": access.directory_editable_counties(request.user).count() == 1,
         },
     )
 
@@ -284,9 +284,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, uuid: UUID | None = None) -> HttpResponse:
-    """County administrators keep their county's catalogue of activities."""
+    """A county administrator keeps their county's catalogue of activities."""
     counties = access.directory_editable_counties(request.user)
-    _require(counties.exists())
+    _require(counties.count() == 1)
     activity = get_object_or_404(Activity, uuid=uuid, county__in=counties) if uuid else None
     initial = {"active": True}
     if activity is not None:

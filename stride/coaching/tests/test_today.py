@@ -104,5 +104,6 @@ def test_today_makes_the_same_number_of_queries_for_a_bigger_caseload(world, cli
     assert counts[0] == counts[1], counts
     # session, user, session save; appointments; steps due and their count; the
     # counties' intervals, overdue check-ins and their count; participants'
-    # changes and who made them.
-    assert counts[0] == 11
+    # changes and who made them; participation: the caseload, its months on aid, and hours
+    # waiting to be checked.
+    assert counts[0] == 14

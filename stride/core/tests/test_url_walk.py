@@ -21,6 +21,8 @@ from stride.coaching import printouts
 from stride.coaching.models import Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.participation import actions as participation
+from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.portal import invitations
 from stride.resources import actions as resources
 from stride.resources import hsds
@@ -137,6 +139,34 @@ def _directory_import(world) -> DirectoryImport:
         filename="map.zip",
         data=hsds.export_zip(world.county),
     )
+
+
+def _activity(world) -> Activity:
+    return Activity.objects.get_or_create(
+        county=world.county, name="Job club", federal_activity=WorkActivity.JOB_SEARCH
+    )[0]
+
+
+def _hours(world):
+    return world.case.hours_entries.first() or participation.add_hours(
+        Actor(world.coach),
+        world.case,
+        participation.Hours(_activity(world), timezone.localdate(), Decimal("3")),
+    )
+
+
+def _plan(world):
+    return world.case.activity_plans.first() or participation.add_plan(
+        Actor(world.coach),
+        world.case,
+        participation.Plan(_activity(world), timezone.localdate(), Decimal("15"), (0, 1, 2)),
+    )
+
+
+def _aid_month(world) -> AidMonth:
+    return AidMonth.objects.get_or_create(
+        participant=world.case, month=timezone.localdate().replace(day=1)
+    )[0]
 
 
 def _welcome_link(world) -> dict[str, str]:
@@ -271,6 +301,22 @@ RULES = {
     "resources:partner_link": (lambda w: {"uuid": _referral(w).uuid}, same(405)),  # POST only
     "resources:partner": (_partner_link, same(200, anonymous=200)),  # the link is the key
     "portal:services": (None, same(404, participant_user=200)),
+    "portal:hours": (None, same(404, participant_user=200)),
+    "participation:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "participation:time_on_aid": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "participation:aid_month": (lambda w: {"uuid": _aid_month(w).uuid}, scoped(CASE_EDITORS)),
+    # POST only: the forms on the participant's page send them.
+    "participation:verify": (lambda w: {"uuid": _hours(w).uuid}, same(405)),
+    "participation:remove": (lambda w: {"uuid": _hours(w).uuid}, same(405)),
+    "participation:end_plan": (lambda w: {"uuid": _plan(w).uuid}, same(405)),
+    "participation:rules": (None, same(200, sysadmin=403, participant_user=403)),
+    "participation:report": (None, same(403, **dict.fromkeys(AUDIT_READERS, 200))),
+    "participation:activities": (None, same(200, sysadmin=403, participant_user=403)),
+    "participation:activity_new": (None, same(403, county_admin=200, other_county_admin=200)),
+    "participation:activity_edit": (
+        lambda w: {"uuid": _activity(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
     "portal:services_print": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
@@ -319,6 +365,12 @@ RULES = {
     "api:referral-list": (None, api(same(200))),
     "api:referral-detail": (
         lambda w: {"uuid": _referral(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:participation-list": (None, api(same(200))),
+    "api:time-clock-list": (None, api(same(200))),
+    "api:time-clock-detail": (
+        lambda w: {"uuid": w.case.uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
     "api:coaching-session-list": (None, api(same(200))),
