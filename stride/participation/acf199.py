@@ -163,8 +163,8 @@ def rows(participants: QuerySet[Participant], month: date) -> Iterator[list[obje
                 participant_id__in=chunk, month=month
             ).values_list("participant_id", "work_status", "exemption")
         }
-        results = {
-            values["participant_id"]: values
+        results: dict[int, dict[str, Any]] = {
+            values["participant_id"]: dict(values)
             for values in MonthResult.objects.filter(participant_id__in=chunk, month=month).values(
                 "participant_id", "by_activity", "deemed_core_hours", "deemed_core_two_parent"
             )
@@ -237,7 +237,7 @@ def _record_export(actor: Actor, participants: QuerySet[Participant]) -> None:
 class Summary:
     month: date
     adults: int
-    steps: list[tuple[str, int]]
+    steps: list[tuple[Any, int]]
     families_in_rate: int
     families_meeting: int
     two_parent_in_rate: int

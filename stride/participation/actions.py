@@ -205,6 +205,21 @@ def record_months_on_aid(participant: Participant, through: date) -> int:
     return len(new)
 
 
+def record_month_on_aid(month: date, batch: int = 5000) -> int:
+    """Add `month` to the ledger of every participant enrolled and active in it; how many added."""
+    month = month.replace(day=1)
+    enrollments = Enrollment.objects.filter(
+        status=Enrollment.Status.ACTIVE, aid_start__lt=add_months(month, 1)
+    ).values_list("participant_id", "program_id")
+    rows = [
+        AidMonth(participant_id=participant_id, month=month, program_id=program_id)
+        for participant_id, program_id in enrollments.iterator(chunk_size=batch)
+    ]
+    before = AidMonth.objects.filter(month=month).count()
+    AidMonth.objects.bulk_create(rows, batch_size=batch, ignore_conflicts=True)
+    return AidMonth.objects.filter(month=month).count() - before
+
+
 @dataclass(frozen=True)
 class ActivityDetails:
     name: str

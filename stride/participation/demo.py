@@ -174,7 +174,7 @@ def _hours(
         return [], []
     if pattern == "starting":
         start = max(start, today - timedelta(days=rng.randint(10, 40)))
-    daily = {
+    by_pattern: dict[str, list[tuple[str, float]]] = {
         "working": [("Paid job", rng.choice([4, 5, 6, 6.5, 7, 8]))],
         "job_search": [(rng.choice(["Job club", "Supervised job search"]), rng.choice([5, 6]))],
         "work_experience": [("County work experience", 4), ("English classes (ESL)", 2)],
@@ -183,7 +183,8 @@ def _hours(
             (rng.choice(["Job club", "Counseling (job readiness)", "Food bank volunteer shift"]), 3)
         ],
         "school": [("High school (teen parents)", 5)],
-    }[pattern]
+    }
+    daily = by_pattern[pattern]
     if rng.random() < 0.2:
         daily.append(("Parenting class", 1))
     plans = [

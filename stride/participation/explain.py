@@ -121,7 +121,7 @@ def describe(reason: dict[str, Any]) -> str:
             "%(hours)s hours a week short of the requirement.",
             max(1, round(count)),
         ) % {"hours": hours(count)}
-    return code
+    return str(code)
 
 
 def explained(reasons: list[dict[str, Any]]) -> list[tuple[str, str]]:

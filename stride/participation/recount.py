@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -176,7 +177,7 @@ def _entries(ids: list[int], month: date) -> dict[int, list[Entry]]:
 
 def _previous_usage(ids: list[int], month: date) -> dict[int, Usage]:
     """The usage each participant's latest month in the year before `month` ended with."""
-    latest: dict[int, tuple[date, dict]] = {}
+    latest: dict[int, tuple[date, dict[str, Any]]] = {}
     for participant_id, when, usage in MonthResult.objects.filter(
         participant_id__in=ids, month__gte=add_months(month, -12), month__lt=month
     ).values_list("participant_id", "month", "usage"):
