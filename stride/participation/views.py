@@ -238,6 +238,7 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 request, _("Saved. The clocks and the month's hours are counted again.")
             )
             return redirect("participation:time_on_aid", uuid=month.participant.uuid)
+    people_actions.record_view(Actor.from_request(request), month.participant)
     return render(
         request,
         "participation/aid_month.html",
