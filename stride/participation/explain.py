@@ -24,7 +24,9 @@ REQUIREMENT_NAMES = {
 
 
 def hours(value: float) -> str:
-    return number_format(round(value, 2), decimal_pos=None)
+    """2 → "2", 2.5 → "2.5" (or "2,5" in Spanish), 2.25 → "2.25": no trailing zeros."""
+    fraction = f"{round(value, 2):.2f}".rstrip("0").split(".")[1]
+    return number_format(round(value, 2), decimal_pos=len(fraction))
 
 
 def _week(value: str) -> str:
