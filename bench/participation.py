@@ -58,7 +58,9 @@ timed ones; the stats go to FILE (for pstats or snakeviz) and the functions
 that take the most time are printed to stderr.
 
 Prints Markdown tables: the row counts, the timings, where the SQL time
-went, what the rules did, and the machine.
+went, what the rules did, and the machine, with the load average and the
+time of the fixed Python loop of bench/pages.py before and after (this
+machine's speed drifts).
 """
 
 import argparse
@@ -91,7 +93,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # Importing pages sets Django up (settings, DATABASE_URL from the environment).
-from pages import DatabaseTimer, is_data_query, machine  # noqa: E402
+from pages import DatabaseTimer, is_data_query, machine, reference_work  # noqa: E402
 
 from stride.core.models import Organisation  # noqa: E402
 from stride.participation import acf199  # noqa: E402
@@ -575,6 +577,16 @@ class QueryLog(DatabaseTimer):
                 self.seconds_by_table[table] += seconds
 
 
+def reference_ms() -> float:
+    """The median time of the fixed Python loop of bench/pages.py: how fast the machine is now."""
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        reference_work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -789,8 +801,10 @@ def main() -> None:
     else:
         sys.exit(f"The database holds {found}: use an empty, migrated one.")
     counts = row_counts(month)
+    history = MonthResult.objects.filter(month__lt=month).values("month").distinct().count()
     county, county_adults = largest_county()
     start_rss = maxrss_mib()
+    load_before, reference_before = os.getloadavg()[0], reference_ms()
 
     # 1. The first count of the month inserts its results.
     MonthResult.objects.filter(month__gte=month).delete()
@@ -811,14 +825,18 @@ def main() -> None:
     )
     steps, reasons = what_the_rules_did(month)
     end_rss = maxrss_mib()
+    load_after, reference_after = os.getloadavg()[0], reference_ms()
 
     batch_count = len(first["batches"])
     per_batch = (first["statements"] - 1) / batch_count
     print(f"### Participation: {first['counted']:,} adults, {month:%Y-%m} ({connection.vendor})\n")
     print(
-        f"Data set {built}; {args.history} earlier month(s) of results and aid per adult. "
-        f"settings.DEBUG = {settings.DEBUG}; load average (1 min) {os.getloadavg()[0]:.2f} "
-        "at the end.\n"
+        f"Data set {built}; {history} earlier month(s) of results and aid per adult. "
+        f"settings.DEBUG = {settings.DEBUG}; load average (1 min) {load_before:.2f} before, "
+        f"{load_after:.2f} after; the reference loop of bench/pages.py {reference_before:.1f} ms "
+        f"before, {reference_after:.1f} ms after. Python CPU: CPU time of this process. SQL: "
+        "wall time inside cursor.execute (the database, the round trip, and psycopg's "
+        "adapting of the parameters).\n"
     )
     print("| Rows | |\n|---|--:|")
     for label, value in counts:
