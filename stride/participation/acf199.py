@@ -287,7 +287,7 @@ def summary(participants: QuerySet[Participant], month: date) -> Summary:
     history = []
     for earlier in (add_months(month, -offset) for offset in range(5, -1, -1)):
         earlier_in_rate = MonthResult.objects.filter(
-            participant__in=participants, month=earlier
+            participant__in=_on_aid(participants, earlier), month=earlier
         ).exclude(participant__in=_disregarded(earlier))
         history.append((earlier, *_families(earlier_in_rate)))
     return Summary(

@@ -236,10 +236,13 @@ def _count(
         dropped["unscheduled_absence"] += hours - allowed
         if allowed > 0:
             eligible.append((entry, allowed))
+    vocational_before = usage.vocational_months
     eligible = _limit_vocational_training(rules, eligible, usage, dropped)
     eligible = _limit_job_search(rules, person, eligible, usage, dropped, reasons, short_week)
     # The absence allowances are spent last, only on hours the activity limits kept.
     eligible = _limit_absences(rules, month, eligible, usage, dropped)
+    if not any(entry.activity == VOCATIONAL_TRAINING for entry, _ in eligible):
+        usage.vocational_months = vocational_before
 
     core = 0.0
     non_core = 0.0
@@ -312,8 +315,12 @@ def _count(
 
 
 def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[MonthCount]:
-    """Two parents meet the two-parent rate on their hours together (45 CFR 261.32)."""
-    requirement = counts[0].requirement
+    """Two parents meet the two-parent rate on their hours together (45 CFR 261.32).
+
+    Child care is the family's: if either parent's month says it is federally funded, both
+    are held to the 55 hours.
+    """
+    requirement = max((count.requirement for count in counts), key=lambda r: r.weekly_hours)
     weeks = rules.weeks_per_month
     core = sum(count.core_hours + count.deemed_core_two_parent for count in counts)
     countable = core
@@ -327,6 +334,7 @@ def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[
     return [
         replace(
             count,
+            requirement=requirement,
             meets=meets,
             step=_ladder_step(rules, requirement, weekly_average, meets),
             reasons=[
@@ -352,16 +360,22 @@ def _limit_absences(
     usage: Usage,
     dropped: dict[str, float],
 ) -> list[tuple[Entry, float]]:
-    """Ten holidays and 80 hours of excused absence in twelve months, 16 of them in a month."""
+    """Ten holidays and 80 hours of excused absence in twelve months, 16 of them in a month.
+
+    Hours an allowance drops give back what the job search and vocational training
+    limits had charged for them.
+    """
     kept = []
     excused_before = sum(usage.excused.values())
     excused_this_month = 0.0
     for entry, hours in sorted(eligible, key=lambda item: (item[0].day, item[0].activity)):
+        counted = hours
         if entry.kind == HOLIDAY:
             if entry.day not in usage.holidays and len(usage.holidays) >= rules.holidays_a_year:
                 dropped["holiday_cap"] += hours
-                continue
-            usage.holidays.add(entry.day)
+                counted = 0.0
+            else:
+                usage.holidays.add(entry.day)
         elif entry.kind == EXCUSED:
             month_room = rules.excused_hours_a_month - excused_this_month
             year_room = rules.excused_hours_a_year - excused_before - excused_this_month
@@ -370,10 +384,15 @@ def _limit_absences(
                 cap = "excused_month_cap" if month_room <= year_room else "excused_year_cap"
                 dropped[cap] += hours - counted
             excused_this_month += counted
-            if counted <= 0:
-                continue
-            hours = counted
-        kept.append((entry, hours))
+        if entry.activity == JOB_SEARCH and counted < hours:
+            week = monday_of(entry.day)
+            left = usage.job_search_weeks.get(week, 0.0) - (hours - counted)
+            if left > EPSILON:
+                usage.job_search_weeks[week] = left
+            else:
+                usage.job_search_weeks.pop(week, None)
+        if counted > 0:
+            kept.append((entry, counted))
     if excused_this_month > 0:
         usage.excused[month] = _round(excused_this_month)
     return kept

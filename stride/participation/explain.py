@@ -106,6 +106,11 @@ def describe(reason: dict[str, Any]) -> str:
         return _(
             "%(hours)s hours of training or school count only once the core hours are met."
         ) % {"hours": amount}
+    if code == "deemed_core":
+        return _(
+            "The minimum wage limits the hours of work experience or community service, and all "
+            "of them were done: %(hours)s more core hours count as done."
+        ) % {"hours": amount}
     if code == "deemed_young_parent":
         return _("As a parent under 20 in school, this month counts as taking part fully.")
     if code == "family_together":

@@ -44,9 +44,10 @@ def person_for(
     aid: tuple[bool, Decimal | None],
 ) -> Person:
     """Which requirement applies: from the family's members as they were that month."""
-    day = add_months(
-        month, 1
-    )  # ages on the first of the next month: a birthday in the month counts
+    # Ages on the first of the next month (a birthday in the month counts); a child born
+    # after the month was not in the family yet.
+    day = add_months(month, 1)
+    household = [(born, relationship) for born, relationship in household if born < day]
     parents = [born for born, relationship in household if relationship in PARENTS]
     young_child = any(
         relationship == Member.Relationship.CHILD and age_on(born, day) < 6
@@ -178,11 +179,22 @@ def _entries(ids: list[int], month: date) -> dict[int, list[Entry]]:
 def _previous_usage(ids: list[int], month: date) -> dict[int, Usage]:
     """The usage each participant's latest month in the year before `month` ended with."""
     latest: dict[int, tuple[date, dict[str, Any]]] = {}
-    for participant_id, when, usage in MonthResult.objects.filter(
-        participant_id__in=ids, month__gte=add_months(month, -12), month__lt=month
-    ).values_list("participant_id", "month", "usage"):
-        if participant_id not in latest or when > latest[participant_id][0]:
-            latest[participant_id] = (when, usage)
+
+    def keep_latest(results: QuerySet[MonthResult]) -> None:
+        for participant_id, when, usage in results.values_list("participant_id", "month", "usage"):
+            if participant_id not in latest or when > latest[participant_id][0]:
+                latest[participant_id] = (when, usage)
+
+    keep_latest(
+        MonthResult.objects.filter(
+            participant_id__in=ids, month__gte=add_months(month, -12), month__lt=month
+        )
+    )
+    # Someone back on aid after a year away: only the lifetime count (vocational training)
+    # is left of what their last month used, and it must not start again at zero.
+    away = [pk for pk in ids if pk not in latest]
+    if away:
+        keep_latest(MonthResult.objects.filter(participant_id__in=away, month__lt=month))
     return {pk: Usage.from_json(usage) for pk, (_, usage) in latest.items()}
 
 
@@ -241,8 +253,11 @@ def count_everyone(
     batch: int = BATCH,
 ) -> int:
     """Count `month` for every participant on aid that month, in batches; returns how many."""
+    # Everyone in a family with an adult on aid: a parent off the grant still counts toward the
+    # two-parent rate (a work-eligible individual, 45 CFR 261.2(n)), as recount_participant does.
+    on_aid = participants.filter(aid_months__month=month.replace(day=1)).values("household_id")
     rows = list(
-        participants.filter(aid_months__month=month.replace(day=1))
+        participants.filter(household_id__in=on_aid)
         .order_by("household_id", "pk")
         .values_list("pk", "household_id")
     )

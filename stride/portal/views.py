@@ -294,7 +294,7 @@ def hours_page(request: HttpRequest) -> HttpResponse:
             form, lambda: participation.add_hours(Actor.from_request(request), me, hours)
         ):
             messages.success(request, _("Thank you. Your coach will check the hours."))
-            return redirect("portal:hours")
+            return redirect(f"{reverse('portal:hours')}?month={data['day']:%Y-%m}")
     people_actions.record_view(Actor.from_request(request), me)
     context = month_context(me, chosen_month(request.GET.get("month")))
     program = me.current_enrollment.program.code if me.current_enrollment else None

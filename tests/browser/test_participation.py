@@ -139,7 +139,9 @@ def test_coach_enters_a_day_of_hours_and_sees_the_month(site, page, log_in, asse
     expect(month.locator("progress.stride-meter")).to_have_attribute(
         "aria-label", weekly_line(result)
     )
-    expect(month.locator("[aria-current=step]")).to_have_count(1)
+    expect(month.locator(".usa-step-indicator__heading")).to_have_text(
+        f"Participation ladder: {result.get_step_display()}"
+    )
     expect(month.locator("ul.usa-list > li")).not_to_have_count(0)
     by_activity = month.locator("table").filter(
         has=page.locator("caption", has_text="Hours in the month by federal work activity")
@@ -188,7 +190,7 @@ def test_participant_reports_hours_in_spanish_and_the_coach_verifies_them(
     form.locator("input[name=hours]").fill("3.5")
     form.locator("button[type=submit]").click()
 
-    expect(page).to_have_url(re.compile(r"/me/hours/$"))
+    expect(page).to_have_url(re.compile(r"/me/hours/\?month=\d{4}-\d{2}$"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("main .usa-alert--success")).to_contain_text(
         translated("es", "Thank you. Your coach will check the hours.")

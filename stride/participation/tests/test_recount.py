@@ -218,14 +218,6 @@ def test_person_for_passes_on_the_minimum_wage_limit():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "person_for counts a child born after the month as a child under six: "
-        "age_on gives a negative age, and -1 < 6, so a single parent's earlier months are "
-        "counted at 20 hours (261.35) instead of 30 (261.31)"
-    ),
-)
 def test_a_child_not_yet_born_in_the_month_does_not_make_it_a_month_with_a_child_under_six():
     # The family "as it was that month" had no child: the baby was born in November.
     household = [(ADULT.birth_date, HEAD), (date(2026, 11, 5), CHILD)]
@@ -260,13 +252,6 @@ def test_the_stored_requirement_follows_the_household(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a baby born this month makes the months before it count as a single parent's "
-        "with a child under six (person_for does not check the child was born)"
-    ),
-)
 def test_a_baby_born_now_does_not_change_an_earlier_months_requirement(world):
     case, month = world.case, month_before()
     add_child(world, case.household, timezone.localdate())
@@ -646,14 +631,6 @@ def test_count_everyone_takes_the_same_queries_for_10_and_50_people(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_previous_usage reads only the twelve months before, so the lifetime count of months "
-        "of vocational training (Usage.vocational_months, 45 CFR 261.33(a)) is lost after a "
-        "gap of a year without a MonthResult and vocational training counts again"
-    ),
-)
 def test_the_lifetime_limit_on_vocational_training_survives_a_year_off_aid(world):
     case, now = world.case, this_month()
     first, last = add_months(now, -27), add_months(now, -16)
@@ -685,14 +662,6 @@ def test_the_lifetime_limit_on_vocational_training_survives_a_year_off_aid(world
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "count_everyone counts only the parent on aid that month, alone, at the two-parent rate; "
-        "recount_participant (every action) counts the whole family together: the month's "
-        "result depends on which ran last"
-    ),
-)
 def test_counting_everyone_agrees_with_the_actions_for_a_family(world):
     month = last_month()
     head = world.case
@@ -707,15 +676,6 @@ def test_counting_everyone_agrees_with_the_actions_for_a_family(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_combine_two_parent_families judges both parents against the first parent's "
-        "requirement (counts[0].requirement in combine_family): when only the partner's month "
-        "says federally funded child care, the partner's result says 55 hours a week are "
-        "required and met with 36.95"
-    ),
-)
 def test_a_result_never_meets_a_requirement_it_falls_short_of(world):
     month = last_month()
     head, partner = two_parent_family(world, month)
