@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,24 +118,31 @@ def _entry(request: HttpRequest, uuid: UUID) -> HoursEntry:
     )
 
 
+def _run_and_say(
+    request: HttpRequest, form: forms.Form, action: Callable[[], object], done: str
+) -> None:
+    """For the one-button forms: run the action, then say how it went at the top of the page."""
+    if form.is_valid() and run_action(form, action):
+        messages.success(request, done)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 @login_required
 @require_POST
 def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     entry = _entry(request, uuid)
     form = VerifyForm(request.POST)
-    if form.is_valid():
+
+    def check() -> None:
         data = form.cleaned_data
-        done = run_action(
-            form,
-            lambda: actions.verify_hours(
-                Actor.from_request(request), entry, data["verification"], data["version"]
-            ),
+        actions.verify_hours(
+            Actor.from_request(request), entry, data["verification"], data["version"]
         )
-        if done:
-            messages.success(request, _("Saved and counted again."))
-    for error in form.non_field_errors():
-        messages.error(request, error)
+
+    _run_and_say(request, form, check, _("Saved and counted again."))
     return _to_month(entry.participant, entry.day)
 
 
@@ -143,17 +152,11 @@ def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     entry = _entry(request, uuid)
     form = RemoveForm(request.POST)
-    if form.is_valid():
-        done = run_action(
-            form,
-            lambda: actions.remove_hours(
-                Actor.from_request(request), entry, form.cleaned_data["version"]
-            ),
-        )
-        if done:
-            messages.success(request, _("Hours removed and the month counted again."))
-    for error in form.non_field_errors():
-        messages.error(request, error)
+
+    def delete() -> None:
+        actions.remove_hours(Actor.from_request(request), entry, form.cleaned_data["version"])
+
+    _run_and_say(request, form, delete, _("Hours removed and the month counted again."))
     return _to_month(entry.participant, entry.day)
 
 
@@ -165,19 +168,12 @@ def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ActivityPlan.objects.select_related("participant"), request.user, uuid=uuid
     )
     form = EndPlanForm(request.POST)
-    if form.is_valid():
+
+    def end() -> None:
         data = form.cleaned_data
-        done = run_action(
-            form,
-            lambda: actions.end_plan(
-                Actor.from_request(request), plan, data["ends_on"], data["version"]
-            ),
-        )
-        if done:
-            messages.success(request, _("Schedule ended."))
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+        actions.end_plan(Actor.from_request(request), plan, data["ends_on"], data["version"])
+
+    _run_and_say(request, form, end, _("Schedule ended."))
     return _to_month(plan.participant, timezone.localdate())
 
 
