@@ -5,7 +5,7 @@ that holds no participants, or the data set an earlier run of this script
 built with the same --adults:
 
     .venv/bin/python bench/participation.py [--adults 100000] [--month 2026-10]
-        [--history 1] [--profile FILE]
+        [--history 1] [--profile FILE] [--phases]
 
 The data set, built first (in a child process, so that the peak memory
 measured below is the counting's, not the build's), with bulk inserts in
@@ -55,7 +55,9 @@ Then, in one process with settings.DEBUG off:
 
 With --profile FILE, a third count_everyone runs under cProfile after the
 timed ones; the stats go to FILE (for pstats or snakeviz) and the functions
-that take the most time are printed to stderr.
+that take the most time are printed to stderr. With --phases, one more
+count runs with timers around the parts of `recount.count_month` (fetching
+the entries, the engine, the upsert...) and a table of their shares is printed.
 
 Prints Markdown tables: the row counts, the timings, where the SQL time
 went, what the rules did, and the machine, with the load average and the
@@ -748,6 +750,70 @@ def state(adults: int) -> str:
     return f"{participants:,} participants that are not this benchmark's {adults:,}"
 
 
+PHASES = [  # (module, function, label): the parts of recount.count_month timed by --phases
+    ("recount", "_entries", "`_entries`: the month's hours entries (and plans for absences)"),
+    ("recount", "_previous_usage", "`_previous_usage`: the usage earlier months ended with"),
+    ("recount", "person_for", "`person_for`: the requirement, from the household"),
+    ("countable", "count_month", "`countable.count_month`: the rules engine"),
+    ("recount", "_combine_two_parent_families", "`_combine_two_parent_families`"),
+    ("recount", "_result", "`_result`: MonthResult objects from the counts"),
+    ("queryset", "bulk_create", "`MonthResult.objects.bulk_create`: the upsert"),
+]
+
+
+def phases(month: date) -> None:
+    """A fourth count with timers around the parts of count_month; prints their shares.
+
+    Only a few hundred calls are timed, unlike cProfile, whose cost per call
+    inflates the functions that make many small calls. A part that
+    recount.py no longer has is left out.
+    """
+    from django.db.models.query import QuerySet
+
+    from stride.participation import recount
+
+    owners = {"recount": recount, "countable": recount.countable, "queryset": QuerySet}
+    wall: Counter[str] = Counter()
+    cpu: Counter[str] = Counter()
+    originals = []
+    for owner, name, label in PHASES:
+        target = owners[owner]
+        original = getattr(target, name, None)
+        if original is None:
+            continue
+        originals.append((target, name, original))
+
+        def timed_part(*args, _original=original, _label=label, **kwargs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                wall[_label] += time.perf_counter() - start
+                cpu[_label] += time.process_time() - start_cpu
+
+        setattr(target, name, timed_part)
+    try:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        count_everyone(month, Participant.objects.all())
+        total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    finally:
+        for target, name, original in originals:
+            setattr(target, name, original)
+    print(
+        f"A fourth count, timed by part: {total:.1f} s wall, {total_cpu:.1f} s CPU of this "
+        "process.\n\n| Part of `count_month` | Wall s | CPU s | Share of the wall time |"
+        "\n|---|--:|--:|--:|"
+    )
+    for _owner, _name, label in PHASES:
+        if label in wall:
+            print(f"| {label} | {wall[label]:.1f} | {cpu[label]:.1f} | {wall[label] / total:.0%} |")
+    rest = total - sum(wall.values())
+    print(
+        f"| the rest (the adults, members and months on aid) | {rest:.1f} "
+        f"| {total_cpu - sum(cpu.values()):.1f} | {rest / total:.0%} |\n"
+    )
+
+
 def profile(month: date, path: Path, top: int = 25) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -777,6 +843,9 @@ def main() -> None:
         type=Path,
         metavar="FILE",
         help="profile a third count, keep the stats in FILE and print the top functions",
+    )
+    parser.add_argument(
+        "--phases", action="store_true", help="time the parts of count_month in a fourth count"
     )
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -901,6 +970,8 @@ def main() -> None:
     print()
     if args.profile:
         profile(month, args.profile)
+    if args.phases:
+        phases(month)
 
 
 if __name__ == "__main__":
