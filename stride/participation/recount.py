@@ -255,12 +255,20 @@ def count_everyone(
     """Count `month` for every participant on aid that month, in batches; returns how many."""
     # Everyone in a family with an adult on aid: a parent off the grant still counts toward the
     # two-parent rate (a work-eligible individual, 45 CFR 261.2(n)), as recount_participant does.
-    on_aid = participants.filter(aid_months__month=month.replace(day=1)).values("household_id")
-    rows = list(
-        participants.filter(household_id__in=on_aid)
-        .order_by("household_id", "pk")
-        .values_list("pk", "household_id")
+    # Two plain reads joined here: PostgreSQL can plan "household in (a subquery of a join)"
+    # as a nested loop over every participant before the tables are analysed.
+    on_aid = set(
+        participants.filter(aid_months__month=month.replace(day=1)).values_list(
+            "household_id", flat=True
+        )
     )
+    rows = [
+        (pk, household_id)
+        for pk, household_id in participants.order_by("household_id", "pk").values_list(
+            "pk", "household_id"
+        )
+        if household_id in on_aid
+    ]
     done = 0
     chunk: list[int] = []
     for index, (pk, household_id) in enumerate(rows):
