@@ -60,6 +60,8 @@ def columns() -> list[str]:
 
 def weekly(hours: float) -> int:
     """Monthly hours as the report's whole average hours a week (two digits at most)."""
+    if not hours:
+        return 0
     average = Decimal(str(hours)) / Decimal(str(participation_rules().weeks_per_month))
     return min(99, int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 

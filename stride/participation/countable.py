@@ -32,7 +32,9 @@ HOLIDAY = "holiday"
 EPSILON = 0.005
 
 
-@dataclass(frozen=True)
+# Not frozen: a state's month builds two million of these, and slots without the
+# frozen __init__ make that three times cheaper.
+@dataclass(slots=True)
 class Entry:
     day: date
     activity: str

@@ -185,16 +185,16 @@ def _previous_usage(ids: list[int], month: date) -> dict[int, Usage]:
             if participant_id not in latest or when > latest[participant_id][0]:
                 latest[participant_id] = (when, usage)
 
-    keep_latest(
-        MonthResult.objects.filter(
-            participant_id__in=ids, month__gte=add_months(month, -12), month__lt=month
-        )
-    )
-    # Someone back on aid after a year away: only the lifetime count (vocational training)
-    # is left of what their last month used, and it must not start again at zero.
-    away = [pk for pk in ids if pk not in latest]
-    if away:
-        keep_latest(MonthResult.objects.filter(participant_id__in=away, month__lt=month))
+    # Nearly everyone was counted the month before: read that month alone first, then look
+    # further back only for the others, a year and then (the lifetime count of vocational
+    # training, for someone back on aid after a year away) any time.
+    keep_latest(MonthResult.objects.filter(participant_id__in=ids, month=add_months(month, -1)))
+    for since in (add_months(month, -12), None):
+        missing = [pk for pk in ids if pk not in latest]
+        if not missing:
+            break
+        earlier = MonthResult.objects.filter(participant_id__in=missing, month__lt=month)
+        keep_latest(earlier if since is None else earlier.filter(month__gte=since))
     return {pk: Usage.from_json(usage) for pk, (_, usage) in latest.items()}
 
 
