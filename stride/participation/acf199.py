@@ -17,9 +17,10 @@ from typing import Any
 import yaml
 from django.db.models import Count, QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.text import slugify
 
 from stride.core.audit import Action, Actor
-from stride.core.models import AuditEvent, Organisation
+from stride.core.models import AuditEvent
 from stride.people.models import ADULT_AGE, Participant, age_on
 
 from .clocks import clock_rules
@@ -192,9 +193,9 @@ class _Echo:
 
 
 def download(
-    actor: Actor, participants: QuerySet[Participant], county: Organisation, month: date
+    actor: Actor, participants: QuerySet[Participant], place: str, month: date
 ) -> StreamingHttpResponse:
-    """The county's month as CSV; each adult in it gets an export event in their audit trail."""
+    """The month of `place` as CSV; each adult in it gets an export event in their audit trail."""
     _record_export(actor, _on_aid(participants, month))
     writer = csv.writer(_Echo())
 
@@ -204,7 +205,7 @@ def download(
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = county.name.lower().replace(" ", "-")
+    name = slugify(place)
     response["Content-Disposition"] = f'attachment; filename="acf199-{name}-{month:%Y-%m}.csv"'
     return response
 

@@ -155,7 +155,12 @@ class ActivityForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    county = forms.ModelChoiceField(label=_("County"), queryset=Organisation.objects.none())
+    county = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Every county"),
+    )
     month = forms.DateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -167,6 +172,8 @@ class ReportForm(forms.Form):
         self.fields["county"].queryset = counties  # type: ignore[attr-defined]
         if counties.count() == 1:
             self.fields["county"].initial = counties.first()
+            self.fields["county"].required = True
+            self.fields["county"].empty_label = None
 
     def clean_month(self) -> date:
         month: date = self.cleaned_data["month"]

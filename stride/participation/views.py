@@ -317,7 +317,7 @@ def activity_edit(request: HttpRequest, uuid: UUID | None = None) -> HttpRespons
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    """The month's work participation for a county, and its federal report items to download."""
+    """The month's work participation for a county or the whole state, and its report items."""
     counties = access.directory_counties(request.user)
     _require(access.can_read_audit(request.user) and counties.exists())
     form = ReportForm(request.GET or None, counties=counties)
@@ -325,8 +325,11 @@ def report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         county = form.cleaned_data["county"]
         month = form.cleaned_data["month"]
-        participants = access.visible_to(Participant.objects.filter(county=county), request.user)
+        participants = access.visible_to(Participant.objects.all(), request.user)
+        if county is not None:
+            participants = participants.filter(county=county)
         if request.GET.get("format") == "csv":
-            return acf199.download(Actor.from_request(request), participants, county, month)
+            name = county.name if county else _("every county")
+            return acf199.download(Actor.from_request(request), participants, name, month)
         summary = acf199.summary(participants, month)
     return render(request, "participation/report.html", {"form": form, "summary": summary})

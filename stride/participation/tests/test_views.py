@@ -416,6 +416,18 @@ def test_the_report_items_download_one_row_per_adult_on_aid(world, client_for, r
     assert {tuple(event.fields) for event in exports} == {("acf199",)}
 
 
+def test_a_state_administrator_reports_every_county_at_once(world, client_for, report_month):
+    state = client_for(world.state_admin)
+    response = state.get(report_url(world, county=""))
+    assert response.status_code == 200
+    # Both counties' adults on aid: the first county's two and the other county's one.
+    assert response.context["summary"].adults == 3
+    download = state.get(report_url(world, county="", format="csv"))
+    assert f"acf199-every-county-{LAST_MONTH:%Y-%m}.csv" in download["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert len(rows) == 3
+
+
 def test_the_six_month_history_agrees_with_the_months_rate(world, client_for, report_month, job):
     # Hours for someone with no month on aid are counted (recount_participant), but they are
     # not in the rate: 45 CFR 261.22 counts families receiving assistance.
