@@ -180,3 +180,15 @@ class ReportForm(forms.Form):
         if month > timezone.localdate():
             raise forms.ValidationError(_("Pick this month or one before it."))
         return month.replace(day=1)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One row per person, day and activity. Columns: case_number, first_name (when more "
+            "than one adult in the case is coached), day (YYYY-MM-DD), activity (as named in the "
+            "county's list), hours, type (participation, excused or holiday; participation when "
+            "empty), note."
+        ),
+    )

@@ -246,6 +246,18 @@ def recount_participant(participant: Participant, since: date, through: date | N
         month = add_months(month, 1)
 
 
+def recount_families(since: dict[int, date]) -> None:
+    """Count again, month by month, the families in `since` (household -> first day changed)."""
+    if not since:
+        return
+    month = min(since.values()).replace(day=1)
+    through = timezone.localdate().replace(day=1)
+    while month <= through:
+        households = [household for household, day in since.items() if day.replace(day=1) <= month]
+        count_month(month, Participant.objects.filter(household_id__in=households))
+        month = add_months(month, 1)
+
+
 def count_everyone(
     month: date,
     participants: QuerySet[Participant],

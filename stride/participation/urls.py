@@ -13,6 +13,7 @@ urlpatterns = [
     path("months-on-aid/<uuid:uuid>/", views.aid_month, name="aid_month"),
     path("participation/rules/", views.rules, name="rules"),
     path("participation/report/", views.report, name="report"),
+    path("participation/import/", views.import_hours, name="import"),
     path("participation/activities/", views.activity_list, name="activities"),
     path("participation/activities/new/", views.activity_edit, name="activity_new"),
     path("participation/activities/<uuid:uuid>/", views.activity_edit, name="activity_edit"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride.core import access
@@ -20,7 +21,7 @@ from stride.core.forms import run_action
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
-from . import acf199, actions, ledger
+from . import acf199, actions, imports, ledger
 from .clocks import clock_rules
 from .explain import REQUIREMENT_NAMES
 from .forms import (
@@ -28,6 +29,7 @@ from .forms import (
     AidMonthForm,
     EndPlanForm,
     HoursForm,
+    ImportForm,
     PlanForm,
     RemoveForm,
     ReportForm,
@@ -240,6 +242,30 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "participation/aid_month.html",
         {"aid_month": month, "person": month.participant, "form": form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_hours(request: HttpRequest) -> HttpResponse:
+    """Hours from a spreadsheet: every row is checked; "Import" saves them all or none."""
+    _require(access.can_edit_cases(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        checked = imports.check(request.user, form.cleaned_data["file"].read())
+        if "import" in request.POST and not checked.problems:
+            saved = imports.apply(Actor.from_request(request), checked)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s row of hours imported and counted.",
+                    "%(count)s rows of hours imported and counted.",
+                    saved,
+                )
+                % {"count": saved},
+            )
+            return redirect("participation:import")
+    return render(request, "participation/import.html", {"form": form, "checked": checked})
 
 
 @login_required

@@ -310,6 +310,10 @@ RULES = {
     "participation:remove": (lambda w: {"uuid": _hours(w).uuid}, same(405)),
     "participation:end_plan": (lambda w: {"uuid": _plan(w).uuid}, same(405)),
     "participation:rules": (None, same(200, sysadmin=403, participant_user=403)),
+    "participation:import": (
+        None,
+        same(200, sysadmin=403, participant_user=403, state_admin=403),
+    ),
     "participation:report": (None, same(403, **dict.fromkeys(AUDIT_READERS, 200))),
     "participation:activities": (None, same(200, sysadmin=403, participant_user=403)),
     "participation:activity_new": (None, same(403, county_admin=200, other_county_admin=200)),
