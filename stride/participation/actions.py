@@ -158,6 +158,22 @@ class MonthOnAid:
     work_status: str = AidMonth.WorkStatus.REQUIRED
     federally_funded_child_care: bool = False
     note: str = ""
+    flsa_max_weekly_hours: Decimal | None = None
+
+
+def _save_changes(current: Activity | AidMonth, details: object) -> list[str]:
+    """Copy the fields of `details` that differ onto the locked record, save; their names."""
+    changed = [
+        name
+        for name in details.__dataclass_fields__  # type: ignore[attr-defined]
+        if getattr(current, name) != getattr(details, name)
+    ]
+    for name in changed:
+        setattr(current, name, getattr(details, name))
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    return changed
 
 
 @transaction.atomic
@@ -171,16 +187,7 @@ def change_aid_month(
             {"note": _("Say what shows the month does not count, for the next person to check.")}
         )
     current = lock_for_edit(AidMonth, aid_month, expected_version)
-    changed = [
-        name
-        for name in ("exemption", "work_status", "federally_funded_child_care", "note")
-        if getattr(current, name) != getattr(details, name)
-    ]
-    for name in changed:
-        setattr(current, name, getattr(details, name))
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
+    changed = _save_changes(current, details)
     audit.record(actor, Action.CHANGE, current, aid_month.participant.uuid, changed)
     recount_participant(aid_month.participant, current.month)
     return current
@@ -260,15 +267,6 @@ def change_activity(
                 )
             }
         )
-    changed = [
-        name
-        for name in ("name", "federal_activity", "description", "active")
-        if getattr(current, name) != getattr(details, name)
-    ]
-    for name in changed:
-        setattr(current, name, getattr(details, name))
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
+    changed = _save_changes(current, details)
     audit.record(actor, Action.CHANGE, current, None, changed)
     return current

@@ -130,6 +130,19 @@ class AidMonthForm(forms.Form):
         label=_("Child care paid with federal funds (a two-parent family then needs 55 hours)"),
         required=False,
     )
+    flsa_max_weekly_hours = forms.DecimalField(
+        label=_(
+            "Most hours a week the minimum wage allows in work experience or community service"
+        ),
+        required=False,
+        min_value=0,
+        max_value=80,
+        decimal_places=1,
+        help_text=_(
+            "From the state's worksheet (the grant divided by the minimum wage). When every allowed "
+            "hour is done, the rest of the core hours count as done. Leave empty when it does not apply."
+        ),
+    )
     note = forms.CharField(
         label=_("Note"),
         max_length=300,

@@ -214,6 +214,7 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "exemption": month.exemption,
             "work_status": month.work_status,
             "federally_funded_child_care": month.federally_funded_child_care,
+            "flsa_max_weekly_hours": month.flsa_max_weekly_hours,
             "note": month.note,
         },
     )
@@ -224,6 +225,7 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
             data["work_status"],
             data["federally_funded_child_care"],
             data["note"],
+            data["flsa_max_weekly_hours"],
         )
         done = run_action(
             form,

@@ -323,3 +323,21 @@ def test_the_federal_activity_is_fixed_once_hours_use_it(world, job):
         actions.change_activity(
             admin, renamed, ActivityDetails("Paid work", WorkActivity.SUBSIDIZED_PRIVATE), 2
         )
+
+
+def test_a_minimum_wage_cap_on_the_month_deems_the_rest_of_the_core_hours(world, months):
+    work_experience = add_activity(world, "Clinic front desk", WorkActivity.WORK_EXPERIENCE)
+    this_month = months.get(month=THIS_MONTH)
+    # 45 CFR 261.31(d): the 3 hours a week the minimum wage allows are all done.
+    days = [THIS_MONTH + timedelta(days=offset) for offset in range(min(TODAY.day, 4))]
+    for day in days:
+        actions.add_hours(
+            Actor(world.coach), world.case, Hours(work_experience, day, Decimal("14.25"))
+        )
+    capped = MonthOnAid(flsa_max_weekly_hours=Decimal("3"))
+    actions.change_aid_month(Actor(world.coach), this_month, capped, 1)
+    event = AuditEvent.objects.filter(action="change", record_type="AidMonth").latest("pk")
+    assert event.fields == ["flsa_max_weekly_hours"]
+    result = MonthResult.objects.get(participant=world.case, month=THIS_MONTH)
+    assert result.deemed_core_hours > 0
+    assert "deemed_core" in {reason["code"] for reason in result.reasons}
