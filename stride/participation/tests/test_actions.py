@@ -1,10 +1,12 @@
 """Hours, plans, months on aid and the activity catalogue, written through the action functions."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from stride.core.audit import Actor
@@ -341,3 +343,14 @@ def test_a_minimum_wage_cap_on_the_month_deems_the_rest_of_the_core_hours(world,
     result = MonthResult.objects.get(participant=world.case, month=THIS_MONTH)
     assert result.deemed_core_hours > 0
     assert "deemed_core" in {reason["code"] for reason in result.reasons}
+
+
+def test_closing_a_month_fills_the_ledger_and_counts_everyone(world):
+    AidMonth.objects.all().delete()
+    call_command("count_participation", "--backfill", stdout=io.StringIO())
+    enrollment = world.case.current_enrollment
+    expected = months_between(enrollment.aid_start, TODAY)
+    assert AidMonth.objects.filter(participant=world.case).count() == expected
+    assert MonthResult.objects.filter(participant=world.case, month=THIS_MONTH).exists()
+    with pytest.raises(CommandError):
+        call_command("count_participation", "--month", "2099-01", stdout=io.StringIO())

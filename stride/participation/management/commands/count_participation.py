@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from stride.participation.actions import record_month_on_aid
+from stride.participation.actions import record_month_on_aid, record_months_on_aid
 from stride.participation.recount import count_everyone
 from stride.people.models import Participant
 
@@ -16,8 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="YYYY-MM (default: this month)")
+        parser.add_argument(
+            "--backfill",
+            action="store_true",
+            help="first fill every participant's months on aid from their enrollments' aid start "
+            "(once, when Stride takes over cases from another system)",
+        )
 
-    def handle(self, *args: object, month: str | None, **options: object) -> None:
+    def handle(self, *args: object, month: str | None, backfill: bool, **options: object) -> None:
         this_month = timezone.localdate().replace(day=1)
         try:
             chosen = date.fromisoformat(f"{month}-01") if month else this_month
@@ -25,6 +31,11 @@ class Command(BaseCommand):
             raise CommandError("Give the month as YYYY-MM, e.g. 2026-10.") from None
         if chosen > this_month:
             raise CommandError("That month has not started yet.")
+        if backfill:
+            filled = sum(
+                record_months_on_aid(person, chosen) for person in Participant.objects.iterator()
+            )
+            self.stdout.write(f"{filled} earlier months on aid filled in from the enrollments")
         added = record_month_on_aid(chosen)
         self.stdout.write(f"{added} months on aid added to the ledger")
 
