@@ -83,8 +83,17 @@ def record_many(
     action: str,
     records: Iterable[M],
     participant_of: Callable[[M], UUID | None],
+    fields: Iterable[str] = (),
 ) -> None:
-    """One event per record, in one insert (used for exports and list reads)."""
-    AuditEvent.objects.bulk_create(
-        [_event(actor, action, item, participant_of(item)) for item in records], batch_size=500
-    )
+    """One event per record, inserted 500 at a time (exports, list reads, bulk writes).
+
+    `records` may be an iterator: a state-wide export never holds all its events at once.
+    """
+    fields = tuple(fields)
+    batch: list[AuditEvent] = []
+    for item in records:
+        batch.append(_event(actor, action, item, participant_of(item), fields))
+        if len(batch) == 500:
+            AuditEvent.objects.bulk_create(batch)
+            batch = []
+    AuditEvent.objects.bulk_create(batch)

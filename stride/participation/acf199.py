@@ -19,8 +19,8 @@ from django.db.models import Count, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
+from stride.core import audit
 from stride.core.audit import Action, Actor
-from stride.core.models import AuditEvent
 from stride.people.models import ADULT_AGE, Participant, age_on
 
 from .clocks import clock_rules
@@ -77,8 +77,22 @@ class _Adult:
     relationship: str
 
 
+def _state_clock_codes(month: date) -> set[str]:
+    """Reasons a month does not count on a state clock in force that month."""
+    return {
+        code
+        for rule in clock_rules()
+        if rule.jurisdiction != "federal" and rule.in_force_on(month)
+        for code in rule.not_counted
+    }
+
+
 def _statuses(
-    adult: _Adult, month: date, aid: tuple[str, str], result: dict[str, Any] | None
+    adult: _Adult,
+    month: date,
+    aid: tuple[str, str],
+    result: dict[str, Any] | None,
+    state_codes: set[str],
 ) -> dict[str, str]:
     work_status, exemption = aid
     by_activity = result["by_activity"] if result else {}
@@ -88,12 +102,6 @@ def _statuses(
         employment = "looking_for_work"
     else:
         employment = "not_in_labor_force"
-    state_codes = {
-        code
-        for rule in clock_rules()
-        if rule.jurisdiction != "federal" and rule.in_force_on(month)
-        for code in rule.not_counted
-    }
     return {
         "state_clock_exempt": "yes" if exemption in state_codes else "no",
         "employment": employment,
@@ -108,8 +116,9 @@ def _row(
     aid: tuple[str, str],
     result: dict[str, Any] | None,
     federal_months: int,
+    state_codes: set[str],
 ) -> list[object]:
-    statuses = _statuses(adult, month, aid, result)
+    statuses = _statuses(adult, month, aid, result, state_codes)
     by_activity = result["by_activity"] if result else {}
     row: list[object] = [f"{month:%Y%m}", adult.case_number, adult.first_name, adult.last_name]
     counted_total = 0.0
@@ -143,6 +152,7 @@ def _on_aid(participants: QuerySet[Participant], month: date) -> QuerySet[Partic
 def rows(participants: QuerySet[Participant], month: date) -> Iterator[list[object]]:
     """One row per adult on aid in `month`, in batches."""
     federal = next(rule for rule in clock_rules() if rule.code == "federal-60")
+    state_codes = _state_clock_codes(month)
     adults = _on_aid(participants, month).order_by("pk")
     ids = list(adults.values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
@@ -183,7 +193,12 @@ def rows(participants: QuerySet[Participant], month: date) -> Iterator[list[obje
         )
         for adult in people:
             yield _row(
-                adult, month, aid[adult.pk], results.get(adult.pk), federal_months.get(adult.pk, 0)
+                adult,
+                month,
+                aid[adult.pk],
+                results.get(adult.pk),
+                federal_months.get(adult.pk, 0),
+                state_codes,
             )
 
 
@@ -211,29 +226,13 @@ def download(
 
 
 def _record_export(actor: Actor, participants: QuerySet[Participant]) -> None:
-    user = actor.user
-    events = (
-        AuditEvent(
-            actor=user,
-            actor_name=user.username if user else "system",
-            actor_role=user.role if user else "",
-            action=Action.EXPORT,
-            record_type="Participant",
-            record_id=uuid,
-            participant=uuid,
-            fields=["acf199"],
-            ip_address=actor.ip_address,
-            channel=actor.channel,
-        )
-        for uuid in participants.values_list("uuid", flat=True).iterator(chunk_size=BATCH)
+    audit.record_many(
+        actor,
+        Action.EXPORT,
+        participants.only("uuid").iterator(chunk_size=BATCH),
+        lambda person: person.uuid,
+        fields=["acf199"],
     )
-    batch: list[AuditEvent] = []
-    for event in events:
-        batch.append(event)
-        if len(batch) == BATCH:
-            AuditEvent.objects.bulk_create(batch)
-            batch = []
-    AuditEvent.objects.bulk_create(batch)
 
 
 @dataclass
