@@ -8,6 +8,7 @@ month carry into the next, so the results are never out of step with the hours.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -193,6 +194,15 @@ def change_aid_month(
     return current
 
 
+def _record_new_months(months: list[AidMonth], participant_uuids: dict[int, UUID]) -> None:
+    """Months the system adds to the ledger from enrollments, each with its audit event."""
+    AidMonth.objects.bulk_create(months, batch_size=5000)
+    audit.record_many(
+        Actor.system(), Action.CREATE, months, lambda month: participant_uuids[month.participant_id]
+    )
+
+
+@transaction.atomic
 def record_months_on_aid(participant: Participant, through: date) -> int:
     """Add the months on aid the ledger lacks, from the participant's enrollments; how many added."""
     through = through.replace(day=1)
@@ -208,23 +218,28 @@ def record_months_on_aid(participant: Participant, through: date) -> int:
                     AidMonth(participant=participant, month=month, program=enrollment.program)
                 )
             month = add_months(month, 1)
-    AidMonth.objects.bulk_create(new)
+    _record_new_months(new, {participant.pk: participant.uuid})
     return len(new)
 
 
-def record_month_on_aid(month: date, batch: int = 5000) -> int:
+@transaction.atomic
+def record_month_on_aid(month: date) -> int:
     """Add `month` to the ledger of every participant enrolled and active in it; how many added."""
     month = month.replace(day=1)
-    enrollments = Enrollment.objects.filter(
-        status=Enrollment.Status.ACTIVE, aid_start__lt=add_months(month, 1)
-    ).values_list("participant_id", "program_id")
-    rows = [
-        AidMonth(participant_id=participant_id, month=month, program_id=program_id)
-        for participant_id, program_id in enrollments.iterator(chunk_size=batch)
-    ]
-    before = AidMonth.objects.filter(month=month).count()
-    AidMonth.objects.bulk_create(rows, batch_size=batch, ignore_conflicts=True)
-    return AidMonth.objects.filter(month=month).count() - before
+    enrollments = (
+        Enrollment.objects.filter(
+            status=Enrollment.Status.ACTIVE, aid_start__lt=add_months(month, 1)
+        )
+        .exclude(participant__aid_months__month=month)
+        .values_list("participant_id", "participant__uuid", "program_id")
+    )
+    new, uuids = [], {}
+    for participant_id, participant_uuid, program_id in enrollments:
+        if participant_id not in uuids:  # two active enrollments: one month on aid
+            uuids[participant_id] = participant_uuid
+            new.append(AidMonth(participant_id=participant_id, month=month, program_id=program_id))
+    _record_new_months(new, uuids)
+    return len(new)
 
 
 @dataclass(frozen=True)

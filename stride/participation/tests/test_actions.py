@@ -212,7 +212,8 @@ def test_a_month_on_aid_takes_only_a_known_reason_and_needs_a_note(world, months
     ) == ["note"]
     first.refresh_from_db()
     assert (first.exemption, first.version) == ("", 1)
-    assert not AuditEvent.objects.filter(record_type="AidMonth").exists()
+    # The refusals changed nothing and recorded nothing (the fixture's months were created).
+    assert not AuditEvent.objects.filter(record_type="AidMonth", action="change").exists()
 
 
 def test_a_month_that_does_not_count_stops_the_clocks(world, months):
@@ -346,11 +347,16 @@ def test_a_minimum_wage_cap_on_the_month_deems_the_rest_of_the_core_hours(world,
 
 
 def test_closing_a_month_fills_the_ledger_and_counts_everyone(world):
+    # Months added from the enrollments are system changes in each participant's audit trail.
     AidMonth.objects.all().delete()
     call_command("count_participation", "--backfill", stdout=io.StringIO())
     enrollment = world.case.current_enrollment
     expected = months_between(enrollment.aid_start, TODAY)
     assert AidMonth.objects.filter(participant=world.case).count() == expected
     assert MonthResult.objects.filter(participant=world.case, month=THIS_MONTH).exists()
+    created = AuditEvent.objects.filter(
+        record_type="AidMonth", action="create", participant=world.case.uuid, channel="system"
+    )
+    assert created.count() == expected
     with pytest.raises(CommandError):
         call_command("count_participation", "--month", "2099-01", stdout=io.StringIO())
