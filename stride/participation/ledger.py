@@ -26,10 +26,9 @@ def _ledgers(participants: QuerySet[Participant]) -> dict[int, list[LedgerMonth]
     return ledgers
 
 
-def readings(participant: Participant, on: date, program_code: str | None) -> list[ClockReading]:
+def readings(participant: Participant, on: date) -> list[ClockReading]:
     """The clocks running for the participant's program on `on`, read from their ledger."""
-    months = _ledgers(Participant.objects.filter(pk=participant.pk)).get(participant.pk, [])
-    return [read_clock(rule, months, on) for rule in clocks_for(program_code, on)]
+    return readings_for([participant], on)[participant.pk]
 
 
 def readings_for(people: list[Participant], on: date) -> dict[int, list[ClockReading]]:

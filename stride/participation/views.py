@@ -95,14 +95,13 @@ def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
                     return _to_month(person, month)
     people_actions.record_view(Actor.from_request(request), person)
     context = month_context(person, month)
-    program = person.current_enrollment.program.code if person.current_enrollment else None
     context.update(
         {
             "can_edit": can_edit,
             "hours_form": hours_form if can_edit else None,
             "plan_form": plan_form if can_edit else None,
             "plans": list(person.activity_plans.select_related("activity")[:10]),
-            "clocks": ledger.readings(person, timezone.localdate(), program),
+            "clocks": ledger.readings(person, timezone.localdate()),
             "verify_choices": VerifyForm.base_fields["verification"].choices,  # type: ignore[attr-defined]
         }
     )
@@ -184,7 +183,6 @@ def time_on_aid(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The time clocks and the months-on-aid ledger they count."""
     _require(access.can_see_caseloads(request.user))
     person = _participant(request, uuid)
-    program = person.current_enrollment.program.code if person.current_enrollment else None
     months = person.aid_months.select_related("program").order_by("-month")
     page = Paginator(months, 24).get_page(request.GET.get("page"))
     people_actions.record_view(Actor.from_request(request), person)
@@ -193,7 +191,7 @@ def time_on_aid(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "participation/time_on_aid.html",
         {
             "person": person,
-            "clocks": ledger.readings(person, timezone.localdate(), program),
+            "clocks": ledger.readings(person, timezone.localdate()),
             "page": page,
             "can_edit": access.can_edit_cases(request.user),
         },

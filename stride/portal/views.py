@@ -297,8 +297,7 @@ def hours_page(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('portal:hours')}?month={data['day']:%Y-%m}")
     people_actions.record_view(Actor.from_request(request), me)
     context = month_context(me, chosen_month(request.GET.get("month")))
-    program = me.current_enrollment.program.code if me.current_enrollment else None
-    context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate(), program)})
+    context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate())})
     return render(request, "portal/hours.html", context)
 
 

@@ -14,7 +14,7 @@ from stride.core.models import User
 from stride.people.models import Enrollment, Participant
 
 from .. import ledger
-from ..clocks import ClockReading, exemption_codes
+from ..clocks import exemption_codes
 from ..models import HoursEntry
 
 register = template.Library()
@@ -55,8 +55,4 @@ def participation_today(user: User) -> dict[str, Any]:
 
 @register.inclusion_tag("participation/_clocks.html")
 def time_clocks(person: Participant) -> dict[str, Any]:
-    enrollment = person.current_enrollment
-    readings: list[ClockReading] = ledger.readings(
-        person, timezone.localdate(), enrollment.program.code if enrollment else None
-    )
-    return {"person": person, "clocks": readings}
+    return {"person": person, "clocks": ledger.readings(person, timezone.localdate())}

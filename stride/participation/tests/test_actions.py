@@ -52,7 +52,7 @@ def refused(action) -> dict[str, list[str]]:
 def clocks(world) -> dict[str, tuple[int, dict[str, int]]]:
     return {
         reading.rule.code: (reading.used, reading.not_counted)
-        for reading in ledger.readings(world.case, TODAY, world.program.code)
+        for reading in ledger.readings(world.case, TODAY)
     }
 
 

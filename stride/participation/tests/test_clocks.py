@@ -586,7 +586,7 @@ def test_exempt_months_in_the_database_do_not_count(world):
             actions.MonthOnAid(exemption="disability", note="Doctor's note on file."),
             aid_month.version,
         )
-    readings = ledger.readings(world.case, timezone.localdate(), WTW)
+    readings = ledger.readings(world.case, timezone.localdate())
     by_code = {reading.rule.code: reading for reading in readings}
     assert (by_code["calworks-60"].used, by_code["calworks-60"].not_counted) == (
         45,
