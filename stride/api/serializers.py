@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from stride.assessments.models import Response as AssessmentResponse
+from stride.careers.models import LocalPartner
 from stride.coaching.models import (
     Achievement,
     CoachingSession,
@@ -311,3 +312,84 @@ class TimeClocksSerializer(serializers.ModelSerializer):
     def get_clocks(self, participant: Participant) -> list[dict]:
         readings = self.context["readings"][participant.pk]
         return ClockSerializer(readings, many=True).data
+
+
+# Careers: the shipped ladders (both languages) with the county's local partners per rung.
+
+
+def texts(**kwargs) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.CharField(), help_text="Words by language code (en, es).", **kwargs
+    )
+
+
+class CareerSourceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.URLField()
+    licence = serializers.CharField()
+    attribution = serializers.CharField(allow_null=True)
+
+
+class CareerWageSerializer(serializers.Serializer):
+    hourly = serializers.FloatField(help_text="Median hourly wage, in dollars.")
+    annual = serializers.IntegerField(help_text="Median annual wage, in dollars.")
+    source = CareerSourceSerializer()
+
+
+class CareerOutlookSerializer(serializers.Serializer):
+    growth_percent = serializers.FloatField(help_text="Change in jobs over ten years, in percent.")
+    openings_per_year = serializers.IntegerField()
+    source = CareerSourceSerializer()
+
+
+class FamilyFitSerializer(serializers.Serializer):
+    # Plain strings, not choices: three fields with one choice set would name three enums.
+    nights = serializers.CharField(help_text="often, sometimes or rarely")
+    weekends = serializers.CharField(help_text="often, sometimes or rarely")
+    irregular_or_on_call = serializers.CharField(help_text="often, sometimes or rarely")
+    physical = serializers.ChoiceField(choices=["light", "medium", "heavy"])
+    note = texts()
+
+
+class LocalPartnerSerializer(serializers.ModelSerializer):
+    county = uuid_of()
+
+    class Meta:
+        model = LocalPartner
+        fields = [
+            "uuid", "county", "kind", "name", "offer", "address", "phone", "website",
+            "starting_wage", "schedule_notes", "soc", "last_verified_on",
+        ]  # fmt: skip
+
+
+class CareerRungSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["entry", "middle", "advanced"])
+    soc = serializers.CharField(help_text="Standard Occupational Classification code, NN-NNNN.")
+    title = texts()
+    education = texts()
+    training = texts()
+    credentials = texts()
+    experience = texts()
+    skills = serializers.ListField(child=texts())
+    riasec = serializers.CharField(help_text="The occupation's interest code (RIASEC letters).")
+    wage = CareerWageSerializer()
+    outlook = CareerOutlookSerializer()
+    family_fit = FamilyFitSerializer()
+    partners = LocalPartnerSerializer(
+        many=True, help_text="Training providers and employers in the counties you read."
+    )
+
+
+class CareerLadderSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = texts()
+    summary = texts()
+    rungs = CareerRungSerializer(many=True)
+
+
+class CareerIndustrySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = texts()
+    summary = texts()
+    ladders = CareerLadderSerializer(many=True)

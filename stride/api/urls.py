@@ -24,6 +24,7 @@ router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("participation", views.MonthResultViewSet, basename="participation")
+router.register("careers", views.CareerViewSet, basename="career")
 router.register("time-clocks", views.TimeClockViewSet, basename="time-clock")
 
 urlpatterns = [

@@ -12,6 +12,8 @@ from rest_framework.response import Response
 
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response as AssessmentResponse
+from stride.careers import catalogue as careers
+from stride.careers.models import LocalPartner
 from stride.coaching.models import Achievement, CoachingSession, Goal, Step
 from stride.core import access
 from stride.core.audit import Actor
@@ -429,3 +431,54 @@ class TimeClockViewSet(viewsets.ReadOnlyModelViewSet):
         data = self._serialized([person], many=False)
         actions.record_view(Actor.from_request(request, channel="api"), person)
         return Response(data)
+
+
+def _career_industries(request: Request, only: str = "") -> list[dict]:
+    """Industries as the API shows them: sources spelt out, each rung with its local partners."""
+    data = careers.load()
+    sources = {source.key: source.model_dump(mode="json") for source in data.sources}
+    partners: dict[tuple[str, str, str], list[LocalPartner]] = {}
+    found = LocalPartner.objects.filter(
+        county__in=access.directory_counties(request.user)
+    ).select_related("county")
+    if only:
+        found = found.filter(industry_key=only)
+    for partner in found.order_by("name", "pk"):
+        key = (partner.industry_key, partner.ladder_key, partner.level)
+        partners.setdefault(key, []).append(partner)
+    shown = []
+    for industry in data.industries:
+        if only and industry.key != only:
+            continue
+        row = industry.model_dump(mode="json")
+        for ladder in row["ladders"]:
+            for rung in ladder["rungs"]:
+                for part in ("wage", "outlook"):
+                    rung[part]["source"] = sources[rung[part]["source"]]
+                rung["partners"] = partners.get((industry.key, ladder["key"], rung["level"]), [])
+        shown.append(row)
+    return shown
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Career ladders by industry, with the local partners of the counties you read"
+    ),
+    retrieve=extend_schema(summary="One industry's career ladders, rung by rung"),
+)
+class CareerViewSet(viewsets.ViewSet):
+    # The ladders are public facts; the partners come from access.directory_counties.
+    lookup_field = "industry"
+    lookup_value_converter = "slug"
+    serializer_class = serializers.CareerIndustrySerializer
+
+    def list(self, request: Request) -> Response:
+        return Response(
+            serializers.CareerIndustrySerializer(_career_industries(request), many=True).data
+        )
+
+    def retrieve(self, request: Request, industry: str) -> Response:
+        found = _career_industries(request, only=industry)
+        if not found:
+            raise NotFound
+        return Response(serializers.CareerIndustrySerializer(found[0]).data)

@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict:
     links = []
     if user.role == Role.PARTICIPANT:
         links.append((_("My page"), reverse("portal:home")))
+        links.append((_("Careers"), reverse("portal:careers")))
     if access.can_edit_cases(user):
         links.append((_("Today"), reverse("coaching:today")))
     if access.can_see_caseloads(user):
@@ -23,6 +24,7 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("New household"), reverse("people:household_new")))
     if user.role in access.DIRECTORY_READER_ROLES:
         links.append((_("Resource map"), reverse("resources:services")))
+        links.append((_("Careers"), reverse("careers:explorer")))
     if access.can_set_professional_goals(user):
         links.append((_("My goals"), reverse("coaching:professional_goals")))
     if access.can_approve_incentives(user):

@@ -19,13 +19,17 @@ from stride.assessments import actions as assessments
 from stride.assessments.history import histories
 from stride.assessments.models import Response
 from stride.assessments.presenting import result_view
+from stride.careers import actions as careers
+from stride.careers import catalogue as career_ladders
+from stride.careers import presenting as career_pages
+from stride.careers.forms import LadderGoalForm
 from stride.coaching import actions as coaching
 from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Step
 from stride.core import access
 from stride.core.audit import Actor, client_ip
 from stride.core.edits import StaleEdit
 from stride.core.forms import run_action
-from stride.core.models import Role
+from stride.core.models import Organisation, Role
 from stride.participation import actions as participation
 from stride.participation import ledger
 from stride.participation.forms import MyHoursForm
@@ -299,6 +303,89 @@ def hours_page(request: HttpRequest) -> HttpResponse:
     context = month_context(me, chosen_month(request.GET.get("month")))
     context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate())})
     return render(request, "portal/hours.html", context)
+
+
+@login_required
+def careers_page(request: HttpRequest) -> HttpResponse:
+    """Career ladders, in the order of the participant's own interests."""
+    me = _me(request)
+    people_actions.record_view(Actor.from_request(request), me)
+    interests = career_pages.interests_of(request.user, me)
+    found = career_pages.choices(career_ladders.load(), interests)
+    return render(
+        request,
+        "careers/me.html",
+        {
+            "interests": career_pages.interest_names(interests),
+            "ranked": found if interests else None,
+            "groups": career_pages.by_industry(found),
+            "url_name": "portal:career_ladder",
+            "query": "",
+        },
+    )
+
+
+def _career_ladder(
+    industry: str, ladder: str
+) -> tuple[career_ladders.Industry, career_ladders.Ladder]:
+    try:
+        return career_ladders.load().find(industry, ladder)
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+def career_ladder(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
+    """One ladder in the participant's language, with the partners in their county."""
+    me = _me(request)
+    found_industry, found_ladder = _career_ladder(industry, ladder)
+    people_actions.record_view(Actor.from_request(request), me)
+    partners = career_pages.partners_for(
+        Organisation.objects.filter(pk=me.county_id), industry, ladder
+    )
+    return render(
+        request,
+        "careers/me_ladder.html",
+        {
+            "industry": found_industry,
+            "ladder": found_ladder,
+            "rungs": career_pages.rungs_with_partners(found_ladder, partners),
+            "sources": career_ladders.load().source_by_key,
+            "plan": career_pages.plan_for(request.user, me, industry, ladder),
+            "goal_form": LadderGoalForm(),
+            "benefits_url": career_pages.benefits_url(me, own=True),
+        },
+    )
+
+
+@login_required
+@require_POST
+def career_goal(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
+    """The participant makes a ladder their own goal: a My Roadmap with steps on the way."""
+    me = _me(request)
+    _career_ladder(industry, ladder)
+    form = LadderGoalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose where you want to start on the ladder."))
+        return redirect("portal:career_ladder", industry=industry, ladder=ladder)
+    try:
+        made = careers.make_ladder_goal(
+            Actor.from_request(request), me, industry, ladder, form.cleaned_data["level"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("portal:career_ladder", industry=industry, ladder=ladder)
+    if made.created:
+        messages.success(
+            request,
+            _(
+                "Your roadmap is ready: a big goal and the smaller goals on the way. "
+                "Talk with your coach about the first step."
+            ),
+        )
+    else:
+        messages.info(request, _("This is already one of your goals. Here is your roadmap."))
+    return redirect(reverse("portal:home") + "#roadmap-heading")
 
 
 @never_cache

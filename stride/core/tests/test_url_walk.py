@@ -16,6 +16,9 @@ from stride.assessments import actions as assessments
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
 from stride.assessments.scoring import answer_all
+from stride.careers import actions as careers
+from stride.careers import catalogue as career_ladders
+from stride.careers.models import LocalPartner
 from stride.coaching import actions as coaching
 from stride.coaching import printouts
 from stride.coaching.models import Goal
@@ -175,6 +178,20 @@ def _welcome_link(world) -> dict[str, str]:
     return resolve(invitations.invite(Actor(world.coach), world.case)).kwargs
 
 
+def _ladder(world) -> dict[str, str]:
+    industry, ladder = career_ladders.load().pairs()[0]
+    return {"industry": industry.key, "ladder": ladder.key}
+
+
+def _local_partner(world) -> LocalPartner:
+    existing = LocalPartner.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    keys = _ladder(world)
+    details = careers.PartnerDetails(keys["industry"], keys["ladder"], "entry", "training", "Class")
+    return careers.add_partner(Actor(world.county_admin), world.county, details)
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -322,6 +339,25 @@ RULES = {
         same(403, county_admin=200, other_county_admin=404),
     ),
     "portal:services_print": (None, same(404, participant_user=200)),
+    # Career ladders are public facts: staff who see caseloads explore them; participants are
+    # sent to their own careers pages.
+    "careers:explorer": (None, same(200, sysadmin=403, participant_user=302)),
+    "careers:ladder": (_ladder, same(200, sysadmin=403, participant_user=302)),
+    "careers:make_goal": (lambda w: {"uuid": w.case.uuid, **_ladder(w)}, same(405)),  # POST only
+    # Local partners are kept like the resource map.
+    "careers:partners": (None, same(200, sysadmin=403, participant_user=403)),
+    "careers:partner_new": (None, same(403, county_admin=200, other_county_admin=200)),
+    "careers:partner_edit": (
+        lambda w: {"uuid": _local_partner(w).uuid},
+        same(404, county_admin=200, state_admin=200),
+    ),
+    "careers:partner_remove": (
+        lambda w: {"uuid": _local_partner(w).uuid},
+        same(404, county_admin=200, state_admin=200),
+    ),
+    "portal:careers": (None, same(404, participant_user=200)),
+    "portal:career_ladder": (_ladder, same(404, participant_user=200)),
+    "portal:career_goal": (_ladder, same(405)),  # POST only
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),
@@ -372,6 +408,8 @@ RULES = {
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
     "api:participation-list": (None, api(same(200))),
+    "api:career-list": (None, api(same(200))),  # the partners shown follow the directory
+    "api:career-detail": (lambda w: {"industry": _ladder(w)["industry"]}, api(same(200))),
     "api:time-clock-list": (None, api(same(200))),
     "api:time-clock-detail": (
         lambda w: {"uuid": w.case.uuid},
