@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "stride.assessments",
     "stride.resources",
     "stride.participation",
+    "stride.careers",
+    "stride.benefits",
     "stride.county",
     "stride.api",
     "stride.portal",
@@ -213,6 +215,9 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "benefits" is served by the one worker that keeps PolicyEngine loaded
+        # (manage.py benefits_worker); web processes never import it.
+        "QUEUES": ["default", "benefits"],
     }
 }
 
@@ -265,3 +270,9 @@ ASSESSMENT_INSTRUMENTS = env_str(
 # Job search counts for twelve weeks instead of six while the state is a "needy State"
 # (45 CFR 261.34(b)); ACF publishes which states qualify, month by month.
 STRIDE_NEEDY_STATE = env_bool("STRIDE_NEEDY_STATE", False)
+
+# The state a household is in when its ZIP code does not say (two letters): the benefits
+# calculator needs one. Demo households are Californian.
+STRIDE_STATE = env_str("STRIDE_STATE", "CA")
+# The cliff watch flags a family whose pay sits this close below a cliff (dollars a year).
+STRIDE_CLIFF_DISTANCE = env_int("STRIDE_CLIFF_DISTANCE", 3000)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("stride.assessments.urls")),
     path("", include("stride.resources.urls")),
     path("", include("stride.participation.urls")),
+    path("", include("stride.careers.urls")),
+    path("", include("stride.benefits.urls")),
     path("county/", include("stride.county.urls")),
     path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),

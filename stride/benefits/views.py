@@ -1,0 +1,259 @@
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stride.careers import catalogue
+from stride.careers.models import CareerPlan
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.core.models import Role
+from stride.people import actions as people_actions
+from stride.people.models import Participant
+
+from . import actions, curves, presenting
+from .forms import AdultMoneyForm, ChildMoneyForm, HouseholdMoneyForm, ScenarioForm, WhatIfForm
+from .models import Curve, HouseholdBudget, MemberBudget, Scenario
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _participant(request: HttpRequest, uuid: UUID) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related("member", "household", "county"),
+        request.user,
+        uuid=uuid,
+    )
+
+
+def _me(request: HttpRequest) -> Participant:
+    if request.user.role != Role.PARTICIPANT:
+        raise Http404
+    return access.get_visible_or_404(
+        Participant.objects.select_related("member", "household", "county"), request.user
+    )
+
+
+def _rung_points(request: HttpRequest, person: Participant) -> list[curves.Point]:
+    """The rungs of the participant's chosen ladder, at their typical full-time pay."""
+    plan = (
+        access.visible_to(CareerPlan.objects.filter(participant=person), request.user)
+        .order_by("-created_at")
+        .first()
+    )
+    if plan is None:
+        return []
+    try:
+        ladder = catalogue.ladder(plan.industry_key, plan.ladder_key)
+    except KeyError:
+        return []
+    return [
+        curves.Point(
+            "rung",
+            f"rung:{plan.industry_key}/{plan.ladder_key}/{wage.level}",
+            float(wage.annual),
+            curves.FULL_TIME_HOURS,
+        )
+        for wage in catalogue.rung_wages(ladder)
+    ]
+
+
+def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
+    """What the calculator page and its polled part show: facts, what-ifs and the curve."""
+    form = WhatIfForm(request.GET or None)
+    what_if = form.what_if()
+    found = curves.facts(person, what_if)
+    points = curves.points_for(found.household, what_if, _rung_points(request, person))
+    curve = curves.curve_for(curves.request_for(found.household, points))
+    language = get_language() or "en"
+    return {
+        "person": person,
+        "form": form,
+        "what_if": what_if,
+        "facts": found,
+        "members_with_people": list(zip(found.members, found.household.people, strict=True)),
+        "curve": curve,
+        "engine": curves.engine_state(),
+        "picture": presenting.picture(curve.data, curve.request, language)
+        if curve.status == Curve.Status.READY
+        else None,
+        "query": request.GET.urlencode(),
+    }
+
+
+@never_cache
+@login_required
+def calculator(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A family's net resources as pay rises, with the cliffs, what-ifs and saved pictures."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    people_actions.record_view(Actor.from_request(request), person)
+    context = _calculator(request, person)
+    context["scenarios"] = access.visible_to(
+        Scenario.objects.filter(participant=person), request.user
+    )
+    context["scenario_form"] = ScenarioForm()
+    context["can_edit"] = access.can_edit_cases(request.user)
+    return render(request, "benefits/calculator.html", context)
+
+
+@never_cache
+@login_required
+def curve_part(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The curve alone, polled by the page while the worker computes it.
+
+    Not audited: the page that polls it recorded the view."""
+    if request.user.role == Role.PARTICIPANT:
+        person = _me(request)
+        if person.uuid != uuid:
+            raise Http404
+    else:
+        _require(access.can_see_caseloads(request.user))
+        person = _participant(request, uuid)
+    return render(request, "benefits/_curve.html", _calculator(request, person))
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    context = _calculator(request, person)
+    if context["curve"].status == Curve.Status.FAILED:
+        curves.retry(context["curve"])
+    return redirect(f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}")
+
+
+@login_required
+@require_POST
+def save_scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    context = _calculator(request, person)
+    form = ScenarioForm(request.POST)
+    back = f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}"
+    if not form.is_valid():
+        messages.error(request, _("Give the picture a name to save it."))
+        return redirect(back)
+    saved: list[Scenario] = []
+    if run_action(
+        form,
+        lambda: saved.append(
+            actions.save_scenario(
+                Actor.from_request(request),
+                person,
+                form.cleaned_data["title"],
+                context["what_if"],
+                context["curve"],
+            )
+        ),
+    ):
+        messages.success(request, _("Picture saved. It will show these same figures later."))
+        return redirect("benefits:scenario", uuid=saved[0].uuid)
+    messages.error(request, " ".join(form.non_field_errors()))
+    return redirect(back)
+
+
+@login_required
+def scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A saved picture, exactly as it was computed, with its date and PolicyEngine version."""
+    saved = access.get_visible_or_404(
+        Scenario.objects.select_related("participant__member", "created_by"),
+        request.user,
+        uuid=uuid,
+    )
+    people_actions.record_view(Actor.from_request(request), saved.participant)
+    language = get_language() or "en"
+    return render(
+        request,
+        "benefits/scenario.html",
+        {
+            "saved": saved,
+            "person": saved.participant,
+            "picture": presenting.picture(saved.data, saved.request, language),
+            "is_participant": request.user.role == Role.PARTICIPANT,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def money(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The family's pay, hours, child care and rent: what the calculator reads from the record."""
+    _require(access.can_edit_cases(request.user))
+    person = _participant(request, uuid)
+    members = list(
+        access.visible_to(person.household.members.all(), request.user).order_by("birth_date", "pk")
+    )
+    budget = access.visible_to(
+        HouseholdBudget.objects.filter(household=person.household), request.user
+    ).first()
+    budgets = {
+        row.member_id: row
+        for row in access.visible_to(MemberBudget.objects.filter(member__in=members), request.user)
+    }
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else None
+    household_form = HouseholdMoneyForm(
+        data,
+        prefix="household",
+        initial={
+            "monthly_rent": budget.monthly_rent if budget else 0,
+            "version": budget.version if budget else 0,
+        },
+    )
+    rows = []
+    for member in members:
+        row = budgets.get(member.pk) or MemberBudget(member=member)
+        adult = curves.age_on(member.birth_date, today) >= curves.ADULT_AGE
+        form_class = AdultMoneyForm if adult else ChildMoneyForm
+        initial = {name: getattr(row, name) for name in form_class.base_fields}
+        rows.append((member, form_class(data, prefix=str(member.uuid), initial=initial)))
+    if request.method == "POST":
+        if household_form.is_valid() and all(form.is_valid() for _member, form in rows):
+            changes = {member: form.cleaned_data for member, form in rows}
+            if run_action(
+                household_form,
+                lambda: actions.save_money(
+                    Actor.from_request(request),
+                    person,
+                    household_form.cleaned_data["version"],
+                    household_form.cleaned_data["monthly_rent"],
+                    changes,
+                ),
+            ):
+                messages.success(request, _("Saved. The benefits picture uses these figures now."))
+                return redirect("benefits:calculator", uuid=person.uuid)
+    else:
+        people_actions.record_view(Actor.from_request(request), person)
+    return render(
+        request,
+        "benefits/money.html",
+        {"person": person, "household_form": household_form, "rows": rows},
+    )
+
+
+@never_cache
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The participant's own picture: what happens to my benefits if I earn more."""
+    me = _me(request)
+    people_actions.record_view(Actor.from_request(request), me)
+    context = _calculator(request, me)
+    context["scenarios"] = access.visible_to(Scenario.objects.filter(participant=me), request.user)
+    return render(request, "benefits/mine.html", context)
