@@ -35,19 +35,23 @@ system-packages:
 messages: system-packages $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
+# The benefits worker loads PolicyEngine once (about a minute) and serves the cliff
+# calculator and the cliff watch; it runs beside the web server and stops with it.
 demo: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py watch_cliffs
 	@echo ""
 	@echo "Stride is at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) manage.py benefits_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 reset-demo: install
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	$(MAKE) demo
 
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py benefits_worker
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -61,12 +65,12 @@ format: $(VENV)/.installed
 # The whole suite on SQLite: unit, view, API and persona tests, then the browser tests.
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest -n 2 -m "not browser" -q
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" -q
 	$(MAKE) test-browser
 
 # The same suite on a throwaway PostgreSQL cluster under build/ (started and stopped here).
 test-postgres: install
-	bash scripts/with-postgres $(VENV)/bin/pytest -n 2 -m "not browser" -q
+	bash scripts/with-postgres $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" -q
 
 # Headless Debian Chromium driven by Playwright, with axe-core checks.
 test-browser: install

@@ -1,0 +1,32 @@
+"""PolicyEngine takes about 40 s and 1.2 GB to load: web processes must never import it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+CHECK = """
+import resource, sys
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns  # imports every app's views
+import stride.benefits.tasks, stride.benefits.watch, stride.benefits.templatetags.benefits
+import stride.api.views
+print("policyengine_us" in sys.modules, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_web_process_never_loads_policyengine():
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "stride.settings", "PATH": "/usr/bin:/bin"},
+    )
+    loaded, megabytes = done.stdout.split()
+    assert loaded == "False"
+    assert int(megabytes) < 300
