@@ -124,22 +124,19 @@ def _marked(point: dict[str, Any], language: str) -> Marked:
             "wage": f"${wage:,.2f}",
         }
     else:
-        short, name = rung_label(label, language)
+        short, title = rung_label(label, language)
+        name = _("Rung %(number)s: %(title)s (typical pay)") % {"number": short, "title": title}
     return Marked(kind, short, name, point["earnings"], figures["net_resources"], figures)
 
 
 def rung_label(label: str, language: str) -> tuple[str, str]:
-    """A rung named in a request or a flag ("rung:industry/ladder/level"): short and long names."""
+    """A rung named in a request or a flag ("rung:industry/ladder/level"): its number and title."""
     industry, ladder_key, level = label.removeprefix("rung:").split("/")
     try:
         rung = catalogue.rung(catalogue.ladder(industry, ladder_key), level)
     except KeyError:
         return level, level
-    number = str(catalogue.LEVELS.index(level) + 1)
-    return number, _("Rung %(number)s: %(title)s (typical pay)") % {
-        "number": number,
-        "title": rung.title.in_language(language),
-    }
+    return str(catalogue.LEVELS.index(level) + 1), rung.title.in_language(language)
 
 
 def _chart(
@@ -265,5 +262,6 @@ def flag_words(flag: CliffFlag, language: str) -> str:
 
 def _target_name(label: str, language: str) -> str:
     if label.startswith("rung:"):
-        return rung_label(label, language)[1].replace(_(" (typical pay)"), "")
+        number, title = rung_label(label, language)
+        return _("Rung %(number)s: %(title)s") % {"number": number, "title": title}
     return _("A saved job offer (%(letter)s)") % {"letter": label.rsplit(":", 1)[-1]}

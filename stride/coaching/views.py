@@ -3,7 +3,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -210,7 +210,10 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "reviews": goal.reviews.select_related("by"),
             "reflections": goal.reflections.all(),
             "status_changes": goal.status_changes.select_related("by"),
-            "progress_goals": goal.progress_goals.all(),
+            # The road in order: by target date, then as they were set.
+            "progress_goals": goal.progress_goals.order_by(
+                F("target_date").asc(nulls_last=True), "created_at", "pk"
+            ),
             "can_edit": access.can_edit_cases(request.user),
         },
     )
