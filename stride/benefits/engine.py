@@ -51,6 +51,12 @@ class Person:
     care_hours_per_day: float = 0.0
     care_cost: float = 0.0  # a year, before any subsidy
 
+    def __post_init__(self) -> None:
+        # 20000 and 20000.0 are the same pay: store one spelling, so keys agree.
+        for name in ("earnings", "weekly_hours", "care_days_per_week", "care_hours_per_day"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        object.__setattr__(self, "care_cost", float(self.care_cost))
+
 
 @dataclass(frozen=True)
 class Household:
@@ -59,7 +65,10 @@ class Household:
     people: tuple[Person, ...]
     rent: float = 0.0  # a year
     earner: int = 0  # the person whose pay the curve changes
-    county: str = ""  # "Los Angeles County"; without it PolicyEngine takes the state's first
+    county: str = ""  # "Los Angeles County"; without it, the state's first county
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rent", float(self.rent))
 
     def key(self) -> str:
         """The same household always gives the same key: the cache of curves uses it."""
@@ -212,13 +221,27 @@ def _standard_deduction(year: str) -> dict[str, Any]:
 
 
 def _county(household: Household, year: str) -> dict[str, Any]:
+    """Every household names a county: once one in a simulation does, PolicyEngine
+    reads the others' as unknown. Without a known one, the state's first county,
+    as PolicyEngine picks for a household alone."""
+    name = re.sub(r"[^A-Z0-9]+", "_", household.county.upper()).strip("_")
+    code = f"{name}_{household.state}"
+    return {"county": {year: code if code in _counties() else _first_county(household.state)}}
+
+
+@cache
+def _counties() -> dict[str, str]:
     from policyengine_us.variables.household.demographic.geographic.county.county_enum import (  # type: ignore[import-untyped]
         County,
     )
 
-    name = re.sub(r"[^A-Z0-9]+", "_", household.county.upper()).strip("_")
-    code = f"{name}_{household.state}"
-    return {"county": {year: code}} if household.county and code in County.__members__ else {}
+    return {member.name: member.value for member in County if member.name != "UNKNOWN"}
+
+
+@cache
+def _first_county(state: str) -> str:
+    inside = [(value, name) for name, value in _counties().items() if value.endswith(f", {state}")]
+    return min(inside)[1] if inside else "UNKNOWN"
 
 
 def _person(person: Person, year: str, rent: float) -> dict[str, Any]:
@@ -226,6 +249,12 @@ def _person(person: Person, year: str, rent: float) -> dict[str, Any]:
         "age": {year: person.age},
         "employment_income": {year: person.earnings},
         "weekly_hours_worked_before_lsr": {year: person.weekly_hours},
+        # PolicyEngine values Medicaid against the average cost index of everyone
+        # of the state in the simulation, so a family's figures would depend on the
+        # other families in a batch and on the other points of its own curve. With
+        # both indexes at 1, Medicaid is worth the state's spending per enrollee.
+        "medicaid_slcsp_cost_index_filled": {year: 1.0},
+        "medicaid_slcsp_state_average_cost_index": {year: 1.0},
     }
     if rent:
         facts["rent"] = {year: rent}
