@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from stride.core.audit import Actor
 from stride.core.models import Organisation, Role, User
@@ -88,6 +89,14 @@ def open_case(
 def fast_password_hashing(settings):
     # argon2 is deliberately slow; test_security checks that production uses it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    # A test that renders a page in Spanish leaves the thread's language active;
+    # the next test in the same worker would read Spanish labels.
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

@@ -1,6 +1,11 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stride.assessments.models import Response as AssessmentResponse
+from stride.benefits import cliffs, engine, presenting
+from stride.benefits.models import Scenario
 from stride.careers.models import LocalPartner
 from stride.coaching.models import (
     Achievement,
@@ -393,3 +398,143 @@ class CareerIndustrySerializer(serializers.Serializer):
     name = texts()
     summary = texts()
     ladders = CareerLadderSerializer(many=True)
+
+
+# Benefits: a saved picture (scenario) with its figures, as it was computed. Every amount is
+# in dollars a year.
+
+
+class BenefitWhatIfSerializer(serializers.Serializer):
+    # Defaults: a picture saved without what-ifs stores none of these keys.
+    weekly_hours = serializers.FloatField(
+        allow_null=True, default=None, help_text="Hours of work a week tried; null: the record's."
+    )
+    hourly_wage = serializers.FloatField(
+        allow_null=True,
+        default=None,
+        help_text="Pay an hour tried, in dollars; null: the record's.",
+    )
+    monthly_care_cost = serializers.FloatField(
+        allow_null=True,
+        default=None,
+        help_text="Child care cost a month tried, in dollars; null: the record's.",
+    )
+    offers = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+        default=list,
+        help_text="Job offers compared, each [hours a week, pay an hour].",
+    )
+
+
+class BenefitPointSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["now", "offer", "rung"],
+        help_text="now: the pay on file; offer: a job offer; rung: a career ladder rung.",
+    )
+    label = serializers.CharField(
+        help_text='An offer\'s letter, or a rung as "rung:industry/ladder/level"; empty for now.'
+    )
+    earnings = serializers.FloatField(help_text="The pay marked.")
+    weekly_hours = serializers.FloatField()
+    net_resources = serializers.FloatField()
+    figures = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="Each program at this pay, worked out exactly: "
+        + ", ".join(engine.COLUMNS)
+        + ".",
+    )
+
+
+# Program names as plain strings, not choices: three fields with one choice set would name
+# three enums.
+PROGRAM_HELP = "One of: " + ", ".join(engine.PROGRAMS) + "."
+
+
+class BenefitProgramDropSerializer(serializers.Serializer):
+    program = serializers.CharField(help_text=PROGRAM_HELP)
+    drop = serializers.FloatField(help_text="How much less the program gives at the bottom.")
+
+
+class BenefitCliffSerializer(serializers.Serializer):
+    start = serializers.FloatField(help_text="The pay just before net resources fall.")
+    bottom = serializers.FloatField(help_text="The pay where they are lowest.")
+    loss = serializers.FloatField(help_text="Net resources at the start less at the bottom.")
+    cleared_at = serializers.FloatField(
+        allow_null=True,
+        help_text="The first pay with net resources back where they were; null past the curve.",
+    )
+    programs = BenefitProgramDropSerializer(many=True, help_text="Largest drop first.")
+    ended = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Programs that stop altogether between the start and the bottom. " + PROGRAM_HELP,
+    )
+
+
+class BenefitFiguresSerializer(serializers.Serializer):
+    earnings = serializers.ListField(
+        child=serializers.FloatField(), help_text="The pays along the curve, lowest first."
+    )
+    net_resources = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text="The family's net resources at each pay of `earnings`: pay, TANF, SNAP, child "
+        "care help and health coverage, less taxes after credits and child care still paid.",
+    )
+    points = BenefitPointSerializer(many=True)
+    cliffs = BenefitCliffSerializer(
+        many=True, help_text="Where a raise leaves the family worse off, as the page names them."
+    )
+    limits = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Programs PolicyEngine does not model in this state (they show as zero). "
+        + PROGRAM_HELP,
+    )
+
+
+def benefit_figures(data: dict[str, Any]) -> dict[str, Any]:
+    """A saved curve, compact: the net line, the marked pays and the cliffs the page shows."""
+    curve = engine.Curve.from_json(data["curve"])
+    net = curve.net_resources
+    programs = {name: curve.columns[name] for name in engine.PROGRAMS}
+    found = cliffs.find(curve.earnings, net, programs, presenting.SHOWN_LOSS)
+    return {
+        "earnings": curve.earnings,
+        "net_resources": net,
+        "points": [
+            {**point, "net_resources": point["figures"]["net_resources"]}
+            for point in data.get("points", [])
+        ],
+        "cliffs": [
+            {
+                "start": cliff.start,
+                "bottom": cliff.bottom,
+                "loss": cliff.loss,
+                "cleared_at": cliff.cleared_at,
+                "programs": [{"program": name, "drop": drop} for name, drop in cliff.programs],
+                "ended": list(cliff.ended),
+            }
+            for cliff in found
+        ],
+        "limits": list(data.get("limits", [])),
+    }
+
+
+class BenefitScenarioSerializer(serializers.ModelSerializer):
+    """A saved benefits picture: the figures stay as they were computed, with the version."""
+
+    participant = uuid_of()
+    what_if = BenefitWhatIfSerializer(read_only=True)
+    engine_version = serializers.CharField(
+        read_only=True, help_text="The PolicyEngine-US version that computed the figures."
+    )
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "uuid", "participant", "title", "what_if", "engine_version", "computed_at",
+            "created_at", "figures",
+        ]  # fmt: skip
+
+    @extend_schema_field(BenefitFiguresSerializer)
+    def get_figures(self, scenario: Scenario) -> dict[str, Any]:
+        return BenefitFiguresSerializer(benefit_figures(scenario.data)).data

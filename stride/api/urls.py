@@ -26,6 +26,7 @@ router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("participation", views.MonthResultViewSet, basename="participation")
 router.register("careers", views.CareerViewSet, basename="career")
 router.register("time-clocks", views.TimeClockViewSet, basename="time-clock")
+router.register("benefit-scenarios", views.BenefitScenarioViewSet, basename="benefit-scenario")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response as AssessmentResponse
+from stride.benefits.models import Scenario
 from stride.careers import catalogue as careers
 from stride.careers.models import LocalPartner
 from stride.coaching.models import Achievement, CoachingSession, Goal, Step
@@ -482,3 +483,35 @@ class CareerViewSet(viewsets.ViewSet):
         if not found:
             raise NotFound
         return Response(serializers.CareerIndustrySerializer(found[0]).data)
+
+
+class BenefitScenarioFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+
+    class Meta:
+        model = Scenario
+        fields = ["participant"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Saved benefits pictures of participants in your scope, newest first, each "
+        "with its figures as computed"
+    ),
+    retrieve=extend_schema(
+        summary="One saved benefits picture: net resources along the pay curve, the marked "
+        "pays and the cliffs (recorded as a view of its participant in the audit trail)"
+    ),
+)
+class BenefitScenarioViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "uuid"
+    serializer_class = serializers.BenefitScenarioSerializer
+    filterset_class = BenefitScenarioFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_to(Scenario.objects.all(), self.request.user)
+            .select_related("participant")
+            .defer("request")
+        )

@@ -34,14 +34,14 @@ def save_money(
     """The household's rent and each member's pay and child care, in one save."""
     household: Household = participant.household
     with transaction.atomic():
-        budget, _created = HouseholdBudget.objects.select_for_update().get_or_create(
+        budget, new = HouseholdBudget.objects.select_for_update().get_or_create(
             household=household, defaults={"version": 0}
         )
         if budget.version != expected_version:
             error = ValidationError(
                 _(
                     "Someone saved this family's money facts while you were editing. "
-                    "The page now shows what they saved; check it and save again."
+                    "Check the figures against the family's record and save again."
                 )
             )
             error.current_version = budget.version  # type: ignore[attr-defined]

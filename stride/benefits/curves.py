@@ -148,9 +148,10 @@ def _tried(person: engine.Person, what_if: WhatIf) -> engine.Person:
 
 def _care_cost_tried(people: list[engine.Person], yearly: float) -> list[engine.Person]:
     """The what-if's child care cost, spread over the children in care (or the youngest)."""
+    # People come oldest first (facts orders them by birth date): the youngest child is last.
     in_care = [i for i, p in enumerate(people) if p.care_days_per_week > 0] or [
         i for i, p in enumerate(people) if p.role == "child"
-    ][:1]
+    ][-1:]
     if not in_care:
         return people
     share = round(yearly / len(in_care), 2)
@@ -208,9 +209,11 @@ def curve_for(request: Request) -> Curve:
     version = engine.engine_version()
     key = request.key()
     found = Curve.objects.filter(key=key, engine_version=version).first()
-    if found is not None and found.status != Curve.Status.FAILED:
+    if found is not None:
+        # A failed curve stays failed until someone asks again (retry): re-queueing it here
+        # would hand the worker the same failing family at every poll of the page.
         return found
-    return _enqueue(found, key, version, request)
+    return _enqueue(None, key, version, request)
 
 
 def retry(curve: Curve) -> Curve:

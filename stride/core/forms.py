@@ -21,7 +21,7 @@ def run_action(form: forms.BaseForm, action: Callable[[], object]) -> bool:
         current_version = getattr(error, "current_version", None)
         if current_version is not None:
             form.data = form.data.copy()
-            form.data["version"] = current_version
+            form.data[form.add_prefix("version")] = current_version
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -16,6 +16,8 @@ from stride.assessments import actions as assessments
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
 from stride.assessments.scoring import answer_all
+from stride.benefits import engine
+from stride.benefits.models import Scenario
 from stride.careers import actions as careers
 from stride.careers import catalogue as career_ladders
 from stride.careers.models import LocalPartner
@@ -192,6 +194,22 @@ def _local_partner(world) -> LocalPartner:
     return careers.add_partner(Actor(world.county_admin), world.county, details)
 
 
+def _scenario(world) -> Scenario:
+    # A saved picture as the calculator stores it (pay alone, no benefits); the walk never
+    # computes a curve.
+    pays = engine.pay_axis(80000, 3)
+    columns = {name: pays if name == "earnings" else [0.0] * len(pays) for name in engine.COLUMNS}
+    return Scenario.objects.filter(participant=world.case).first() or Scenario.objects.create(
+        participant=world.case,
+        title="Two offers",
+        request={"household": {}, "top": 80000.0, "points": []},
+        data={"curve": {"earnings": pays, "columns": columns}, "points": [], "limits": []},
+        engine_version="2.68.0",
+        computed_at=timezone.now(),
+        created_by=world.coach,
+    )
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -358,6 +376,21 @@ RULES = {
     "portal:careers": (None, same(404, participant_user=200)),
     "portal:career_ladder": (_ladder, same(404, participant_user=200)),
     "portal:career_goal": (_ladder, same(405)),  # POST only
+    # The benefits calculator: staff who see the case; the participant has their own page and
+    # polls their own curve.
+    "benefits:calculator": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "benefits:curve": (
+        lambda w: {"uuid": w.case.uuid},
+        scoped(CASELOAD_READERS | {"participant_user"}, IN_SCOPE | {"participant_user"}),
+    ),
+    "benefits:retry": (lambda w: {"uuid": w.case.uuid}, same(405)),  # POST only
+    "benefits:save": (lambda w: {"uuid": w.case.uuid}, same(405)),  # POST only
+    "benefits:money": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "benefits:scenario": (
+        lambda w: {"uuid": _scenario(w).uuid},
+        same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200)),
+    ),
+    "benefits:mine": (None, same(404, participant_user=200)),
     "api:api-root": (None, api(same(200))),
     "api:schema": (None, same(200, anonymous=200)),  # describes the API, holds no records
     "api:participant-list": (None, api(same(200))),
@@ -413,6 +446,11 @@ RULES = {
     "api:time-clock-list": (None, api(same(200))),
     "api:time-clock-detail": (
         lambda w: {"uuid": w.case.uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:benefit-scenario-list": (None, api(same(200))),
+    "api:benefit-scenario-detail": (
+        lambda w: {"uuid": _scenario(w).uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
     "api:coaching-session-list": (None, api(same(200))),
