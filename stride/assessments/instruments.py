@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from django.conf import settings
 from django.utils.translation import get_language
 from pydantic import (
@@ -22,32 +21,23 @@ from pydantic import (
     PositiveInt,
     RootModel,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 
+from stride.core import datafiles
+from stride.core.datafiles import DataFileError, Location
 from stride.core.vocabulary import Circumstance, LifeArea, ServiceArea, Specialist
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
 Value = int | Key
-Location = tuple[str | int, ...]
 
 YES, NO = "yes", "no"
 FILE_NAME = re.compile(r"^v(\d+)\.yaml$")
-PLAIN_PROBLEMS = {
-    "extra_forbidden": "unknown key (is it misspelt?)",
-    "missing": "this key is required here",
-}
 
 
-class InstrumentError(Exception):
+class InstrumentError(DataFileError):
     """A refused instrument file: where, and what is wrong."""
-
-    def __init__(self, path: Path, line: int | None, key: str, problem: str) -> None:
-        self.path, self.line, self.key, self.problem = path, line, key, problem
-        where = f"{path}, line {line}" if line else str(path)
-        super().__init__(f"{where} ({key or 'top level'}): {problem}")
 
 
 class Words(RootModel[dict[str, str]]):
@@ -274,74 +264,16 @@ def _check_item(
             yield (*at, "suggests", n, "at_most"), "at_most is for ladder and scale items"
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML without the 1.1 surprises: `no`, `yes`, `on` and `off` stay words."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-def _line_of(root: yaml.Node | None, location: Location) -> int | None:
-    """The line (from 1) where `location` is written, or of the nearest part that exists."""
-    node, line = root, None
-    for part in location:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == part), None)
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-        else:
-            node = None
-    return node.start_mark.line + 1 if node is not None else line
-
-
-def _key_name(location: Location) -> str:
-    name = ""
-    for part in location:
-        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
-    return name
-
-
 def parse(path: Path, text: str) -> Instrument:
     """One instrument from the YAML `text` of the file at `path`."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506  (_Loader is a SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise InstrumentError(
-            path, mark.line + 1 if mark else None, "", f"not valid YAML: {error.problem}"
-        ) from None
-    if not isinstance(data, dict):
-        raise InstrumentError(path, 1, "", "the file must hold one instrument (a mapping)")
-    try:
-        instrument = Instrument.model_validate(data)
-    except ValidationError as error:
-        # A misspelt key also makes the real one "missing": name the misspelling first.
-        first = min(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        # RootModel and validators add their own names (such as "function-after") to a location.
-        location = tuple(
-            part for part in first["loc"] if not str(part).startswith(("function", "["))
-        )
-        problem = PLAIN_PROBLEMS.get(first["type"], first["msg"])
-        raise InstrumentError(
-            path, _line_of(root, location), _key_name(location), problem
-        ) from None
-    for location, problem in _cross_check(instrument):
-        raise InstrumentError(path, _line_of(root, location), _key_name(location), problem)
+    instrument, root = datafiles.parse(
+        path, text, Instrument, _cross_check, InstrumentError, "instrument"
+    )
     match = FILE_NAME.match(path.name)
     if path.parent.name != instrument.slug or not match or int(match[1]) != instrument.version:
         raise InstrumentError(
             path,
-            _line_of(root, ("instrument",)),
+            datafiles.line_of(root, ("instrument",)),
             "instrument",
             f"the file for {instrument.slug} version {instrument.version} must be "
             f"{instrument.slug}/v{instrument.version}.yaml",

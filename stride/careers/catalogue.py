@@ -11,12 +11,10 @@ benefits calculator reads rung wages through `rung_wages`.
 """
 
 import functools
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,9 +24,11 @@ from pydantic import (
     PositiveInt,
     RootModel,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
+
+from stride.core import datafiles
+from stride.core.datafiles import DataFileError, Location
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "careers.yaml"
 LANGUAGES = ("en", "es")
@@ -43,21 +43,10 @@ Soc = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}$")]
 Level = Literal["entry", "middle", "advanced"]
 Often = Literal["often", "sometimes", "rarely"]
 Physical = Literal["light", "medium", "heavy"]
-Location = tuple[str | int, ...]
-
-PLAIN_PROBLEMS = {
-    "extra_forbidden": "unknown key (is it misspelt?)",
-    "missing": "this key is required here",
-}
 
 
-class CatalogueError(Exception):
+class CatalogueError(DataFileError):
     """A refused careers file: where, and what is wrong."""
-
-    def __init__(self, path: Path, line: int | None, key: str, problem: str) -> None:
-        self.path, self.line, self.key, self.problem = path, line, key, problem
-        where = f"{path}, line {line}" if line else str(path)
-        super().__init__(f"{where} ({key or 'top level'}): {problem}")
 
 
 class Text(RootModel[dict[str, str]]):
@@ -230,65 +219,9 @@ def _cross_check(careers: Careers) -> Iterator[tuple[Location, str]]:
                         )
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML without the 1.1 surprises: `no`, `yes`, `on` and `off` stay words."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-def _line_of(root: yaml.Node | None, location: Location) -> int | None:
-    """The line (from 1) where `location` is written, or of the nearest part that exists."""
-    node, line = root, None
-    for part in location:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == part), None)
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-        else:
-            node = None
-    return node.start_mark.line + 1 if node is not None else line
-
-
-def _key_name(location: Location) -> str:
-    name = ""
-    for part in location:
-        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
-    return name
-
-
 def parse(path: Path, text: str) -> Careers:
     """The careers catalogue from the YAML `text` of the file at `path`."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506  (_Loader is a SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise CatalogueError(
-            path, mark.line + 1 if mark else None, "", f"not valid YAML: {error.problem}"
-        ) from None
-    if not isinstance(data, dict):
-        raise CatalogueError(path, 1, "", "the file must hold one catalogue (a mapping)")
-    try:
-        careers = Careers.model_validate(data)
-    except ValidationError as error:
-        first = min(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        location = tuple(
-            part for part in first["loc"] if not str(part).startswith(("function", "["))
-        )
-        problem = PLAIN_PROBLEMS.get(first["type"], first["msg"])
-        raise CatalogueError(path, _line_of(root, location), _key_name(location), problem) from None
-    for location, problem in _cross_check(careers):
-        raise CatalogueError(path, _line_of(root, location), _key_name(location), problem)
+    careers, _root = datafiles.parse(path, text, Careers, _cross_check, CatalogueError, "catalogue")
     return careers
 
 
