@@ -163,7 +163,7 @@ def _care_cost_tried(people: list[engine.Person], yearly: float) -> list[engine.
 
 def _budget(member: Member) -> MemberBudget:
     try:
-        return member.budget  # type: ignore[attr-defined,no-any-return]
+        return member.budget
     except MemberBudget.DoesNotExist:
         return MemberBudget(member=member)
 

@@ -117,7 +117,7 @@ def watched_participants_in(household_ids: list[int]) -> "list[Participant]":
 def _targets(participant: Participant, pay: float) -> list[cliffs.Target]:
     """The pay of the next rung on the participant's ladder, and the offers they saved."""
     targets = []
-    for plan in participant.career_plans.all()[:1]:  # type: ignore[attr-defined]
+    for plan in participant.career_plans.all()[:1]:
         try:
             ladder = catalogue.ladder(plan.industry_key, plan.ladder_key)
         except KeyError:
@@ -127,7 +127,7 @@ def _targets(participant: Participant, pay: float) -> list[cliffs.Target]:
             rung = higher[0]
             label = f"rung:{plan.industry_key}/{plan.ladder_key}/{rung.level}"
             targets.append(cliffs.Target(label, float(rung.annual)))
-    for scenario in participant.benefit_scenarios.all()[:1]:  # type: ignore[attr-defined]
+    for scenario in participant.benefit_scenarios.all()[:1]:
         for point in scenario.request.get("points", []):
             if point["kind"] == "offer":
                 label = f"offer:{scenario.uuid}:{point['label']}"
