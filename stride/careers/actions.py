@@ -201,7 +201,7 @@ def make_ladder_goal(
     if from_level not in catalogue.LEVELS:
         raise ValidationError({"level": _("Choose a rung of the ladder.")})
     plan = (
-        CareerPlan.objects.select_for_update()
+        CareerPlan.objects.select_for_update(of=("self",))
         .select_related("goal")
         .filter(participant=participant, industry_key=industry_key, ladder_key=ladder_key)
         .first()
