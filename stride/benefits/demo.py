@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from stride.core.demo import Progress, demo_step
-from stride.people.models import Household, Member, Participant
+from stride.people.models import Household, Member, Participant, age_on
 
-from .curves import ADULT_AGE, age_on
+from .curves import ADULT_AGE
 from .models import HouseholdBudget, MemberBudget
 
 BATCH = 2000

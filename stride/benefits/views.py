@@ -20,7 +20,7 @@ from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import Role
 from stride.people import actions as people_actions
-from stride.people.models import Participant
+from stride.people.models import Participant, age_on
 
 from . import actions, curves, presenting
 from .forms import AdultMoneyForm, ChildMoneyForm, HouseholdMoneyForm, ScenarioForm, WhatIfForm
@@ -34,7 +34,7 @@ def _require(allowed: bool) -> None:
 
 def _participant(request: HttpRequest, uuid: UUID) -> Participant:
     return access.get_visible_or_404(
-        Participant.objects.select_related("member", "household", "county"),
+        curves.with_money(Participant.objects.select_related("member", "county")),
         request.user,
         uuid=uuid,
     )
@@ -44,7 +44,7 @@ def _me(request: HttpRequest) -> Participant:
     if request.user.role != Role.PARTICIPANT:
         raise Http404
     return access.get_visible_or_404(
-        Participant.objects.select_related("member", "household", "county"), request.user
+        curves.with_money(Participant.objects.select_related("member", "county")), request.user
     )
 
 
@@ -220,7 +220,7 @@ def money(request: HttpRequest, uuid: UUID) -> HttpResponse:
     rows = []
     for member in members:
         row = budgets.get(member.pk) or MemberBudget(member=member)
-        adult = curves.age_on(member.birth_date, today) >= curves.ADULT_AGE
+        adult = age_on(member.birth_date, today) >= curves.ADULT_AGE
         form_class = AdultMoneyForm if adult else ChildMoneyForm
         initial = {name: getattr(row, name) for name in form_class.base_fields}
         rows.append((member, form_class(data, prefix=str(member.uuid), initial=initial)))

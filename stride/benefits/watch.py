@@ -21,7 +21,7 @@ from stride.careers.models import CareerPlan
 from stride.people.models import Enrollment, Participant
 
 from . import cliffs, engine
-from .curves import LOWEST_TOP, facts
+from .curves import LOWEST_TOP, facts, with_money
 from .models import CliffFlag, Scenario, WatchedHousehold
 
 BATCH = 100
@@ -31,8 +31,8 @@ MIN_LOSS = 250.0
 
 def watched_participants() -> "list[Participant]":
     return list(
-        Participant.objects.filter(current_enrollment__status=Enrollment.Status.ACTIVE)
-        .select_related("household", "member")
+        with_money(Participant.objects.filter(current_enrollment__status=Enrollment.Status.ACTIVE))
+        .select_related("member")
         .order_by("household_id", "pk")
     )
 
@@ -102,10 +102,12 @@ def check(household_ids: list[int]) -> int:
 
 def watched_participants_in(household_ids: list[int]) -> "list[Participant]":
     return list(
-        Participant.objects.filter(
-            household_id__in=household_ids, current_enrollment__status=Enrollment.Status.ACTIVE
+        with_money(
+            Participant.objects.filter(
+                household_id__in=household_ids, current_enrollment__status=Enrollment.Status.ACTIVE
+            )
         )
-        .select_related("household", "member")
+        .select_related("member")
         .prefetch_related(
             Prefetch("career_plans", queryset=CareerPlan.objects.order_by("-created_at")),
             Prefetch("benefit_scenarios", queryset=Scenario.objects.order_by("-created_at")),
