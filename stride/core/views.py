@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access
+from . import access, health
 from . import accounts as staff_accounts
 from .audit import Actor
 from .forms import StaffAccountForm
@@ -35,13 +35,14 @@ class LoginView(auth_views.LoginView):
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers: 200 when the database holds Stride's migrated schema, 503 with a
+    short reason when it does not (unreachable, file missing, empty, migrations not applied)."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        found = health.problem(connection)
     except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        found = "unavailable"
+    if found is not None:
+        return JsonResponse({"status": "error", "database": found}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
