@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from stride.core.demo import Progress, demo_step
+from stride.core.demo import Progress, demo_promise, demo_step
 from stride.people.models import Participant
 
 from .instruments import Instrument, Item, Value, catalogue
@@ -46,6 +46,9 @@ def _family(
     made: list[Response] = []
     days = [since + EVERY_FEW_MONTHS * n for n in range(5) if since + EVERY_FEW_MONTHS * n < today]
     days = days or [today]
+    if everything and len(days) < 2:
+        # The parent who can sign in sees a bridge against an earlier one.
+        days = [today - EVERY_FEW_MONTHS, today - timedelta(days=3)]
     if everything or rng.random() < 0.75:
         bridge = instruments.latest("bridge")
         start = {
@@ -129,4 +132,17 @@ def _finished(
         result=score(instrument, {**shared, **private}).to_json(),
         started_at=when - timedelta(minutes=instrument.minutes),
         completed_at=when,
+    )
+
+
+@demo_promise("participant has taken every assessment, the bridge more than once")
+def _participant_results() -> bool:
+    finished = list(
+        Response.objects.filter(
+            participant__user__username="participant", completed_at__isnull=False
+        ).values_list("instrument", flat=True)
+    )
+    return (
+        set(finished) >= {instrument.slug for instrument in catalogue().all_latest()}
+        and finished.count("bridge") >= 2
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from stride.core.demo import Progress, demo_step
+from stride.core.demo import Progress, demo_promise, demo_step
 from stride.people.models import Household, Member, Participant, age_on
 
 from .curves import ADULT_AGE
@@ -98,3 +98,13 @@ def _the_demo_participant(people: list[MemberBudget], today: date) -> None:
                 monthly_care_cost=Decimal(1100),
             )
         )
+
+
+@demo_promise("participant's family has pay, hours and rent on file for the benefits picture")
+def _participant_money() -> bool:
+    person = Participant.objects.filter(user__username="participant").first()
+    return (
+        person is not None
+        and MemberBudget.objects.filter(member_id=person.member_id, weekly_hours__gt=0).exists()
+        and HouseholdBudget.objects.filter(household_id=person.household_id).exists()
+    )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from stride.core.demo import Progress, demo_step
+from stride.core.demo import Progress, demo_promise, demo_step
 from stride.core.models import Role, User
 from stride.people.models import Household, Participant
 
@@ -109,7 +109,7 @@ def build_coaching_demo(seed: int, progress: Progress) -> None:
     rng = random.Random(seed + 4)
     today = timezone.localdate()
     rows = Participant.objects.order_by("pk").values_list(
-        "pk", "coach_id", "assigned_since", "household__language"
+        "pk", "coach_id", "assigned_since", "household__language", "user_id"
     )
     total = rows.count()
     for start in range(0, total, CHUNK):
@@ -157,7 +157,7 @@ def _professional_goals(rng: random.Random, today: date) -> None:
     GoalStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
 
 
-ParticipantRow = tuple[int, int | None, date | None, str]
+ParticipantRow = tuple[int, int | None, date | None, str, int | None]
 
 
 def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) -> None:
@@ -165,21 +165,27 @@ def _chunk(participants: list[ParticipantRow], rng: random.Random, today: date) 
     children: list[Goal] = []
     details: list[tuple[int, Goal, date, list[str], list[tuple[str, str, str]]]] = []
     sessions: list[CoachingSession] = []
-    for pk, coach_id, assigned_since, language in participants:
+    for pk, coach_id, assigned_since, language, user_id in participants:
         start = max(assigned_since or today - timedelta(days=365), today - timedelta(days=540))
         count = rng.choices([0, 1, 2, 3], weights=[12, 45, 30, 13])[0]
         roadmap = count >= 2 and rng.random() < 0.3
+        # The parent who can sign in is mid-way through a roadmap, with steps still ahead.
+        showcase = user_id is not None
+        if showcase:
+            count, roadmap = 3, True
         spanish = language == Household.Language.SPANISH and rng.random() < 0.7
         root = None
         for index, template in enumerate(rng.sample(GOALS, count)):
             area, english, spanish_words, why, measure, step_texts, potholes = template
             term = Goal.Term.LONG if roadmap and index == 0 else Goal.Term.SHORT
-            status = Goal.Status.ACTIVE if term == Goal.Term.LONG else _status(rng)
+            status = Goal.Status.ACTIVE if term == Goal.Term.LONG or showcase else _status(rng)
             # Goals still being worked on were set in the last few months, so their steps
             # fall due around now; closed ones may go back to the start of coaching.
             earliest = start if status not in Goal.OPEN_STATUSES else today - timedelta(days=75)
             earliest = max(start, earliest)
             created = earliest + timedelta(days=rng.randint(0, max(0, (today - earliest).days - 7)))
+            if showcase:
+                created = max(start, today - timedelta(days=rng.randint(8, 20)))
             goal = Goal(
                 participant_id=pk, created_by_id=coach_id, life_area=area,
                 words=spanish_words if spanish else english, why_it_matters=why, measure=measure,
@@ -342,3 +348,23 @@ def _sessions(
         last = sessions[-1]
         last.next_appointment = last.held_at + timedelta(days=rng.randint(7, 28))
     return sessions
+
+
+@demo_promise("participant has open goals with next steps still to do")
+def _next_steps() -> bool:
+    return Step.objects.filter(
+        goal__participant__user__username="participant",
+        goal__status__in=Goal.OPEN_STATUSES,
+        status=Step.Status.PLANNED,
+        due_on__gte=timezone.localdate(),
+    ).exists()
+
+
+@demo_promise("participant has a roadmap: a long-term goal with goals on the way to it")
+def _roadmap() -> bool:
+    return Goal.objects.filter(
+        participant__user__username="participant",
+        term=Goal.Term.LONG,
+        status__in=Goal.OPEN_STATUSES,
+        progress_goals__isnull=False,
+    ).exists()

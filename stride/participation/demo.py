@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from stride.core.demo import Progress, demo_step
+from stride.core.demo import Progress, demo_promise, demo_step
 from stride.core.models import Organisation
 from stride.people.models import Enrollment, Participant
 
 from .countable import add_months
-from .models import Activity, ActivityPlan, AidMonth, HoursEntry, WorkActivity
+from .models import Activity, ActivityPlan, AidMonth, HoursEntry, MonthResult, WorkActivity
 from .recount import count_everyone
 
 HISTORY_MONTHS = 4
@@ -222,3 +222,12 @@ def _hours(
                 )
             )
     return plans, entries
+
+
+@demo_promise("coach has families on aid this month, with hours counted toward work participation")
+def _counted_this_month() -> bool:
+    return MonthResult.objects.filter(
+        participant__coach__username="coach",
+        participant__current_enrollment__status=Enrollment.Status.ACTIVE,
+        month=timezone.localdate().replace(day=1),
+    ).exists()

@@ -13,11 +13,13 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from faker import Faker
 
-from stride.core.demo import run_demo_steps
+from stride.core.demo import broken_promises, demo_promise, run_demo_steps
 from stride.core.models import Organisation, Role, User
 
+from .filters import search_participants
 from .identity import ssn_lookup_hash
 from .models import CoachAssignment, Enrollment, Household, Member, Participant, Program
 
@@ -109,7 +111,7 @@ def build_demo(
 ) -> DemoResult:
     rng = random.Random(seed)
     names = _Names(seed)
-    today = date.today()
+    today = timezone.localdate()  # the date every later step uses, not the machine's
     password_hash = _password_hash()
     result = DemoResult(households=households)
 
@@ -195,13 +197,23 @@ def build_demo(
             made += len(chunk)
             progress(f"households: {made} of {households}")
 
-        demo_participant = (
+        # The parent who can sign in is on aid now, so every page of theirs has something.
+        cases = (
             Participant.objects.filter(coach__username="coach")
-            .select_related("member")
+            .select_related("member", "current_enrollment")
             .order_by("pk")
-            .first()
+        )
+        demo_participant = (
+            cases.filter(current_enrollment__status=Enrollment.Status.ACTIVE).first()
+            or cases.first()
         )
         assert demo_participant is not None, "the coach named coach always has a caseload"
+        enrollment = demo_participant.current_enrollment
+        assert enrollment is not None, "every demo participant is enrolled"
+        if enrollment.status != Enrollment.Status.ACTIVE:
+            Enrollment.objects.filter(pk=enrollment.pk).update(
+                status=Enrollment.Status.ACTIVE, ended_on=None
+            )
         participant_user = User.objects.create(
             username="participant",
             role=Role.PARTICIPANT,
@@ -213,6 +225,8 @@ def build_demo(
         demo_participant.save(update_fields=["user"])
         # After the participant can sign in: a step may give that person's pages more to show.
         run_demo_steps(seed, progress)
+        if broken := broken_promises():
+            raise RuntimeError("The demo breaks its promises: " + "; ".join(broken))
 
     result.logins = [
         DemoLogin("coach", Role.COACH, f"coach on {first_team}"),
@@ -410,3 +424,65 @@ def _create_households(
         )
     )
     CoachAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+
+
+# What the README's table of demo logins promises, whatever the date the demo is built on.
+
+NAMED_LOGINS = {
+    "coach": Role.COACH,
+    "coach2": Role.COACH,
+    "supervisor": Role.SUPERVISOR,
+    "county-admin": Role.COUNTY_ADMIN,
+    "state-admin": Role.STATE_ADMIN,
+    "sysadmin": Role.SYSADMIN,
+    "participant": Role.PARTICIPANT,
+}
+
+
+@demo_promise("every demo login in the README signs in with its role")
+def _logins() -> bool:
+    roles = dict(
+        User.objects.filter(username__in=NAMED_LOGINS, is_active=True).values_list(
+            "username", "role"
+        )
+    )
+    return roles == NAMED_LOGINS
+
+
+@demo_promise("coach and coach2 each carry a caseload, on the team the supervisor leads")
+def _named_caseloads() -> bool:
+    supervisor = User.objects.get(username="supervisor")
+    return all(
+        Participant.objects.filter(
+            coach__username=username, team_id=supervisor.organisation_id
+        ).exists()
+        for username in ("coach", "coach2")
+    )
+
+
+@demo_promise("participant is a parent on coach's caseload, on aid now")
+def _the_participant() -> bool:
+    return Participant.objects.filter(
+        user__username="participant",
+        coach__username="coach",
+        current_enrollment__status=Enrollment.Status.ACTIVE,
+    ).exists()
+
+
+@demo_promise("coach has a family with no login whom a search for their last name finds alone")
+def _a_findable_family() -> bool:
+    everyone = Participant.objects.all()
+    return any(
+        search_participants(everyone, last_name).count() == 1
+        for last_name in Participant.objects.filter(
+            coach__username="coach", user__isnull=True
+        ).values_list("member__last_name", flat=True)
+    )
+
+
+@demo_promise("the county administrator's county holds the supervisor's team")
+def _counties() -> bool:
+    admin = User.objects.select_related("organisation").get(username="county-admin")
+    supervisor = User.objects.select_related("organisation").get(username="supervisor")
+    assert admin.organisation is not None and supervisor.organisation is not None
+    return supervisor.organisation.county() == admin.organisation

@@ -12,12 +12,15 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from stride.core.audit import Actor
+from stride.core.models import User
+from stride.people import actions as people
 from stride.people.demo import DEMO_PASSWORD, build_demo
 from stride.people.filters import search_participants
-from stride.people.models import Participant
+from stride.people.models import Household, Member, Participant, Program
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -166,6 +169,33 @@ def a_case_of(username: str) -> Participant:
     return next(
         case for case in cases if search_participants(everyone, case.member.last_name).count() == 1
     )
+
+
+def a_new_family(username: str, last_name: str, first_name: str = "Jordan") -> Participant:
+    """A family opened today on this coach's caseload, named so that a search finds it alone.
+
+    Tests that need a family in a particular state make it, instead of hoping
+    that the demo built on today's date holds one.
+    """
+    coach = User.objects.select_related("organisation").get(username=username)
+    assert coach.organisation is not None
+    county = coach.organisation.county()
+    assert county is not None
+    today = timezone.localdate()
+    number = Household.objects.count() + 1
+    return people.open_case(
+        Actor(coach),
+        case_number=f"TEST{number:06d}",
+        county=county,
+        person=people.PersonDetails(
+            first_name, last_name, today.replace(year=today.year - 31, day=1),
+            Member.Relationship.HEAD,
+        ),
+        program=Program.objects.get(code="calworks-wtw"),
+        aid_start=today.replace(day=1),
+        coach=coach,
+        city="Fresno",
+    )  # fmt: skip
 
 
 def switch_language(page: Page, code: str) -> None:

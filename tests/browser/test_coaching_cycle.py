@@ -17,9 +17,11 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
+from stride.coaching import actions as coaching
 from stride.coaching.models import Goal, Review, Step
+from stride.core.audit import Actor
 
-from .conftest import a_case_of, fits_the_screen, switch_language, translated
+from .conftest import a_case_of, a_new_family, fits_the_screen, switch_language, translated
 
 pytestmark = pytest.mark.browser
 
@@ -302,21 +304,26 @@ def test_coach_goes_round_the_coaching_cycle(site, page, log_in, assert_accessib
 
 
 def a_goal_with_a_planned_step(username: str) -> Goal:
-    """An open goal of one of this coach's participants, with a step still to do."""
-    return (
-        Goal.objects.filter(
-            participant__coach__username=username,
-            status__in=Goal.OPEN_STATUSES,
-            steps__status=Step.Status.PLANNED,
-        )
-        .order_by("participant__member__last_name", "pk")
-        .first()
+    """An open goal of a new family on this coach's caseload: one step done, two to do."""
+    case = a_new_family(username, "Thistlewood")
+    actor = Actor(case.coach)
+    today = timezone.localdate()
+    goal = coaching.set_goal(
+        actor, case, coaching.GoalDetails("Get my forklift certificate", "learning")
     )
+    for offset, what in enumerate(
+        ["Call the training center", "Book the class", "Take the test"], start=-1
+    ):
+        step = coaching.add_step(
+            actor, goal, coaching.StepDetails(what, due_on=today + timedelta(days=7 * offset))
+        )
+        if offset < 0:
+            coaching.mark_step(actor, step, step.version, Step.Status.DONE)
+    return goal
 
 
 def test_marking_a_step_done_on_a_phone(site, new_page, log_in, assert_accessible):
     goal = a_goal_with_a_planned_step("coach")
-    assert goal is not None, "the demo gives coach an open goal with a step to do"
     steps = list(goal.steps.all())
     done = sum(step.status == Step.Status.DONE for step in steps)
     planned = next(step for step in steps if step.status == Step.Status.PLANNED)
