@@ -155,7 +155,8 @@ PLAN_FIELDS = [
 ]
 AID_FIELDS = [
     "uuid", "participant_id", "month", "program_id", "exemption", "work_status",
-    "federally_funded_child_care", "flsa_max_weekly_hours", "note", "version",
+    "federally_funded_child_care", "tanf_grant", "snap_allotment", "state_minimum_wage",
+    "note", "version",
 ]
 RESULT_FIELDS = [
     "participant_id", "month", "requirement", "required_weekly_hours", "by_activity",
@@ -383,9 +384,11 @@ class Builder:
             exemption = "cal_learn" if teen else ""
             if not exemption and rng.random() < 0.03:
                 exemption = rng.choice(["disability", "caring_for_ill", "domestic_abuse"])
-            flsa = None
+            # The family's grant and SNAP allotment: about 15, 17.5 or 20 hours a week at $7.25.
+            flsa: tuple[Decimal | None, ...] = (None, None, None)
             if pattern == "work_experience" and rng.random() < 0.4:
-                flsa = Decimal(rng.choice(["15.0", "17.5", "20.0"]))
+                grant, snap = rng.choice([("300", "171"), ("350", "200"), ("400", "229")])
+                flsa = (Decimal(grant), Decimal(snap), None)
             program = self.programs["cal-learn" if teen else "calworks-wtw"]
             for back in range(self.history + 1):
                 aid.append(
@@ -397,7 +400,7 @@ class Builder:
                         exemption,
                         work_status if back == 0 else AidMonth.WorkStatus.REQUIRED,
                         child_care,
-                        flsa,
+                        *flsa,
                         "Verification on file." if exemption else "",
                         1,
                     )

@@ -159,7 +159,9 @@ class MonthOnAid:
     work_status: str = AidMonth.WorkStatus.REQUIRED
     federally_funded_child_care: bool = False
     note: str = ""
-    flsa_max_weekly_hours: Decimal | None = None
+    tanf_grant: Decimal | None = None
+    snap_allotment: Decimal | None = None
+    state_minimum_wage: Decimal | None = None
 
 
 def _save_changes(current: Activity | AidMonth, details: object) -> list[str]:
@@ -187,6 +189,14 @@ def change_aid_month(
         raise ValidationError(
             {"note": _("Say what shows the month does not count, for the next person to check.")}
         )
+    if details.tanf_grant is None and (
+        details.snap_allotment is not None or details.state_minimum_wage is not None
+    ):
+        raise ValidationError(
+            {"tanf_grant": _("Enter the grant too: the limit is worked out from both.")}
+        )
+    if details.tanf_grant is not None and details.tanf_grant <= 0:
+        raise ValidationError({"tanf_grant": _("Enter a grant of more than 0.")})
     current = lock_for_edit(AidMonth, aid_month, expected_version)
     changed = _save_changes(current, details)
     audit.record(actor, Action.CHANGE, current, aid_month.participant.uuid, changed)

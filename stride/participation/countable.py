@@ -9,9 +9,12 @@ plain data for the page to word. No Django here: the engine is tested on
 its own.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from .rules import ParticipationRules, Requirement
@@ -28,8 +31,28 @@ PARTICIPATION = "participation"
 EXCUSED = "excused"
 HOLIDAY = "holiday"
 
+KINDS = (PARTICIPATION, EXCUSED, HOLIDAY)
+HOURS_IN_A_DAY = 24
+
 # Slack for comparing sums of hours kept to two decimals.
 EPSILON = 0.005
+
+
+class Refused(ValueError):
+    """Entries the rules cannot count: the month is not counted at all.
+
+    `code` says why: "too_many_hours" (more than 24 hours on one day, summed over
+    the day's entries), "unknown_activity" (a code the rules do not list),
+    "unknown_kind", or "bad_hours" (negative or not a number). Callers turn it
+    into a message next to the field or the row.
+    """
+
+    def __init__(self, code: str, day: date, activity: str = "", hours: float = 0.0) -> None:
+        super().__init__(f"{code} on {day}: {activity} {hours}".strip())
+        self.code = code
+        self.day = day
+        self.activity = activity
+        self.hours = hours
 
 
 # Not frozen: a state's month builds two million of these, and slots without the
@@ -51,8 +74,37 @@ class Person:
     # A head of household or married recipient under 20 (45 CFR 261.33(b)).
     young_parent: bool = False
     needy_state: bool = False
-    # The most hours a week the minimum-wage law allows in work experience or community service.
-    flsa_max_weekly_hours: float | None = None
+    # The family's monthly TANF grant and SNAP allotment and the minimum wage: they set the most
+    # hours of work experience or community service the minimum-wage law allows (261.31(d)).
+    flsa: "MinimumWageLimit | None" = None
+
+
+@dataclass(frozen=True)
+class MinimumWageLimit:
+    """A family's month under the minimum-wage law (45 CFR 261.31(d), 261.32(d)).
+
+    The most hours a month a state may require in work experience or community
+    service is the family's TANF grant plus its SNAP allotment, divided by the
+    higher of the federal and the state minimum wage. Kept as the three inputs
+    so the figure is exact, never a rounded weekly number.
+    """
+
+    tanf_grant: Decimal
+    snap_allotment: Decimal
+    state_minimum_wage: Decimal | None = None
+
+    def max_monthly_hours(self, rules: ParticipationRules) -> Fraction:
+        wage = max(rules.federal_minimum_wage, self.state_minimum_wage or Decimal(0))
+        return Fraction(self.tanf_grant + self.snap_allotment) / Fraction(wage)
+
+    def reached_by(self, rules: ParticipationRules, hours: Decimal) -> bool:
+        """Whether `hours` in the month are all the hours the law allows.
+
+        Hours are kept in hundredths, so the most a state can schedule is the
+        maximum taken down to the hundredth; the comparison is exact.
+        """
+        most = self.max_monthly_hours(rules)
+        return Fraction(hours) >= Fraction(math.floor(most * 100), 100)
 
 
 @dataclass
@@ -127,6 +179,9 @@ class MonthCount:
     step: str
     reasons: list[dict[str, Any]]
     usage: Usage
+    # Hours counted in the activities the minimum wage limits, exactly, and the family's limit.
+    flsa_hours: Decimal = Decimal(0)
+    flsa: MinimumWageLimit | None = None
 
 
 def add_months(month: date, count: int) -> date:
@@ -142,6 +197,36 @@ def _round(hours: float) -> float:
     return round(hours + 0.0, 2)
 
 
+def weeks_in(rules: ParticipationRules, month: date) -> float:
+    """What a month's hours are divided by to give the weekly average.
+
+    Federal rules: 4.33 for every month. A state may choose the actual weeks
+    instead: the weeks (Monday to Sunday) that end in the month, 4 or 5. Either
+    way a week that straddles two months is never cut into parts.
+    """
+    if rules.weekly_divisor != "actual_weeks":
+        return rules.weeks_per_month
+    first_sunday = month + timedelta(days=6 - month.weekday())
+    return float(len(range(first_sunday.toordinal(), add_months(month, 1).toordinal(), 7)))
+
+
+def check_entries(rules: ParticipationRules, entries: list[Entry]) -> None:
+    """Refuse entries the rules cannot count, whoever built them (see `Refused`)."""
+    known = rules.core_activities | rules.non_core_activities | {OTHER}
+    by_day: dict[date, float] = defaultdict(float)
+    for entry in entries:
+        if entry.activity not in known:
+            raise Refused("unknown_activity", entry.day, entry.activity, entry.hours)
+        if entry.kind not in KINDS:
+            raise Refused("unknown_kind", entry.day, entry.activity, entry.hours)
+        if not math.isfinite(entry.hours) or entry.hours < 0:
+            raise Refused("bad_hours", entry.day, entry.activity, entry.hours)
+        by_day[entry.day] += entry.hours
+    for day, hours in sorted(by_day.items()):
+        if hours > HOURS_IN_A_DAY + EPSILON:
+            raise Refused("too_many_hours", day, hours=_round(hours))
+
+
 def count_month(
     rules: ParticipationRules,
     month: date,
@@ -155,6 +240,7 @@ def count_month(
     outside = [entry for entry in entries if not month <= entry.day < next_month]
     if outside:
         raise ValueError(f"{len(outside)} entries fall outside {month:%Y-%m}")
+    check_entries(rules, entries)
     history = (previous or Usage()).within_year_before(month)
     first = _count(rules, month, person, entries, history, short_week=None)
     if first.meets or history.short_week is not None:
@@ -255,12 +341,17 @@ def _count(
         else:
             non_core += hours
 
-    weeks = rules.weeks_per_month
+    weeks = weeks_in(rules, month)
     two_parent = requirement.code in TWO_PARENT_RULES
     overall_core = rules.requirement("all_family").core_hours if two_parent else None
-    deemed = _deemed_core(rules, person, eligible, core, overall_core or requirement.core_hours)
+    flsa_hours = _flsa_hours(rules, eligible)
+    deemed = _deemed_core(
+        rules, person.flsa, flsa_hours, core, (overall_core or requirement.core_hours) * weeks
+    )
     deemed_two_parent = (
-        _deemed_core(rules, person, eligible, core, requirement.core_hours) if two_parent else 0.0
+        _deemed_core(rules, person.flsa, flsa_hours, core, requirement.core_hours * weeks)
+        if two_parent
+        else 0.0
     )
     deemed_here = deemed_two_parent if two_parent else deemed
     if deemed_here > 0:
@@ -276,7 +367,7 @@ def _count(
     weekly_average = countable / weeks
     meets = weekly_average + EPSILON >= requirement.weekly_hours
     engaged = False
-    if not meets and person.young_parent and _young_parent_engaged(rules, eligible):
+    if not meets and person.young_parent and _young_parent_engaged(rules, eligible, weeks):
         # A parent under 20 in school counts as engaged in work, whatever the hours.
         engaged = meets = True
         reasons.append({"code": "deemed_young_parent", "cite": rules.young_parent_cite})
@@ -313,6 +404,8 @@ def _count(
         step=_ladder_step(rules, requirement, weekly_average, meets),
         reasons=reasons,
         usage=usage,
+        flsa_hours=flsa_hours,
+        flsa=person.flsa,
     )
 
 
@@ -320,11 +413,24 @@ def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[
     """Two parents meet the two-parent rate on their hours together (45 CFR 261.32).
 
     Child care is the family's: if either parent's month says it is federally funded, both
-    are held to the 55 hours.
+    are held to the 55 hours. So is the minimum-wage limit: the family's grant and allotment
+    set one maximum, and the parents' hours of work experience and community service
+    together must reach it before the rest of the core hours are deemed (261.32(d)).
     """
     requirement = max((count.requirement for count in counts), key=lambda r: r.weekly_hours)
-    weeks = rules.weeks_per_month
-    core = sum(count.core_hours + count.deemed_core_two_parent for count in counts)
+    weeks = weeks_in(rules, counts[0].month)
+    flsa = next((count.flsa for count in counts if count.flsa is not None), None)
+    own_core = sum(count.core_hours for count in counts)
+    family_deemed = _deemed_core(
+        rules,
+        flsa,
+        sum((count.flsa_hours for count in counts), Decimal(0)),
+        own_core,
+        requirement.core_hours * weeks,
+    )
+    # The family's deemed hours are reported once, on the parent with the most limited hours.
+    deemed_on = max(range(len(counts)), key=lambda index: counts[index].flsa_hours)
+    core = own_core + family_deemed
     countable = core
     if core + EPSILON >= requirement.core_hours * weeks:
         countable += sum(count.non_core_hours for count in counts)
@@ -333,19 +439,30 @@ def combine_family(rules: ParticipationRules, counts: list[MonthCount]) -> list[
         count.deemed_engaged for count in counts
     )
     reason = {"code": "family_together", "weekly": _round(weekly_average), "cite": requirement.cite}
+    deemed_reason = (
+        [{"code": "deemed_core", "hours": _round(family_deemed), "cite": rules.deemed_core_cite}]
+        if family_deemed > 0
+        else []
+    )
     return [
         replace(
             count,
             requirement=requirement,
             meets=meets,
             step=_ladder_step(rules, requirement, weekly_average, meets),
+            deemed_core_two_parent=_round(family_deemed) if index == deemed_on else 0.0,
             reasons=[
-                *(r for r in count.reasons if r["code"] not in ("meets", "short_of")),
+                *(
+                    r
+                    for r in count.reasons
+                    if r["code"] not in ("meets", "short_of", "deemed_core")
+                ),
+                *deemed_reason,
                 reason,
                 _verdict(requirement, weekly_average, meets),
             ],
         )
-        for count in counts
+        for index, count in enumerate(counts)
     ]
 
 
@@ -490,30 +607,37 @@ def _weeks_in_a_row_before(usage: Usage, week: date) -> int:
     return count
 
 
+def _flsa_hours(rules: ParticipationRules, eligible: list[tuple[Entry, float]]) -> Decimal:
+    """Hours counted in the activities the minimum wage limits, summed without float error."""
+    return sum(
+        (
+            Decimal(repr(hours))
+            for entry, hours in eligible
+            if entry.activity in rules.deemed_core_activities
+        ),
+        Decimal(0),
+    )
+
+
 def _deemed_core(
     rules: ParticipationRules,
-    person: Person,
-    eligible: list[tuple[Entry, float]],
+    flsa: MinimumWageLimit | None,
+    flsa_hours: Decimal,
     core: float,
-    core_weekly: float,
+    core_monthly: float,
 ) -> float:
-    """Core hours short of `core_weekly`, deemed done when the minimum wage capped the hours."""
-    if person.flsa_max_weekly_hours is None:
+    """Core hours short of `core_monthly`, deemed done when the minimum wage capped the hours."""
+    if flsa is None or not flsa.reached_by(rules, flsa_hours):
         return 0.0
-    limited = sum(
-        hours for entry, hours in eligible if entry.activity in rules.deemed_core_activities
-    )
-    if limited / rules.weeks_per_month + EPSILON < person.flsa_max_weekly_hours:
-        return 0.0
-    return max(0.0, core_weekly * rules.weeks_per_month - core)
+    return max(0.0, core_monthly - core)
 
 
-def _young_parent_engaged(rules: ParticipationRules, eligible: list[tuple[Entry, float]]) -> bool:
+def _young_parent_engaged(
+    rules: ParticipationRules, eligible: list[tuple[Entry, float]], weeks: float
+) -> bool:
     school = sum(hours for entry, hours in eligible if entry.activity == SCHOOL_ATTENDANCE)
     education = sum(hours for entry, hours in eligible if entry.activity == EDUCATION_FOR_WORK)
-    return school > 0 or (
-        education / rules.weeks_per_month + EPSILON >= rules.young_parent_education_hours
-    )
+    return school > 0 or education / weeks + EPSILON >= rules.young_parent_education_hours
 
 
 def _dropped_reason(rules: ParticipationRules, code: str, hours: float) -> dict[str, Any]:

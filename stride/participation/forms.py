@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from stride.core import fields
 from stride.core.models import Organisation
 
 from .clocks import exemption_codes
 from .models import Activity, AidMonth, HoursEntry, WorkActivity
 
-DATE = forms.DateInput(attrs={"type": "date"})
 WEEKDAYS = [
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -34,8 +34,8 @@ class HoursForm(forms.Form):
     """Hours on one day: what staff enter from a timesheet or a sign-in sheet."""
 
     activity = ActivityChoiceField(label=_("Activity"), queryset=Activity.objects.none())
-    day = forms.DateField(label=_("Day"), widget=DATE, initial=timezone.localdate)
-    hours = forms.DecimalField(
+    day = fields.DateField(label=_("Day"), initial=timezone.localdate)
+    hours = fields.DecimalField(
         label=_("Hours"),
         min_value=Decimal("0.25"),
         max_value=Decimal(24),
@@ -87,9 +87,9 @@ class PlanForm(forms.Form):
     """Scheduled hours in an activity, for planning and for excusing absences."""
 
     activity = ActivityChoiceField(label=_("Activity"), queryset=Activity.objects.none())
-    starts_on = forms.DateField(label=_("Starts"), widget=DATE, initial=timezone.localdate)
-    ends_on = forms.DateField(label=_("Ends (if known)"), widget=DATE, required=False)
-    hours_per_week = forms.DecimalField(
+    starts_on = fields.DateField(label=_("Starts"), initial=timezone.localdate)
+    ends_on = fields.DateField(label=_("Ends (if known)"), required=False)
+    hours_per_week = fields.DecimalField(
         label=_("Scheduled hours a week"), min_value=Decimal("0.5"), max_value=80, decimal_places=1
     )
     weekdays = forms.TypedMultipleChoiceField(
@@ -107,7 +107,7 @@ class PlanForm(forms.Form):
 
 class EndPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    ends_on = forms.DateField(label=_("Last day"), widget=DATE, initial=timezone.localdate)
+    ends_on = fields.DateField(label=_("Last day"), initial=timezone.localdate)
 
 
 def exemption_choices() -> list[tuple[str, str]]:
@@ -130,18 +130,36 @@ class AidMonthForm(forms.Form):
         label=_("Child care paid with federal funds (a two-parent family then needs 55 hours)"),
         required=False,
     )
-    flsa_max_weekly_hours = forms.DecimalField(
-        label=_(
-            "Most hours a week the minimum wage allows in work experience or community service"
+    tanf_grant = fields.DecimalField(
+        money=True,
+        label=_("The family's TANF grant for the month"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_(
+            "For work experience or community service limited by the minimum wage. Stride divides "
+            "the grant plus the SNAP allotment by the higher of the federal and the state minimum "
+            "wage: that is the most hours a month the family can be asked to do. When the family "
+            "does them all, the rest of the core hours count as done. In a two-parent family the "
+            "limit is the family's, shared by both parents. Leave empty when it does not apply."
         ),
+    )
+    snap_allotment = fields.DecimalField(
+        money=True,
+        label=_("The family's SNAP allotment for the month"),
         required=False,
         min_value=0,
-        max_value=80,
-        decimal_places=1,
-        help_text=_(
-            "From the state's worksheet (the grant divided by the minimum wage). When every allowed "
-            "hour is done, the rest of the core hours count as done. Leave empty when it does not apply."
-        ),
+        max_digits=8,
+        decimal_places=2,
+    )
+    state_minimum_wage = fields.DecimalField(
+        money=True,
+        label=_("State minimum wage an hour, if higher than the federal one"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=5,
+        decimal_places=2,
     )
     note = forms.CharField(
         label=_("Note"),

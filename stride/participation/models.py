@@ -203,13 +203,17 @@ class AidMonth(models.Model):
     federally_funded_child_care = models.BooleanField(
         _("child care paid with federal funds"), default=False
     )
-    # Worked out by the state from the grant and the minimum wage (45 CFR 261.31(d)).
-    flsa_max_weekly_hours = models.DecimalField(
-        _("most hours a week the minimum wage allows in work experience or community service"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
+    # The family's month under the minimum-wage law (45 CFR 261.31(d), 261.32(d)): the most
+    # hours of work experience or community service is (grant + SNAP) / the higher minimum
+    # wage, worked out exactly when the month is counted.
+    tanf_grant = models.DecimalField(
+        _("TANF grant for the month"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    snap_allotment = models.DecimalField(
+        _("SNAP allotment for the month"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    state_minimum_wage = models.DecimalField(
+        _("state minimum wage an hour"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -14,14 +14,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stride.people.models import Member, Participant, age_on
 
 from . import countable
-from .countable import TWO_PARENT_RULES, Entry, MonthCount, Person, Usage, add_months
+from .countable import (
+    TWO_PARENT_RULES,
+    Entry,
+    MinimumWageLimit,
+    MonthCount,
+    Person,
+    Refused,
+    Usage,
+    add_months,
+)
 from .models import ActivityPlan, AidMonth, HoursEntry, MonthResult
 from .rules import ParticipationRules, participation_rules
 
@@ -41,7 +52,7 @@ def person_for(
     someone: _Someone,
     household: list[tuple[date, str]],
     month: date,
-    aid: tuple[bool, Decimal | None],
+    aid: tuple[bool, MinimumWageLimit | None],
 ) -> Person:
     """Which requirement applies: from the family's members as they were that month."""
     # Ages on the first of the next month (a birthday in the month counts); a child born
@@ -67,16 +78,68 @@ def person_for(
         requirement=requirement,
         young_parent=young_parent,
         needy_state=settings.STRIDE_NEEDY_STATE,
-        flsa_max_weekly_hours=float(aid[1]) if aid[1] is not None else None,
+        flsa=aid[1],
     )
+
+
+class NotCounted(ValidationError):
+    """A month the rules refused to count (`countable.Refused`), said next to the field."""
+
+    def __init__(self, refused: Refused) -> None:
+        self.refused = refused
+        if refused.code == "too_many_hours":
+            field, message = (
+                "hours",
+                _("%(day)s has more than 24 hours in all; the month was not counted.")
+                % {"day": refused.day.isoformat()},
+            )
+        elif refused.code == "unknown_activity":
+            field, message = (
+                "activity",
+                _("The rules do not know the activity %(code)s; the month was not counted.")
+                % {"code": refused.activity},
+            )
+        else:
+            field, message = (
+                "hours",
+                _("Hours on %(day)s cannot be counted; the month was not counted.")
+                % {"day": refused.day.isoformat()},
+            )
+        super().__init__({field: message})
+
+
+def _family_limits(
+    rows: list[tuple[int, bool, Decimal | None, Decimal | None, Decimal | None]],
+    household_of: dict[int, int],
+) -> dict[int, tuple[bool, MinimumWageLimit | None]]:
+    """Each participant's child care and the family's minimum-wage limit.
+
+    The grant and the allotment are the family's: a parent whose month lacks
+    them takes the other parent's.
+    """
+    limits: dict[int, MinimumWageLimit] = {}
+    for participant_id, _care, grant, snap, wage in sorted(rows):
+        household = household_of[participant_id]
+        if grant is not None and household not in limits:
+            limits[household] = MinimumWageLimit(grant, snap or Decimal(0), wage)
+    return {
+        participant_id: (care, limits.get(household_of[participant_id]))
+        for participant_id, care, *_figures in rows
+    }
 
 
 def count_month(
     month: date,
     participants: QuerySet[Participant],
     rules: ParticipationRules | None = None,
+    on_refused: Callable[[int, Refused], None] | None = None,
 ) -> list[MonthResult]:
-    """Count `month` for these participants and save the results (replacing any before)."""
+    """Count `month` for these participants and save the results (replacing any before).
+
+    Entries the rules refuse raise `NotCounted`, a ValidationError for the form or
+    the import; with `on_refused`, that participant's family is left out and the
+    others are counted (the monthly count of a whole state goes on).
+    """
     rules = rules or participation_rules()
     month = month.replace(day=1)
     people = [
@@ -93,12 +156,18 @@ def count_month(
         household_id__in={someone.household_id for someone in people}
     ).values_list("household_id", "birth_date", "relationship"):
         households[household_id].append((born, relationship))
-    aid = {
-        participant_id: (child_care, flsa_max)
-        for participant_id, child_care, flsa_max in AidMonth.objects.filter(
-            participant_id__in=ids, month=month
-        ).values_list("participant_id", "federally_funded_child_care", "flsa_max_weekly_hours")
-    }
+    aid = _family_limits(
+        list(
+            AidMonth.objects.filter(participant_id__in=ids, month=month).values_list(
+                "participant_id",
+                "federally_funded_child_care",
+                "tanf_grant",
+                "snap_allotment",
+                "state_minimum_wage",
+            )
+        ),
+        {someone.pk: someone.household_id for someone in people},
+    )
     entries = _entries(ids, month)
     previous = _previous_usage(ids, month)
 
@@ -107,9 +176,19 @@ def count_month(
         person = person_for(
             someone, households[someone.household_id], month, aid.get(someone.pk, (False, None))
         )
-        counts[someone.pk] = countable.count_month(
-            rules, month, person, entries.get(someone.pk, []), previous.get(someone.pk)
-        )
+        try:
+            counts[someone.pk] = countable.count_month(
+                rules, month, person, entries.get(someone.pk, []), previous.get(someone.pk)
+            )
+        except Refused as refused:
+            if on_refused is None:
+                raise NotCounted(refused) from refused
+            on_refused(someone.pk, refused)
+    if len(counts) < len(people):
+        # A family is counted together or not at all.
+        refused_families = {s.household_id for s in people if s.pk not in counts}
+        people = [s for s in people if s.household_id not in refused_families]
+        counts = {s.pk: counts[s.pk] for s in people}
     _combine_two_parent_families(rules, people, counts)
 
     results = [_result(pk, count) for pk, count in counts.items()]
@@ -263,8 +342,13 @@ def count_everyone(
     participants: QuerySet[Participant],
     progress: Callable[[int, int], None] | None = None,
     batch: int = BATCH,
+    on_refused: Callable[[int, Refused], None] | None = None,
 ) -> int:
-    """Count `month` for every participant on aid that month, in batches; returns how many."""
+    """Count `month` for every participant on aid that month, in batches; returns how many.
+
+    A participant whose entries the rules refuse is passed to `on_refused` (by default the
+    count stops with `NotCounted`); their family is not counted, the others are.
+    """
     # Everyone in a family with an adult on aid: a parent off the grant still counts toward the
     # two-parent rate (a work-eligible individual, 45 CFR 261.2(n)), as recount_participant does.
     # Two plain reads joined here: PostgreSQL can plan "household in (a subquery of a join)"
@@ -288,7 +372,7 @@ def count_everyone(
         # Whole families in one batch, so two parents are counted together.
         last_of_family = index + 1 == len(rows) or rows[index + 1][1] != household_id
         if len(chunk) >= batch and last_of_family or index + 1 == len(rows):
-            count_month(month, Participant.objects.filter(pk__in=chunk))
+            count_month(month, Participant.objects.filter(pk__in=chunk), on_refused=on_refused)
             done += len(chunk)
             chunk = []
             if progress is not None:

@@ -6,6 +6,7 @@ Django, so the countable-hours engine can be tested on its own.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ class ParticipationRules:
     name: str
     source: str
     weeks_per_month: float
+    # "fixed" (weeks_per_month for every month) or "actual_weeks" (the weeks that end in the month).
+    weekly_divisor: str
     requirements: dict[str, Requirement]
     core_activities: frozenset[str]
+    non_core_activities: frozenset[str]
     core_cite: str
     non_core_cite: str
     paid_activities: frozenset[str]
@@ -52,6 +56,7 @@ class ParticipationRules:
     young_parent_cite: str
     deemed_core_activities: frozenset[str]
     deemed_core_cite: str
+    federal_minimum_wage: Decimal
     ladder: dict[str, float]
 
     def requirement(self, code: str) -> Requirement:
@@ -64,6 +69,12 @@ def _read(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _divisor(choice: str) -> str:
+    if choice not in ("fixed", "actual_weeks"):
+        raise ValueError(f"weekly_divisor is fixed or actual_weeks, not {choice!r}")
+    return choice
+
+
 @cache
 def participation_rules() -> ParticipationRules:
     data = _read("federal.yaml")
@@ -74,6 +85,7 @@ def participation_rules() -> ParticipationRules:
         name=data["name"],
         source=data["source"],
         weeks_per_month=float(data["weeks_per_month"]),
+        weekly_divisor=_divisor(data["weekly_divisor"]),
         requirements={
             code: Requirement(
                 code, float(rule["weekly_hours"]), float(rule["core_hours"]), rule["cite"]
@@ -81,6 +93,7 @@ def participation_rules() -> ParticipationRules:
             for code, rule in data["requirements"].items()
         },
         core_activities=frozenset(data["core_activities"]),
+        non_core_activities=frozenset(data["non_core_activities"]),
         core_cite=data["core_cite"],
         non_core_cite=data["non_core_cite"],
         paid_activities=frozenset(data["paid_activities"]),
@@ -105,5 +118,6 @@ def participation_rules() -> ParticipationRules:
         young_parent_cite=young["cite"],
         deemed_core_activities=frozenset(data["deemed_core"]["activities"]),
         deemed_core_cite=data["deemed_core"]["cite"],
+        federal_minimum_wage=Decimal(str(data["deemed_core"]["federal_minimum_wage"])),
         ladder={step: float(share) for step, share in data["ladder"].items()},
     )

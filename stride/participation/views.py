@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.models import Organisation
+from stride.core.submissions import save_once
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
 from . import acf199, actions, imports, ledger
 from .clocks import clock_rules
+from .countable import add_months
 from .explain import REQUIREMENT_NAMES
 from .forms import (
     ActivityForm,
@@ -71,17 +75,27 @@ def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
         actor = Actor.from_request(request)
         if "hours-day" in request.POST:
             hours_form = HoursForm(request.POST, activities=activities, prefix="hours")
-            if hours_form.is_valid():
+
+            def add_hours() -> object:
                 data = hours_form.cleaned_data
                 hours = actions.Hours(
                     data["activity"], data["day"], data["hours"], data["kind"], data["note"]
                 )
-                if run_action(hours_form, lambda: actions.add_hours(actor, person, hours)):
-                    messages.success(request, _("Hours saved and counted."))
-                    return _to_month(person, data["day"])
+                return actions.add_hours(actor, person, hours)
+
+            saved = save_once(
+                request,
+                hours_form,
+                add_hours,
+                lambda _entry: _month_url(person, hours_form.cleaned_data["day"]),
+                _("Hours saved and counted."),
+            )
+            if saved:
+                return saved
         else:
             plan_form = PlanForm(request.POST, activities=activities, prefix="plan")
-            if plan_form.is_valid():
+
+            def add_plan() -> object:
                 data = plan_form.cleaned_data
                 plan = actions.Plan(
                     data["activity"],
@@ -90,9 +104,17 @@ def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
                     tuple(data["weekdays"]),
                     data["ends_on"],
                 )
-                if run_action(plan_form, lambda: actions.add_plan(actor, person, plan)):
-                    messages.success(request, _("Schedule saved."))
-                    return _to_month(person, month)
+                return actions.add_plan(actor, person, plan)
+
+            saved = save_once(
+                request,
+                plan_form,
+                add_plan,
+                lambda _plan: _month_url(person, month),
+                _("Schedule saved."),
+            )
+            if saved:
+                return saved
     people_actions.record_view(Actor.from_request(request), person)
     context = month_context(person, month)
     context.update(
@@ -109,8 +131,12 @@ def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _to_month(person: Participant, day: date) -> HttpResponse:
+    return redirect(_month_url(person, day))
+
+
+def _month_url(person: Participant, day: date) -> str:
     url = reverse("participation:participant", args=[person.uuid])
-    return redirect(f"{url}?month={day:%Y-%m}")
+    return f"{url}?month={day:%Y-%m}"
 
 
 def _entry(request: HttpRequest, uuid: UUID) -> HoursEntry:
@@ -212,7 +238,9 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "exemption": month.exemption,
             "work_status": month.work_status,
             "federally_funded_child_care": month.federally_funded_child_care,
-            "flsa_max_weekly_hours": month.flsa_max_weekly_hours,
+            "tanf_grant": month.tanf_grant,
+            "snap_allotment": month.snap_allotment,
+            "state_minimum_wage": month.state_minimum_wage,
             "note": month.note,
         },
     )
@@ -223,7 +251,9 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
             data["work_status"],
             data["federally_funded_child_care"],
             data["note"],
-            data["flsa_max_weekly_hours"],
+            data["tanf_grant"],
+            data["snap_allotment"],
+            data["state_minimum_wage"],
         )
         done = run_action(
             form,
@@ -254,17 +284,22 @@ def import_hours(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         checked = imports.check(request.user, form.cleaned_data["file"].read())
         if "import" in request.POST and not checked.problems:
-            saved = imports.apply(Actor.from_request(request), checked)
-            messages.success(
+            imported = save_once(
                 request,
-                ngettext(
-                    "%(count)s row of hours imported and counted.",
-                    "%(count)s rows of hours imported and counted.",
-                    saved,
-                )
-                % {"count": saved},
+                form,
+                lambda: imports.apply(Actor.from_request(request), checked),
+                lambda _count: reverse("participation:import"),
+                lambda count: (
+                    ngettext(
+                        "%(count)s row of hours imported and counted.",
+                        "%(count)s rows of hours imported and counted.",
+                        count,
+                    )
+                    % {"count": count}
+                ),
             )
-            return redirect("participation:import")
+            if imported:
+                return imported
     return render(request, "participation/import.html", {"form": form, "checked": checked})
 
 
@@ -335,10 +370,25 @@ def activity_edit(request: HttpRequest, uuid: UUID | None = None) -> HttpRespons
             else:
                 actions.change_activity(actor, activity, details, data["version"] or 0)
 
-        if county is not None and run_action(form, save):
-            messages.success(request, _("Activity saved."))
-            return redirect("participation:activities")
+        if county is not None:
+            saved = save_once(
+                request,
+                form,
+                save,
+                lambda _none: reverse("participation:activities"),
+                _("Activity saved."),
+            )
+            if saved:
+                return saved
     return render(request, "participation/activity_form.html", {"form": form, "activity": activity})
+
+
+def _last_closed_month(counties: QuerySet[Organisation]) -> dict[str, str]:
+    """The report opens on the last month that has ended (counted by `count_participation`),
+    for the person's one county or every county."""
+    month = add_months(timezone.localdate().replace(day=1), -1)
+    county = counties.first() if counties.count() == 1 else None
+    return {"month": f"{month:%Y-%m}", "county": str(county.pk) if county else ""}
 
 
 @login_required
@@ -346,7 +396,7 @@ def report(request: HttpRequest) -> HttpResponse:
     """The month's work participation for a county or the whole state, and its report items."""
     counties = access.directory_counties(request.user)
     _require(access.can_read_audit(request.user) and counties.exists())
-    form = ReportForm(request.GET or None, counties=counties)
+    form = ReportForm(request.GET or _last_closed_month(counties), counties=counties)
     summary = None
     if form.is_valid():
         county = form.cleaned_data["county"]

@@ -331,16 +331,17 @@ def test_the_federal_activity_is_fixed_once_hours_use_it(world, job):
 def test_a_minimum_wage_cap_on_the_month_deems_the_rest_of_the_core_hours(world, months):
     work_experience = add_activity(world, "Clinic front desk", WorkActivity.WORK_EXPERIENCE)
     this_month = months.get(month=THIS_MONTH)
-    # 45 CFR 261.31(d): the 3 hours a week the minimum wage allows are all done.
+    # 45 CFR 261.31(d): (50 + 21.50) / 7.25 = 9.86 hours a month are all the minimum wage
+    # allows, and they are all done.
     days = [THIS_MONTH + timedelta(days=offset) for offset in range(min(TODAY.day, 4))]
     for day in days:
         actions.add_hours(
             Actor(world.coach), world.case, Hours(work_experience, day, Decimal("14.25"))
         )
-    capped = MonthOnAid(flsa_max_weekly_hours=Decimal("3"))
+    capped = MonthOnAid(tanf_grant=Decimal("50"), snap_allotment=Decimal("21.50"))
     actions.change_aid_month(Actor(world.coach), this_month, capped, 1)
     event = AuditEvent.objects.filter(action="change", record_type="AidMonth").latest("pk")
-    assert event.fields == ["flsa_max_weekly_hours"]
+    assert sorted(event.fields) == ["snap_allotment", "tanf_grant"]
     result = MonthResult.objects.get(participant=world.case, month=THIS_MONTH)
     assert result.deemed_core_hours > 0
     assert "deemed_core" in {reason["code"] for reason in result.reasons}
@@ -360,3 +361,26 @@ def test_closing_a_month_fills_the_ledger_and_counts_everyone(world):
     assert created.count() == expected
     with pytest.raises(CommandError):
         call_command("count_participation", "--month", "2099-01", stdout=io.StringIO())
+
+
+def test_a_snap_allotment_without_the_grant_is_refused(world, months):
+    this_month = months.get(month=THIS_MONTH)
+    with pytest.raises(ValidationError) as refused:
+        actions.change_aid_month(
+            Actor(world.coach), this_month, MonthOnAid(snap_allotment=Decimal("200")), 1
+        )
+    assert "tanf_grant" in refused.value.error_dict
+    this_month.refresh_from_db()
+    assert this_month.snap_allotment is None
+
+
+def test_hours_the_rules_refuse_leave_nothing_saved(world):
+    """An activity whose code the rules do not know (an old catalogue row) is never
+    counted as non-core: the entry is refused next to the field, nothing is saved."""
+    unknown = add_activity(world, "Old programme", WorkActivity.WORK_EXPERIENCE)
+    Activity.objects.filter(pk=unknown.pk).update(federal_activity="retired_code")
+    unknown.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        actions.add_hours(Actor(world.coach), world.case, Hours(unknown, TODAY, Decimal("2")))
+    assert "activity" in refused.value.error_dict
+    assert not HoursEntry.objects.filter(activity=unknown).exists()

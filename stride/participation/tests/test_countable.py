@@ -8,7 +8,10 @@ engine is plain Python, so no database is involved.
 
 import copy
 import json
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,13 +19,16 @@ from hypothesis import strategies as st
 
 from stride.participation.countable import (
     Entry,
+    MinimumWageLimit,
     MonthCount,
     Person,
+    Refused,
     Usage,
     add_months,
     combine_family,
     count_month,
     monday_of,
+    weeks_in,
 )
 from stride.participation.rules import participation_rules
 
@@ -49,13 +55,52 @@ def monthly(weekly: float) -> float:
     return round(weekly * WEEKS, 2)
 
 
+def spread(entries: list[Entry], month: date) -> list[Entry]:
+    """The examples write a month's hours on one day; the engine takes at most 24 a day.
+
+    Hours beyond a day's 24 go to the next days of the same week (Monday to
+    Sunday) in the month, then to the month's other days, in order, so the
+    week an hour falls in stays the same whenever it can.
+    """
+    load: dict[date, float] = defaultdict(float)
+    spread_out = []
+    last = add_months(month, 1) - timedelta(days=1)
+    for entry in entries:
+        if load[entry.day] + entry.hours <= 24:
+            load[entry.day] += entry.hours
+            spread_out.append(entry)
+            continue
+        week = [monday_of(entry.day) + timedelta(days=n) for n in range(7)]
+        days = [day for day in week if month <= day <= last and day >= entry.day]
+        days += [day for day in week if month <= day < entry.day]
+        days += [
+            month + timedelta(days=n)
+            for n in range(last.day)
+            if month.replace(day=n + 1) not in days
+        ]
+        left = entry.hours
+        for day in days:
+            piece = min(left, 24 - load[day])
+            if piece <= 0:
+                continue
+            share = piece / entry.hours
+            spread_out.append(
+                replace(entry, day=day, hours=piece, scheduled=entry.scheduled * share)
+            )
+            load[day] += piece
+            left -= piece
+            if left <= 1e-9:
+                break
+    return spread_out
+
+
 def count(
     entries: list[Entry],
     person: Person = ALL_FAMILY,
     month: date = FEB21,
     previous: Usage | None = None,
 ) -> MonthCount:
-    return count_month(RULES, month, person, entries, previous)
+    return count_month(RULES, month, person, spread(entries, month.replace(day=1)), previous)
 
 
 def codes(result: MonthCount) -> list[str]:
@@ -258,8 +303,8 @@ def test_two_parents_short_of_thirty_core_hours_do_not_meet():
 
 
 def test_two_parents_with_federally_funded_child_care_need_fifty_five_hours():
-    """261.32(b): with federally funded child care the family needs 55 hours a
-    week, 50 of them core."""
+    """261.32(e) and (f): with federally funded child care the family needs 55
+    hours a week, 50 of them core (261.32(b) is the list of core activities)."""
     meets = two_parents(
         TWO_PARENT_CHILD_CARE,
         [Entry(date(2021, 2, 10), "unsubsidized_employment", monthly(30))],
@@ -269,7 +314,7 @@ def test_two_parents_with_federally_funded_child_care_need_fifty_five_hours():
         ],
     )
     assert all(parent.meets for parent in meets)
-    assert reason(meets[0], "family_together")["cite"] == "45 CFR 261.32(b)"
+    assert reason(meets[0], "family_together")["cite"] == "45 CFR 261.32(e), (f)"
 
     short = two_parents(
         TWO_PARENT_CHILD_CARE,
@@ -1018,6 +1063,161 @@ def test_the_previous_usage_is_not_changed():
     assert previous == before
 
 
+# --- Entries the engine refuses ---------------------------------------------
+
+
+def test_more_than_twenty_four_hours_on_one_day_are_refused():
+    """Whoever builds the entries, a day holds at most 24 hours, summed over its entries."""
+    day = date(2021, 2, 10)
+    full_day = [Entry(day, "unsubsidized_employment", 16), Entry(day, "work_experience", 8)]
+    assert count_month(RULES, FEB21, ALL_FAMILY, full_day).core_hours == 24
+    with pytest.raises(Refused) as refused:
+        count_month(RULES, FEB21, ALL_FAMILY, [*full_day, Entry(day, "job_search", 0.25)])
+    assert (refused.value.code, refused.value.day) == ("too_many_hours", day)
+
+
+def test_one_entry_of_twenty_five_hours_is_refused():
+    with pytest.raises(Refused) as refused:
+        count_month(RULES, FEB21, ALL_FAMILY, [Entry(date(2021, 2, 3), "work_experience", 25)])
+    assert refused.value.code == "too_many_hours"
+
+
+def test_an_activity_code_the_rules_do_not_know_is_refused_not_counted_as_non_core():
+    entries = [Entry(date(2021, 2, 3), "unsubsidised_employment", 8)]
+    with pytest.raises(Refused) as refused:
+        count_month(RULES, FEB21, ALL_FAMILY, entries)
+    assert (refused.value.code, refused.value.activity) == (
+        "unknown_activity",
+        "unsubsidised_employment",
+    )
+
+
+@pytest.mark.parametrize("hours", [float("nan"), float("inf"), -1.0])
+def test_hours_that_are_not_a_number_of_hours_are_refused(hours):
+    with pytest.raises(Refused) as refused:
+        count_month(RULES, FEB21, ALL_FAMILY, [Entry(date(2021, 2, 3), "job_search", hours)])
+    assert refused.value.code == "bad_hours"
+
+
+# --- The minimum-wage limit (deemed core hours, 261.31(d), 261.32(d)) --------
+
+
+def limit(grant: str, snap: str, state_wage: str | None = None) -> MinimumWageLimit:
+    return MinimumWageLimit(
+        Decimal(grant), Decimal(snap), Decimal(state_wage) if state_wage else None
+    )
+
+
+def work_experience(hours: str, month: date = FEB21) -> list[Entry]:
+    """`hours` of work experience in the month, eight hours a day from the 1st."""
+    whole, rest = divmod(Decimal(hours), 8)
+    days = [Entry(month + timedelta(days=n), "work_experience", 8.0) for n in range(int(whole))]
+    if rest:
+        days.append(Entry(month + timedelta(days=int(whole)), "work_experience", float(rest)))
+    return days
+
+
+# (290 + 145) / 7.25 = 60 hours a month, below the 86.6 core hours of 20 a week.
+SIXTY_HOURS = limit("290", "145")
+
+
+def test_a_parent_who_works_exactly_the_monthly_maximum_is_deemed():
+    """261.31(d): a weekly figure to one decimal (60 / 4.33 = 13.86, kept as 13.9)
+    was more than the parent could do, and left them undeemed."""
+    person = Person("all_family", flsa=SIXTY_HOURS)
+    result = count(work_experience("60"), person)
+    assert result.deemed_core_hours == pytest.approx(monthly(20) - 60)
+    assert result.weekly_average == pytest.approx(20, abs=0.01)
+    assert reason(result, "deemed_core")["cite"] == RULES.deemed_core_cite
+    assert not count(work_experience("59.75"), person).deemed_core_hours
+
+
+def test_the_maximum_is_compared_exactly_to_the_hundredth_hours_are_kept_in():
+    """(300 + 200) / 7.25 = 68.9655...: 68.96 hours is every hour a state can schedule."""
+    person = Person("all_family", flsa=limit("300", "200"))
+    assert count(work_experience("68.96"), person).deemed_core_hours > 0
+    assert count(work_experience("68.95"), person).deemed_core_hours == 0
+
+
+def test_the_snap_allotment_is_part_of_the_maximum():
+    """The grant alone allows 290 / 7.25 = 40 hours; with SNAP it is 60."""
+    hours = work_experience("40")
+    assert count(hours, Person("all_family", flsa=limit("290", "0"))).deemed_core_hours > 0
+    assert count(hours, Person("all_family", flsa=SIXTY_HOURS)).deemed_core_hours == 0
+
+
+def test_the_higher_of_the_federal_and_state_minimum_wage_divides():
+    """At a state minimum wage of $10, (290 + 145) / 10 = 43.5 hours; a state wage
+    below the federal $7.25 changes nothing."""
+    hours = work_experience("43.5")
+    assert count(hours, Person("all_family", flsa=limit("290", "145", "10"))).deemed_core_hours
+    assert not count(hours, Person("all_family", flsa=SIXTY_HOURS)).deemed_core_hours
+    assert not count(hours, Person("all_family", flsa=limit("290", "145", "5"))).deemed_core_hours
+
+
+def test_two_parents_share_one_family_maximum():
+    """261.32(d): the family's maximum (60 hours) is met by both parents' hours
+    together, and the family is deemed to 30 core hours a week."""
+    person = Person("two_parent", flsa=SIXTY_HOURS)
+    second = [*work_experience("30"), Entry(date(2021, 2, 20), "job_skills_training", monthly(5))]
+    together = combine_family(RULES, [count(work_experience("30"), person), count(second, person)])
+    assert all(parent.meets for parent in together)
+    deemed = sum(parent.deemed_core_two_parent for parent in together)
+    assert deemed == pytest.approx(monthly(30) - 60, abs=0.01)
+    assert reason(together[0], "family_together")["weekly"] == pytest.approx(35, abs=0.01)
+
+
+def test_two_parents_each_at_the_maximum_are_not_deemed_twice():
+    """Each parent doing the family's 60 hours makes 120 core hours; the family is
+    deemed only the rest of its 30 a week, not the rest for each parent."""
+    person = Person("two_parent", flsa=SIXTY_HOURS)
+    together = combine_family(
+        RULES, [count(work_experience("60"), person), count(work_experience("60"), person)]
+    )
+    deemed = sum(parent.deemed_core_two_parent for parent in together)
+    assert deemed == pytest.approx(monthly(30) - 120, abs=0.01)
+    assert reason(together[0], "family_together")["weekly"] == pytest.approx(30, abs=0.01)
+    assert not any(parent.meets for parent in together)
+
+
+# --- The weekly divisor ----------------------------------------------------------
+
+
+def test_every_month_divides_by_four_point_three_three():
+    for month in (FEB21, MAR21, date(2021, 5, 1)):
+        assert weeks_in(RULES, month) == 4.33
+
+
+def test_a_week_straddling_two_months_is_never_prorated():
+    """Monday 29 March to Friday 2 April 2021: each day's hours count in its own
+    month, whole, and each month divides by the same 4.33."""
+    week = [
+        Entry(date(2021, 3, 29) + timedelta(days=n), "unsubsidized_employment", 6) for n in range(5)
+    ]
+    march = count([entry for entry in week if entry.day.month == 3], month=MAR21)
+    april = count([entry for entry in week if entry.day.month == 4], month=date(2021, 4, 1))
+    assert (march.countable_hours, april.countable_hours) == (18, 12)
+    assert march.weekly_average == round(18 / 4.33, 2)
+    assert april.weekly_average == round(12 / 4.33, 2)
+
+
+def test_a_state_may_divide_by_the_actual_weeks_that_end_in_the_month():
+    """February 2021 holds four Sundays, May 2021 five; a week that starts in
+    April and ends on 2 May is one of May's weeks, whole."""
+    actual = replace(RULES, weekly_divisor="actual_weeks")
+    assert weeks_in(actual, FEB21) == 4
+    assert weeks_in(actual, date(2021, 5, 1)) == 5
+    assert weeks_in(actual, date(2021, 4, 1)) == 4
+    result = count_month(
+        actual,
+        FEB21,
+        ALL_FAMILY,
+        spread([Entry(date(2021, 2, 1), "unsubsidized_employment", 120)], FEB21),
+    )
+    assert result.weekly_average == 30
+    assert result.meets
+
+
 # --- Properties ----------------------------------------------------------------
 
 MONTHS = st.dates(min_value=date(2019, 1, 1), max_value=date(2030, 12, 31)).map(
@@ -1028,7 +1228,14 @@ PERSONS = st.builds(
     requirement=st.sampled_from(sorted(RULES.requirements)),
     young_parent=st.booleans(),
     needy_state=st.booleans(),
-    flsa_max_weekly_hours=st.none() | st.integers(0, 120).map(lambda quarters: quarters / 4),
+    flsa=st.none()
+    | st.builds(
+        MinimumWageLimit,
+        tanf_grant=st.integers(1, 200_000).map(lambda cents: Decimal(cents) / 100),
+        snap_allotment=st.integers(0, 200_000).map(lambda cents: Decimal(cents) / 100),
+        state_minimum_wage=st.none()
+        | st.integers(500, 2500).map(lambda cents: Decimal(cents) / 100),
+    ),
 )
 
 
@@ -1043,7 +1250,8 @@ def days_in(month: date) -> int:
 
 @st.composite
 def month_entries(draw, month: date) -> list[Entry]:
-    return draw(
+    """Entries of a month, at most 24 hours on a day (the engine refuses more)."""
+    drawn = draw(
         st.lists(
             st.builds(
                 Entry,
@@ -1057,6 +1265,13 @@ def month_entries(draw, month: date) -> list[Entry]:
             max_size=40,
         )
     )
+    load: dict[date, float] = defaultdict(float)
+    kept = []
+    for entry in drawn:
+        if load[entry.day] + entry.hours <= 24:
+            load[entry.day] += entry.hours
+            kept.append(entry)
+    return kept
 
 
 @st.composite
@@ -1146,11 +1361,13 @@ def check_month(month: date, person: Person, previous: Usage | None, result: Mon
     # Core hours deemed under the minimum-wage limit only for someone it limits.
     two_parent = requirement.code in ("two_parent", "two_parent_federal_child_care")
     deemed = result.deemed_core_two_parent if two_parent else result.deemed_core_hours
-    if person.flsa_max_weekly_hours is None:
+    if person.flsa is None:
         assert result.deemed_core_hours == result.deemed_core_two_parent == 0
     assert result.core_hours - SLACK <= result.countable_hours
     assert result.countable_hours <= result.core_hours + deemed + result.non_core_hours + SLACK
-    assert result.weekly_average == pytest.approx(result.countable_hours / WEEKS, abs=SLACK)
+    assert result.weekly_average == pytest.approx(
+        result.countable_hours / weeks_in(RULES, month), abs=SLACK
+    )
 
     # Excused absences: 16 hours a month, 80 in twelve months (261.60(b)).
     excused = sum(counted(result, activity, "excused") for activity in result.by_activity)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from conftest import data_queries, open_case
 from stride.core.audit import Actor
 from stride.participation import actions
-from stride.participation.countable import add_months, monday_of
+from stride.participation.countable import MinimumWageLimit, add_months, monday_of
 from stride.participation.models import (
     Activity,
     AidMonth,
@@ -26,6 +26,8 @@ from stride.participation.models import (
     WorkActivity,
 )
 from stride.participation.recount import (
+    NotCounted,
+    _family_limits,
     _Someone,
     count_everyone,
     count_month,
@@ -210,12 +212,22 @@ def test_a_partner_under_20_is_a_young_parent_and_a_young_child_of_the_family_is
 
 
 def test_person_for_passes_on_the_minimum_wage_limit():
-    person = person_for(ADULT, [(ADULT.birth_date, HEAD)], MONTH, (False, Decimal("21.5")))
-    assert person.flsa_max_weekly_hours == 21.5
-    assert (
-        person_for(ADULT, [(ADULT.birth_date, HEAD)], MONTH, NO_AID_DETAILS).flsa_max_weekly_hours
-        is None
-    )
+    limit = MinimumWageLimit(Decimal("290"), Decimal("145"))
+    person = person_for(ADULT, [(ADULT.birth_date, HEAD)], MONTH, (False, limit))
+    assert person.flsa == limit
+    assert person_for(ADULT, [(ADULT.birth_date, HEAD)], MONTH, NO_AID_DETAILS).flsa is None
+
+
+def test_the_minimum_wage_limit_is_the_familys():
+    """A parent whose month lacks the grant takes the other parent's: one limit a family."""
+    rows = [
+        (1, False, Decimal("290"), Decimal("145"), None),
+        (2, True, None, None, None),
+        (3, False, None, None, None),
+    ]
+    limits = _family_limits(rows, {1: 10, 2: 10, 3: 11})
+    family = MinimumWageLimit(Decimal("290"), Decimal("145"))
+    assert limits == {1: (False, family), 2: (True, family), 3: (False, None)}
 
 
 def test_a_child_not_yet_born_in_the_month_does_not_make_it_a_month_with_a_child_under_six():
@@ -694,3 +706,30 @@ def test_a_result_never_meets_a_requirement_it_falls_short_of(world):
         assert counted.meets_rate == (together["weekly"] >= counted.required_weekly_hours), (
             counted.requirement
         )
+
+
+@pytest.mark.django_db
+def test_the_monthly_count_goes_on_past_a_family_whose_hours_the_rules_refuse(world):
+    """An entry whose activity code the rules do not know stops only its family's count."""
+    month = last_month()
+    on_aid(world.case, month)
+    on_aid(world.other_case, month)
+    entry = add_hours(world, world.case, month, 4)
+    retired = Activity.objects.create(
+        county=world.county, name="Retired", federal_activity="retired_code"
+    )
+    HoursEntry.objects.filter(pk=entry.pk).update(activity=retired)
+    MonthResult.objects.all().delete()
+    refused = []
+    count_everyone(
+        month,
+        Participant.objects.all(),
+        on_refused=lambda pk, error: refused.append((pk, error.code)),
+    )
+    assert refused == [(world.case.pk, "unknown_activity")]
+    assert list(MonthResult.objects.values_list("participant_id", flat=True)) == [
+        world.other_case.pk
+    ]
+    with pytest.raises(NotCounted) as not_counted:
+        count_everyone(month, Participant.objects.all())
+    assert "activity" in not_counted.value.error_dict

@@ -588,8 +588,8 @@ def test_the_participants_page_comes_in_spanish(world, client_for):
 def test_deemed_core_hours_are_explained_in_plain_words(world, client_for, work_experience):
     actions.record_months_on_aid(world.case, TODAY)
     AidMonth.objects.filter(participant=world.case, month=THIS_MONTH).update(
-        flsa_max_weekly_hours=Decimal("1")
-    )
+        tanf_grant=Decimal("7.25"), snap_allotment=Decimal("0")
+    )  # one hour a month at $7.25
     hours(world, work_experience, amount="5")
     result = MonthResult.objects.get(participant=world.case, month=THIS_MONTH)
     assert "deemed_core" in [reason["code"] for reason in result.reasons]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from stride.participation.actions import record_month_on_aid, record_months_on_aid
+from stride.participation.countable import Refused
 from stride.participation.recount import count_everyone
 from stride.people.models import Participant
 
@@ -42,5 +43,11 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stdout.write(f"counted {done} of {total} adults")
 
-        counted = count_everyone(chosen, Participant.objects.all(), progress)
+        def refused(participant_id: int, error: Refused) -> None:
+            # Ids and codes only: the log holds no case data.
+            self.stderr.write(
+                f"participant {participant_id}: {error.code} on {error.day}; family not counted"
+            )
+
+        counted = count_everyone(chosen, Participant.objects.all(), progress, on_refused=refused)
         self.stdout.write(self.style.SUCCESS(f"{chosen:%Y-%m}: {counted} adults counted"))
