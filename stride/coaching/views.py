@@ -3,12 +3,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,10 +39,20 @@ from .forms import (
 )
 from .models import Achievement, Goal, GoalIdea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
-from .today import LIST_LENGTH, today_for
+from .today import (
+    LIST_LENGTH,
+    change_events,
+    check_ins_due,
+    for_team,
+    steps_due,
+    today_for,
+    who_changed,
+    working_caseload,
+)
 
 RECENT_SESSIONS = 5
 RECENT_DECISIONS = 20
+FULL_LIST_PAGE = 50
 
 
 def _require(allowed: bool) -> None:
@@ -84,6 +96,38 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The participant's goals, open ones first with their progress, and recent sessions."""
     _require(access.can_see_caseloads(request.user))
     person = _participant(request, uuid)
+TODAY_LISTS = {
+    "steps": (steps_due, _lazy("Steps due")),
+    "check-ins": (check_ins_due, _lazy("Time for a check-in")),
+    "changes": (change_events, _lazy("What participants did since their last contact")),
+}
+
+
+@login_required
+def today_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of Today's lists in full, a page at a time, over the same caseload."""
+    _require(access.can_edit_cases(request.user))
+    if kind not in TODAY_LISTS:
+        raise Http404
+    rows, title = TODAY_LISTS[kind]
+    now = timezone.now()
+    caseload = working_caseload(request.user)
+    page = Paginator(rows(caseload, now), FULL_LIST_PAGE).get_page(request.GET.get("page"))
+    items = who_changed(caseload, list(page)) if kind == "changes" else list(page)
+    return render(
+        request,
+        "coaching/today_list.html",
+        {
+            "kind": kind,
+            "title": title,
+            "page": page,
+            "items": items,
+            "day": timezone.localdate(now),
+            "for_team": for_team(request.user),
+        },
+    )
+
+
     people_actions.record_view(Actor.from_request(request), person)
     goals = person.goals.select_related("parent").annotate(
         steps_done=Count("steps", filter=Q(steps__status=Step.Status.DONE)),

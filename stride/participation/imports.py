@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stride.core import access, audit
 from stride.core.audit import Action, Actor
@@ -24,11 +25,13 @@ from stride.people.models import Participant
 from .actions import EARLIEST_MONTHS_BACK
 from .countable import add_months
 from .models import Activity, HoursEntry
-from .recount import recount_families
+from .recount import NotCounted, recount_families
 
 COLUMNS = ("case_number", "first_name", "day", "activity", "hours", "type", "note")
 REQUIRED = ("case_number", "day", "activity", "hours")
 MAX_ROWS = 20_000
+# A sheet of 20,000 rows is about 1 MB; anything near this is not a timesheet.
+MAX_BYTES = 5 * 1024 * 1024
 KINDS = {kind.value: kind.value for kind in HoursEntry.Kind} | {
     str(kind.label).casefold(): kind.value for kind in HoursEntry.Kind
 }
@@ -44,6 +47,8 @@ class Problem:
 @dataclass
 class Checked:
     ready: list[HoursEntry] = field(default_factory=list)
+    # The file's row of each ready entry.
+    lines: list[int] = field(default_factory=list)
     already: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -53,22 +58,68 @@ class Checked:
 
 
 def _read(data: bytes) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The rows of the sheet, or the problems that stop it being read: never an exception."""
+    if len(data) > MAX_BYTES:
+        return [], [
+            Problem(
+                1,
+                "",
+                _("The file is over %(size)s MB: split it and import the parts.")
+                % {"size": MAX_BYTES // (1024 * 1024)},
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [Problem(1, "", _("Save the file as CSV with UTF-8 characters and try again."))]
-    reader = csv.DictReader(io.StringIO(text))
-    names = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in names]
-    if missing:
-        return [], [Problem(1, name, _("The first row must name this column.")) for name in missing]
-    reader.fieldnames = names
-    rows = [{key: (value or "").strip() for key, value in row.items() if key} for row in reader]
-    if len(rows) > MAX_ROWS:
+    except UnicodeDecodeError as error:
         return [], [
-            Problem(1, "", _("Split the file: at most %(rows)s rows.") % {"rows": MAX_ROWS})
+            Problem(
+                text_line(data[: error.start]),
+                "",
+                _("Save the file as CSV with UTF-8 characters and try again."),
+            )
         ]
+    if not text.strip():
+        return [], [Problem(1, "", _("The file is empty."))]
+    if "\0" in text:
+        line = text_line(text[: text.index("\0")].encode())
+        return [], [Problem(line, "", str(_NUL))]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows: list[dict[str, str]] = []
+    names: list[str] = []
+    try:
+        names = [name.strip().lower() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED if name not in names]
+        if missing:
+            return [], [
+                Problem(1, name, _("The first row must name this column.")) for name in missing
+            ]
+        reader.fieldnames = names
+        for row in reader:
+            rows.append({key: (value or "").strip() for key, value in row.items() if key})
+            if len(rows) > MAX_ROWS:
+                return [], [
+                    Problem(1, "", _("Split the file: at most %(rows)s rows.") % {"rows": MAX_ROWS})
+                ]
+    except csv.Error as error:
+        # The row being read when it failed: the header, or the one after the last read.
+        return [], [Problem(len(rows) + 2 if names else 1, "", _csv_reason(error))]
     return rows, []
+
+
+def text_line(before: bytes) -> int:
+    """The line of the file a byte offset falls on (the first line is 1)."""
+    return before.count(b"\n") + 1
+
+
+_NUL = gettext_lazy("The row holds a null character: save the file again as plain CSV.")
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return _("A cell is longer than %(limit)s characters: shorten it or split the row.") % {
+            "limit": f"{csv.field_size_limit():,}"
+        }
+    return _("This row can't be read as CSV: check its quotes and commas.")
 
 
 def check(user: User, data: bytes) -> Checked:
@@ -115,6 +166,7 @@ def check(user: User, data: bytes) -> Checked:
             checked.problems.append(Problem(number, "hours", _("More than 24 hours on that day.")))
             continue
         checked.ready.append(entry)
+        checked.lines.append(number)
     return checked
 
 
@@ -153,7 +205,10 @@ def _entry(
         refuse("activity", _("This activity is not in the county's list of activities in use."))
         return None
     try:
-        hours = Decimal(row.get("hours", "")).quantize(Decimal("0.01"))
+        hours = Decimal(row.get("hours", ""))
+        if not hours.is_finite():
+            raise InvalidOperation
+        hours = hours.quantize(Decimal("0.01"))
     except InvalidOperation:
         refuse("hours", _("Write the hours as a number, like 4 or 2.5."))
         return None
@@ -174,11 +229,34 @@ def _entry(
     )
 
 
-@transaction.atomic
 def apply(actor: Actor, checked: Checked) -> int:
-    """Save every ready row (only when no row has a problem) and count the months again."""
+    """Save every ready row (only when no row has a problem) and count the months again.
+
+    When the rules refuse to count a month the rows make, nothing is saved: the
+    refusal joins `checked.problems`, on the row it comes from, and is raised on
+    (a ValidationError, which the form shows too).
+    """
     if checked.problems:
         raise ValueError("a file with problems is never imported")
+    try:
+        return _save(actor, checked)
+    except NotCounted as refused:
+        checked.problems.append(_refused_row(checked, refused))
+        raise
+
+
+def _refused_row(checked: Checked, refused: NotCounted) -> Problem:
+    column, messages = next(iter(refused.message_dict.items()))
+    rows = [
+        line
+        for entry, line in zip(checked.ready, checked.lines, strict=True)
+        if entry.participant_id == refused.participant_id and entry.day == refused.refused.day
+    ]
+    return Problem(rows[0] if rows else 1, column, messages[0])
+
+
+@transaction.atomic
+def _save(actor: Actor, checked: Checked) -> int:
     now = timezone.now()
     for entry in checked.ready:
         entry.entered_by = actor.user

@@ -85,8 +85,9 @@ def person_for(
 class NotCounted(ValidationError):
     """A month the rules refused to count (`countable.Refused`), said next to the field."""
 
-    def __init__(self, refused: Refused) -> None:
+    def __init__(self, refused: Refused, participant_id: int | None = None) -> None:
         self.refused = refused
+        self.participant_id = participant_id
         if refused.code == "too_many_hours":
             field, message = (
                 "hours",
@@ -182,7 +183,7 @@ def count_month(
             )
         except Refused as refused:
             if on_refused is None:
-                raise NotCounted(refused) from refused
+                raise NotCounted(refused, someone.pk) from refused
             on_refused(someone.pk, refused)
     if len(counts) < len(people):
         # A family is counted together or not at all.

@@ -78,6 +78,8 @@ from .models import (
 
 CHUNK = 500
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# The file as uploaded; a county's directory is a few MB even as JSON.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 TAXONOMY = "stride"
 DAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
 DAY_CODES = {number: code for code, number in DAYS.items()}
@@ -675,19 +677,23 @@ def _typed(value: str, kind: str) -> Any:
 
 
 def read_package(data: bytes, filename: str) -> Tables:
-    """The tables of a zip of CSV files or of a JSON data package with inline rows."""
-    if zipfile.is_zipfile(io.BytesIO(data)):
-        tables = _read_zip(data)
-    elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        tables = _read_json_package(_load_json(data, filename), {})
-    else:
+    """The tables of a zip of CSV files or of a JSON data package with inline rows.
+
+    Whatever the bytes, the answer is the tables or an HsdsError that says why.
+    """
+    if len(data) > MAX_FILE_BYTES:
         raise HsdsError(
-            _(
-                "%(file)s is neither a zip of HSDS CSV files nor a JSON data package. "
-                "Export the directory as a .zip or .json file and try that."
-            )
-            % {"file": filename}
+            _("%(file)s is over %(size)d MB: send the directory as a zip of CSV files.")
+            % {"file": filename, "size": MAX_FILE_BYTES // (1024 * 1024)}
         )
+    if not data.strip():
+        raise HsdsError(_("%(file)s is empty.") % {"file": filename})
+    try:
+        tables = _read_tables(data, filename)
+    except RecursionError:
+        raise HsdsError(
+            _("%(file)s nests its JSON too deeply to be a data package.") % {"file": filename}
+        ) from None
     if not any(name in SPECS for name in tables):
         raise HsdsError(
             _(
@@ -697,6 +703,20 @@ def read_package(data: bytes, filename: str) -> Tables:
             % {"file": filename}
         )
     return tables
+
+
+def _read_tables(data: bytes, filename: str) -> Tables:
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return _read_zip(data)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _read_json_package(_load_json(data, filename), {})
+    raise HsdsError(
+        _(
+            "%(file)s is neither a zip of HSDS CSV files nor a JSON data package. "
+            "Export the directory as a .zip or .json file and try that."
+        )
+        % {"file": filename}
+    )
 
 
 def _table_name(name: str) -> str:
@@ -710,7 +730,11 @@ def _table_name(name: str) -> str:
 def _load_json(data: bytes, filename: str) -> dict[str, Any]:
     try:
         package = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except RecursionError:
+        raise HsdsError(
+            _("%(file)s nests its JSON too deeply to be a data package.") % {"file": filename}
+        ) from None
+    except ValueError:  # bad UTF-8, bad JSON, or a number too long to read
         raise HsdsError(
             _("%(file)s isn't valid JSON, so it can't be read as a data package.")
             % {"file": filename}
@@ -779,8 +803,17 @@ def _read_csv(raw: bytes, filename: str) -> list[Row]:
             values = {column: cell for column, cell in zip(header, cells, strict=False) if column}
             rows.append(Row({column: values.get(column, "") for column in header if column}, line))
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            reason = _("a cell is longer than %(limit)s characters") % {
+                "limit": f"{csv.field_size_limit():,}"
+            }
+        elif "NUL" in str(error):
+            reason = _("it holds a null character")
+        else:
+            reason = _("check its quotes and commas")
         raise HsdsError(
-            _("%(file)s can't be read as CSV: %(reason)s") % {"file": filename, "reason": error}
+            _("%(file)s, row %(row)d, can't be read as CSV: %(reason)s.")
+            % {"file": filename, "row": reader.line_num, "reason": reason}
         ) from error
     return rows
 
@@ -809,15 +842,12 @@ def _read_json_package(package: Mapping[str, Any], files: Mapping[str, object]) 
         if not isinstance(data, list):
             raise HsdsError(_("The rows of the %(table)s table must be a list.") % {"table": name})
         schema = resource.get("schema")
-        declared = (
-            [
-                str(item["name"]).strip().lower()
-                for item in schema.get("fields", [])
-                if isinstance(item, dict) and "name" in item
-            ]
-            if isinstance(schema, dict)
-            else []
-        )
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        declared = [
+            str(item["name"]).strip().lower()
+            for item in (fields if isinstance(fields, list) else [])
+            if isinstance(item, dict) and "name" in item
+        ]
         if data and all(isinstance(item, list) for item in data):
             header = [str(cell).strip().lower() for cell in data[0]]
             objects = [dict(zip(header, item, strict=False)) for item in data[1:]]
@@ -828,7 +858,13 @@ def _read_json_package(package: Mapping[str, Any], files: Mapping[str, object]) 
         )
         rows = []
         for line, item in enumerate(objects, start=2):  # as in the table's CSV file
-            values = {str(key).strip().lower(): _cell(value) for key, value in item.items()}
+            try:
+                values = {str(key).strip().lower(): _cell(value) for key, value in item.items()}
+            except (RecursionError, ValueError):
+                raise HsdsError(
+                    _("Row %(row)d of the %(table)s table nests its values too deeply.")
+                    % {"row": line, "table": name}
+                ) from None
             if not any(value.strip() for value in values.values()):
                 continue
             rows.append(Row({column: values.get(column, "") for column in columns}, line))
@@ -1383,7 +1419,7 @@ class _Checker:
                 self.bad(row, "value", _("enter true or false."))
         else:
             value = self.text(row, "value", required=True)
-            if value and (not value.isdigit() or int(value) > 32767):
+            if value and (not (value.isascii() and value.isdigit()) or int(value) > 32767):
                 self.bad(row, "value", _("enter a whole number of months, like 6."))
             elif value and (link, kind) in self.months:
                 message = _("row %(row)d already gives this for the service.")
