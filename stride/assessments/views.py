@@ -13,6 +13,7 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import Role, User
+from stride.core.submissions import save_once
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
@@ -60,19 +61,29 @@ def participant_assessments(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = StartForm(request.POST or None, instruments=offered)
     if request.method == "POST":
         _require(can_edit)
-        if form.is_valid():
-            instrument = catalogue().latest(form.cleaned_data["instrument"])
-            response = actions.start(
-                Actor.from_request(request), person, instrument, form.cleaned_data["where"]
-            )
-            if response.where == Response.Where.OWN_PAGES:
-                messages.success(
-                    request,
-                    _("Sent. %(name)s will find it on their own pages.")
-                    % {"name": person.member.first_name},
-                )
-                return redirect("assessments:participant", uuid=person.uuid)
-            return redirect("assessments:fill", uuid=response.uuid)
+        started = save_once(
+            request,
+            form,
+            lambda: actions.start(
+                Actor.from_request(request),
+                person,
+                catalogue().latest(form.cleaned_data["instrument"]),
+                form.cleaned_data["where"],
+            ),
+            lambda response: (
+                reverse("assessments:participant", kwargs={"uuid": person.uuid})
+                if response.where == Response.Where.OWN_PAGES
+                else reverse("assessments:fill", kwargs={"uuid": response.uuid})
+            ),
+            lambda response: (
+                _("Sent. %(name)s will find it on their own pages.")
+                % {"name": person.member.first_name}
+                if response.where == Response.Where.OWN_PAGES
+                else ""
+            ),
+        )
+        if started:
+            return started
     else:
         people_actions.record_view(Actor.from_request(request), person)
     responses = list(access.visible_to(Response.objects.filter(participant=person), request.user))

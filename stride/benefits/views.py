@@ -18,6 +18,7 @@ from stride.careers.models import CareerPlan
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.submissions import save_once
 from stride.core.models import Role
 from stride.people import actions as people_actions
 from stride.people.models import Participant, age_on
@@ -146,25 +147,25 @@ def save_scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
     context = _calculator(request, person)
     form = ScenarioForm(request.POST)
     back = f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}"
-    if not form.is_valid():
-        messages.error(request, _("Give the picture a name to save it."))
-        return redirect(back)
-    saved: list[Scenario] = []
-    if run_action(
+    saved = save_once(
+        request,
         form,
-        lambda: saved.append(
-            actions.save_scenario(
-                Actor.from_request(request),
-                person,
-                form.cleaned_data["title"],
-                context["what_if"],
-                context["curve"],
-            )
+        lambda: actions.save_scenario(
+            Actor.from_request(request),
+            person,
+            form.cleaned_data["title"],
+            context["what_if"],
+            context["curve"],
         ),
-    ):
-        messages.success(request, _("Picture saved. It will show these same figures later."))
-        return redirect("benefits:scenario", uuid=saved[0].uuid)
-    messages.error(request, " ".join(form.non_field_errors()))
+        lambda made: reverse("benefits:scenario", kwargs={"uuid": made.uuid}),
+        _("Picture saved. It will show these same figures later."),
+    )
+    if saved:
+        return saved
+    problems = form.non_field_errors()
+    messages.error(
+        request, " ".join(problems) if problems else _("Give the picture a name to save it.")
+    )
     return redirect(back)
 
 

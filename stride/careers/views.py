@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +21,7 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import Role
+from stride.core.submissions import save_once
 from stride.people import actions as people_actions
 from stride.people.models import Participant
 
@@ -140,26 +141,33 @@ def make_goal(request: HttpRequest, uuid: UUID, industry: str, ladder: str) -> H
     person = _participant(request, uuid)
     _ladder(industry, ladder)
     form = LadderGoalForm(request.POST)
-    back = f"{reverse('careers:ladder', args=[industry, ladder])}?participant={person.uuid}"
-    if not form.is_valid():
-        messages.error(request, _("Choose where to start on the ladder."))
-        return redirect(back)
-    try:
-        made = actions.make_ladder_goal(
+    saved = save_once(
+        request,
+        form,
+        lambda: actions.make_ladder_goal(
             Actor.from_request(request), person, industry, ladder, form.cleaned_data["level"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    if made.created:
-        messages.success(
-            request,
-            _("The roadmap is made: a big goal with the steps on the way. Plan the first one."),
-        )
-    else:
-        messages.info(request, _("This ladder is already a goal. Here is the roadmap."))
+        ),
+        _roadmap_url,
+        lambda made: (
+            _("The roadmap is made: a big goal with the steps on the way. Plan the first one.")
+            if made.created
+            else _("This ladder is already a goal. Here is the roadmap.")
+        ),
+    )
+    if saved:
+        return saved
+    problems = form.non_field_errors()
+    messages.error(
+        request, " ".join(problems) if problems else _("Choose where to start on the ladder.")
+    )
+    return redirect(
+        f"{reverse('careers:ladder', args=[industry, ladder])}?participant={person.uuid}"
+    )
+
+
+def _roadmap_url(made: actions.LadderGoal) -> str:
     assert made.plan.goal is not None
-    return redirect("coaching:goal", uuid=made.plan.goal.uuid)
+    return reverse("coaching:goal", kwargs={"uuid": made.plan.goal.uuid})
 
 
 # Local partners
@@ -225,12 +233,16 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     county = counties.get()
     initial = {"ladder": request.GET.get("ladder", ""), "level": request.GET.get("level", "")}
     form = PartnerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
-            form, lambda: actions.add_partner(Actor.from_request(request), county, form.details())
-        ):
-            messages.success(request, _("The partner is on the county's career ladders."))
-            return redirect("careers:partners")
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.add_partner(Actor.from_request(request), county, form.details()),
+            lambda _partner: reverse("careers:partners"),
+            _("The partner is on the county's career ladders."),
+        )
+        if saved:
+            return saved
     return render(request, "careers/partner_form.html", {"form": form, "partner": None})
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.submissions import save_once
 from stride.core.vocabulary import LifeArea
 from stride.people import actions as people_actions
 from stride.people.models import Participant
@@ -72,6 +73,10 @@ def _goal(request: HttpRequest, uuid: UUID) -> Goal:
         request.user,
         uuid=uuid,
     )
+
+
+def _goal_url(goal: Goal) -> str:
+    return reverse("coaching:goal", kwargs={"uuid": goal.uuid})
 
 
 def _step(request: HttpRequest, uuid: UUID) -> Step:
@@ -162,7 +167,8 @@ def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
     form = IdeaForm(request.POST or None, initial={"life_area": focus} if focus else None)
     if request.method == "POST":
         _require(can_edit)
-        if form.is_valid() and run_action(
+        saved = save_once(
+            request,
             form,
             lambda: actions.add_idea(
                 Actor.from_request(request),
@@ -170,10 +176,13 @@ def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 form.cleaned_data["life_area"],
                 form.cleaned_data["words"],
             ),
-        ):
-            messages.success(request, _("Idea added."))
-            area = form.cleaned_data["life_area"]
-            return redirect(reverse("coaching:goal_storming", args=[person.uuid]) + f"?area={area}")
+            lambda idea: (
+                reverse("coaching:goal_storming", args=[person.uuid]) + f"?area={idea.life_area}"
+            ),
+            _("Idea added."),
+        )
+        if saved:
+            return saved
     else:
         people_actions.record_view(Actor.from_request(request), person)
     ideas = list(person.goal_ideas.select_related("goal"))
@@ -206,28 +215,29 @@ def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     idea = None
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
     if request.GET.get("idea"):
-        idea = access.get_visible_or_404(
-            GoalIdea.objects.filter(participant=person, goal__isnull=True),
-            request.user,
-            uuid=request.GET["idea"],
-        )
+        ideas = GoalIdea.objects.filter(participant=person)
+        if request.method == "GET":
+            ideas = ideas.filter(goal__isnull=True)
+        # Once posted, the idea may be a goal already: a form sent twice then goes to that
+        # goal, and a new form is refused by the action ("already a goal").
+        idea = access.get_visible_or_404(ideas, request.user, uuid=request.GET["idea"])
         initial |= {"words": idea.words, "life_area": idea.life_area}
         if idea.source == GoalIdea.Source.PARTICIPANT:
             initial["proposed_by"] = Goal.ProposedBy.PARTICIPANT
     form = GoalForm(request.POST or None, participant=person, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        created = []
+    if request.method == "POST":
 
-        def save() -> None:
+        def save() -> Goal:
             actor = Actor.from_request(request)
             if idea is not None:
-                created.append(actions.set_goal_from_idea(actor, idea, form.details()))
-            else:
-                created.append(actions.set_goal(actor, person, form.details()))
+                return actions.set_goal_from_idea(actor, idea, form.details())
+            return actions.set_goal(actor, person, form.details())
 
-        if run_action(form, save):
-            messages.success(request, _("Goal saved. Next: plan the first small step."))
-            return redirect("coaching:goal", uuid=created[0].uuid)
+        saved = save_once(
+            request, form, save, _goal_url, _("Goal saved. Next: plan the first small step.")
+        )
+        if saved:
+            return saved
     return render(
         request, "coaching/goal_form.html", {"form": form, "person": person, "idea": idea}
     )
@@ -305,14 +315,19 @@ def step_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = StepForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
-            form, lambda: actions.add_step(Actor.from_request(request), goal, form.details())
-        ):
-            messages.success(request, _("Step added to the plan."))
-            if "another" in request.POST:
-                return redirect("coaching:step_new", uuid=goal.uuid)
-            return redirect("coaching:goal", uuid=goal.uuid)
+    if request.method == "POST":
+        # "Save and add another" comes back to a fresh form; a second press of either
+        # button goes where the first went.
+        after = "coaching:step_new" if "another" in request.POST else "coaching:goal"
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.add_step(Actor.from_request(request), goal, form.details()),
+            lambda step: reverse(after, kwargs={"uuid": goal.uuid}),
+            _("Step added to the plan."),
+        )
+        if saved:
+            return saved
     return render(request, "coaching/step_form.html", {"form": form, "goal": goal})
 
 
@@ -378,7 +393,7 @@ def obstacles_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = PotholesForm(request.POST or None, goal=goal)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
 
         def add_all() -> None:
             for kind, pothole, detour in form.obstacles():
@@ -387,9 +402,11 @@ def obstacles_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
                     form.cleaned_data["step"],
                 )  # fmt: skip
 
-        if run_action(form, add_all):
-            messages.success(request, _("Potholes and detours saved."))
-            return redirect("coaching:goal", uuid=goal.uuid)
+        saved = save_once(
+            request, form, add_all, lambda _none: _goal_url(goal), _("Potholes and detours saved.")
+        )
+        if saved:
+            return saved
     return render(request, "coaching/obstacles_form.html", {"form": form, "goal": goal})
 
 
@@ -399,20 +416,27 @@ def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
-            form, lambda: actions.record_review(Actor.from_request(request), goal, form.details())
-        ):
-            decision = form.cleaned_data["decision"]
-            messages.success(request, _("Review saved."))
-            if decision == Review.Decision.CHANGE_GOAL:
-                return redirect("coaching:goal_edit", uuid=goal.uuid)
-            if decision == Review.Decision.NEW_GOAL and goal.participant is None:
-                return redirect("coaching:professional_goal_new")
-            if decision == Review.Decision.NEW_GOAL:
-                return redirect("coaching:goal_new", uuid=goal.participant.uuid)
-            return redirect("coaching:goal", uuid=goal.uuid)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.record_review(Actor.from_request(request), goal, form.details()),
+            lambda _review: _after_review(goal, form.cleaned_data["decision"]),
+            _("Review saved."),
+        )
+        if saved:
+            return saved
     return render(request, "coaching/review_form.html", {"form": form, "goal": goal})
+
+
+def _after_review(goal: Goal, decision: str) -> str:
+    if decision == Review.Decision.CHANGE_GOAL:
+        return reverse("coaching:goal_edit", kwargs={"uuid": goal.uuid})
+    if decision == Review.Decision.NEW_GOAL and goal.participant is None:
+        return reverse("coaching:professional_goal_new")
+    if decision == Review.Decision.NEW_GOAL:
+        return reverse("coaching:goal_new", kwargs={"uuid": goal.participant.uuid})
+    return _goal_url(goal)
 
 
 @login_required
@@ -421,13 +445,16 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     person = _participant(request, uuid)
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
+    if request.method == "POST":
+        saved = save_once(
+            request,
             form,
             lambda: actions.record_session(Actor.from_request(request), person, form.details()),
-        ):
-            messages.success(request, _("Session recorded."))
-            return redirect("coaching:participant_goals", uuid=person.uuid)
+            lambda _session: reverse("coaching:participant_goals", kwargs={"uuid": person.uuid}),
+            _("Session recorded."),
+        )
+        if saved:
+            return saved
     return render(request, "coaching/session_form.html", {"form": form, "person": person})
 
 
@@ -437,8 +464,9 @@ def achievement_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     person = _participant(request, uuid)
     form = AchievementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
+    if request.method == "POST":
+        saved = save_once(
+            request,
             form,
             lambda: actions.recognise(
                 Actor.from_request(request),
@@ -446,9 +474,11 @@ def achievement_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 form.cleaned_data["words"],
                 incentive_amount=form.cleaned_data["incentive_amount"],
             ),
-        ):
-            messages.success(request, _("Well done! The milestone is recorded."))
-            return redirect("coaching:participant_goals", uuid=person.uuid)
+            lambda _made: reverse("coaching:participant_goals", kwargs={"uuid": person.uuid}),
+            _("Well done! The milestone is recorded."),
+        )
+        if saved:
+            return saved
     return render(request, "coaching/achievement_form.html", {"form": form, "person": person})
 
 
@@ -516,18 +546,18 @@ def professional_goals(request: HttpRequest) -> HttpResponse:
 def professional_goal_new(request: HttpRequest) -> HttpResponse:
     _require(access.can_set_professional_goals(request.user))
     form = ProfessionalGoalForm(request.POST or None, staff=request.user)
-    if request.method == "POST" and form.is_valid():
-        created = []
-        if run_action(
+    if request.method == "POST":
+        saved = save_once(
+            request,
             form,
-            lambda: created.append(
-                actions.set_professional_goal(
-                    Actor.from_request(request), request.user, form.details()
-                )
+            lambda: actions.set_professional_goal(
+                Actor.from_request(request), request.user, form.details()
             ),
-        ):
-            messages.success(request, _("Goal saved. Next: plan the first small step."))
-            return redirect("coaching:goal", uuid=created[0].uuid)
+            _goal_url,
+            _("Goal saved. Next: plan the first small step."),
+        )
+        if saved:
+            return saved
     return render(request, "coaching/goal_form.html", {"form": form, "professional": True})
 
 

@@ -18,17 +18,22 @@ def run_action(form: forms.BaseForm, action: Callable[[], object]) -> bool:
     try:
         action()
     except ValidationError as error:
-        current_version = getattr(error, "current_version", None)
-        if current_version is not None:
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = current_version
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        put_on_form(form, error)
         return False
     return True
+
+
+def put_on_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """An action's refusal, next to the fields it names (see `run_action`)."""
+    current_version = getattr(error, "current_version", None)
+    if current_version is not None:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = current_version
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class USWDSFormRenderer(TemplatesSetting):

@@ -168,6 +168,21 @@ class AuditEvent(models.Model):
         return str(CHANNEL_NAMES.get(self.channel, self.channel))
 
 
+class SubmissionKey(models.Model):
+    """A form key that has been used: the form it came with was saved, and this is where it went.
+
+    See `core/submissions.py`. Rows older than a key's lifetime are pruned.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=500)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 @functools.cache
 def _models_by_name() -> dict[str, type[models.Model]]:
     return {model.__name__: model for model in apps.get_models()}

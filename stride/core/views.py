@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from . import accounts as staff_accounts
 from .audit import Actor
 from .forms import StaffAccountForm
 from .models import Organisation, Role, User
+from .submissions import save_once
 
 
 class LoginView(auth_views.LoginView):
@@ -150,10 +152,18 @@ def accounts(request: HttpRequest) -> HttpResponse:
 def account_new(request: HttpRequest) -> HttpResponse:
     _require_sysadmin(request)
     form = StaffAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = staff_accounts.create_staff_account(Actor.from_request(request), **form.cleaned_data)
-        messages.success(request, _("Account %(username)s is ready.") % {"username": user.username})
-        return redirect("core:accounts")
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: staff_accounts.create_staff_account(
+                Actor.from_request(request), **form.cleaned_data
+            ),
+            lambda _user: reverse("core:accounts"),
+            lambda user: _("Account %(username)s is ready.") % {"username": user.username},
+        )
+        if saved:
+            return saved
     return render(request, "core/account_new.html", {"form": form})
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import AuditEvent, Role
+from stride.core.submissions import save_once
 
 from . import actions
 from .filters import CaseloadFilter
@@ -184,33 +186,34 @@ def participant_audit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def household_new(request: HttpRequest) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     form = OpenCaseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        opened: list[Participant] = []
+    if request.method == "POST":
 
-        def open_case():
-            opened.append(
-                actions.open_case(
-                    Actor.from_request(request),
-                    case_number=data["case_number"],
-                    county=data["county"],
-                    person=form.person(Member.Relationship.HEAD),
-                    program=data["program"],
-                    aid_start=data["aid_start"],
-                    coach=data["coach"],
-                    address_line=data["address_line"],
-                    city=data["city"],
-                    zip_code=data["zip_code"],
-                    phone=data["phone"],
-                    language=data["language"],
-                )
+        def open_case() -> Participant:
+            data = form.cleaned_data
+            return actions.open_case(
+                Actor.from_request(request),
+                case_number=data["case_number"],
+                county=data["county"],
+                person=form.person(Member.Relationship.HEAD),
+                program=data["program"],
+                aid_start=data["aid_start"],
+                coach=data["coach"],
+                address_line=data["address_line"],
+                city=data["city"],
+                zip_code=data["zip_code"],
+                phone=data["phone"],
+                language=data["language"],
             )
 
-        if run_action(form, open_case):
-            messages.success(
-                request, _("The household is saved. Add the other people in it below.")
-            )
-            return redirect("people:participant", uuid=opened[0].uuid)
+        saved = save_once(
+            request,
+            form,
+            open_case,
+            lambda opened: reverse("people:participant", kwargs={"uuid": opened.uuid}),
+            _("The household is saved. Add the other people in it below."),
+        )
+        if saved:
+            return saved
     return render(request, "people/household_new.html", {"form": form})
 
 
@@ -239,8 +242,12 @@ def household_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _back_to_household(request: HttpRequest, household: Household) -> HttpResponse:
+    return redirect(_household_url(request, household))
+
+
+def _household_url(request: HttpRequest, household: Household) -> str:
     person = _household_participant(request, household)
-    return redirect("people:participant", uuid=person.uuid)
+    return reverse("people:participant", kwargs={"uuid": person.uuid})
 
 
 @login_required
@@ -249,15 +256,20 @@ def member_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     household = access.get_visible_or_404(Household.objects.all(), request.user, uuid=uuid)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = form.person(form.cleaned_data["relationship"])
-        if run_action(
-            form, lambda: actions.add_member(Actor.from_request(request), household, person)
-        ):
-            messages.success(
-                request, _("%(name)s is added to the household.") % {"name": person.first_name}
-            )
-            return _back_to_household(request, household)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.add_member(
+                Actor.from_request(request),
+                household,
+                form.person(form.cleaned_data["relationship"]),
+            ),
+            lambda _member: _household_url(request, household),
+            lambda member: _("%(name)s is added to the household.") % {"name": member.first_name},
+        )
+        if saved:
+            return saved
     return render(request, "people/member_form.html", {"form": form, "household": household})
 
 

@@ -28,8 +28,8 @@ from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Re
 from stride.core import access
 from stride.core.audit import Actor, client_ip
 from stride.core.edits import StaleEdit
-from stride.core.forms import run_action
 from stride.core.models import Organisation, Role
+from stride.core.submissions import save_once
 from stride.participation import actions as participation
 from stride.participation import ledger
 from stride.participation.forms import MyHoursForm
@@ -135,13 +135,16 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
     my_goal = _my_goal(request, me, uuid)
     actor = Actor.from_request(request)
     form = ReflectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
+    if request.method == "POST":
+        saved = save_once(
+            request,
             form,
             lambda: coaching.add_reflection(actor, my_goal, form.cleaned_data["words"]),
-        ):
-            messages.success(request, _("Thank you. Your thoughts are saved."))
-            return redirect("portal:goal", uuid=my_goal.uuid)
+            lambda _reflection: reverse("portal:goal", kwargs={"uuid": my_goal.uuid}),
+            _("Thank you. Your thoughts are saved."),
+        )
+        if saved:
+            return saved
     people_actions.record_view(actor, me)
     user = request.user
     steps = list(access.visible_to(Step.objects.filter(goal=my_goal), user))
@@ -220,8 +223,9 @@ def idea_new(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     area = request.GET.get("area")
     form = IdeaForm(request.POST or None, initial={"life_area": area} if area else None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(
+    if request.method == "POST":
+        saved = save_once(
+            request,
             form,
             lambda: coaching.add_idea(
                 Actor.from_request(request),
@@ -230,12 +234,11 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["words"],
                 source=GoalIdea.Source.PARTICIPANT,
             ),
-        ):
-            messages.success(
-                request,
-                _("Saved. Your coach will see it, and you can talk about it at your next meeting."),
-            )
-            return redirect("portal:home")
+            lambda _idea: reverse("portal:home"),
+            _("Saved. Your coach will see it, and you can talk about it at your next meeting."),
+        )
+        if saved:
+            return saved
     return render(request, "portal/idea_form.html", {"form": form})
 
 
@@ -249,10 +252,17 @@ def assessments_page(request: HttpRequest) -> HttpResponse:
         chosen = {i.slug: i for i in offered}.get(request.POST.get("instrument", ""))
         if chosen is None:
             raise Http404
-        response = assessments.start(
-            Actor.from_request(request), me, chosen, Response.Where.OWN_PAGES
+        started = save_once(
+            request,
+            None,
+            lambda: assessments.start(
+                Actor.from_request(request), me, chosen, Response.Where.OWN_PAGES
+            ),
+            lambda response: reverse("assessments:fill", kwargs={"uuid": response.uuid}),
+            None,
         )
-        return redirect("assessments:fill", uuid=response.uuid)
+        assert started is not None
+        return started
     people_actions.record_view(Actor.from_request(request), me)
     responses = list(access.visible_to(Response.objects.filter(participant=me), request.user))
     waiting = [
@@ -291,14 +301,24 @@ def hours_page(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     activities = Activity.objects.filter(county_id=me.county_id, active=True)
     form = MyHoursForm(request.POST or None, activities=activities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        hours = participation.Hours(data["activity"], data["day"], data["hours"], note=data["note"])
-        if run_action(
-            form, lambda: participation.add_hours(Actor.from_request(request), me, hours)
-        ):
-            messages.success(request, _("Thank you. Your coach will check the hours."))
-            return redirect(f"{reverse('portal:hours')}?month={data['day']:%Y-%m}")
+    if request.method == "POST":
+
+        def add() -> object:
+            data = form.cleaned_data
+            hours = participation.Hours(
+                data["activity"], data["day"], data["hours"], note=data["note"]
+            )
+            return participation.add_hours(Actor.from_request(request), me, hours)
+
+        saved = save_once(
+            request,
+            form,
+            add,
+            lambda _entry: f"{reverse('portal:hours')}?month={form.cleaned_data['day']:%Y-%m}",
+            _("Thank you. Your coach will check the hours."),
+        )
+        if saved:
+            return saved
     people_actions.record_view(Actor.from_request(request), me)
     context = month_context(me, chosen_month(request.GET.get("month")))
     context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate())})
@@ -365,27 +385,30 @@ def career_goal(request: HttpRequest, industry: str, ladder: str) -> HttpRespons
     me = _me(request)
     _career_ladder(industry, ladder)
     form = LadderGoalForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose where you want to start on the ladder."))
-        return redirect("portal:career_ladder", industry=industry, ladder=ladder)
-    try:
-        made = careers.make_ladder_goal(
+    saved = save_once(
+        request,
+        form,
+        lambda: careers.make_ladder_goal(
             Actor.from_request(request), me, industry, ladder, form.cleaned_data["level"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("portal:career_ladder", industry=industry, ladder=ladder)
-    if made.created:
-        messages.success(
-            request,
+        ),
+        lambda _made: reverse("portal:home") + "#roadmap-heading",
+        lambda made: (
             _(
                 "Your roadmap is ready: a big goal and the smaller goals on the way. "
                 "Talk with your coach about the first step."
-            ),
-        )
-    else:
-        messages.info(request, _("This is already one of your goals. Here is your roadmap."))
-    return redirect(reverse("portal:home") + "#roadmap-heading")
+            )
+            if made.created
+            else _("This is already one of your goals. Here is your roadmap.")
+        ),
+    )
+    if saved:
+        return saved
+    problems = form.non_field_errors()
+    messages.error(
+        request,
+        " ".join(problems) if problems else _("Choose where you want to start on the ladder."),
+    )
+    return redirect("portal:career_ladder", industry=industry, ladder=ladder)
 
 
 @never_cache

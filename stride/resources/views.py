@@ -20,6 +20,7 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import Organisation
+from stride.core.submissions import save_once
 from stride.core.vocabulary import Circumstance
 from stride.people import actions as people_actions
 from stride.people.models import Participant
@@ -147,25 +148,28 @@ def service_new(request: HttpRequest) -> HttpResponse:
         counties=directory.neighbouring_counties(county),
         initial={"serves": [county.pk], "languages": ["en"]},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         actor = Actor.from_request(request)
-        made: list[Service] = []
 
-        def add() -> None:
-            with transaction.atomic():
-                made.append(
-                    actions.add_service(
-                        actor,
-                        _provider(form, county, actor),
-                        form.details(),
-                        serves=list(form.cleaned_data["serves"]),
-                    )
-                )
-                form.add_place_to(actor, made[0])
+        def add() -> Service:
+            made = actions.add_service(
+                actor,
+                _provider(form, county, actor),
+                form.details(),
+                serves=list(form.cleaned_data["serves"]),
+            )
+            form.add_place_to(actor, made)
+            return made
 
-        if run_action(form, add):
-            messages.success(request, _("The service is in the county's map."))
-            return redirect("resources:service", uuid=made[0].uuid)
+        saved = save_once(
+            request,
+            form,
+            add,
+            lambda made: reverse("resources:service", kwargs={"uuid": made.uuid}),
+            _("The service is in the county's map."),
+        )
+        if saved:
+            return saved
     return render(request, "resources/service_form.html", {"form": form, "service": None})
 
 
@@ -290,27 +294,22 @@ def refer(request: HttpRequest, uuid: UUID, service_uuid: UUID) -> HttpResponse:
         request.user,
     )
     form = ReferForm(request.POST or None, steps=steps, initial={"step": request.GET.get("step")})
-    if request.method == "POST" and form.is_valid():
-        made: list[Referral] = []
-
-        def send() -> None:
-            made.append(
-                actions.refer(
-                    Actor.from_request(request),
-                    person,
-                    service,
-                    note=form.cleaned_data["note"],
-                    step=form.cleaned_data["step"],
-                )
-            )
-
-        if run_action(form, send):
-            messages.success(
-                request,
-                _("Referral to %(service)s sent. Follow it on this page.")
-                % {"service": service.name},
-            )
-            return redirect("resources:referral", uuid=made[0].uuid)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.refer(
+                Actor.from_request(request),
+                person,
+                service,
+                note=form.cleaned_data["note"],
+                step=form.cleaned_data["step"],
+            ),
+            lambda made: reverse("resources:referral", kwargs={"uuid": made.uuid}),
+            _("Referral to %(service)s sent. Follow it on this page.") % {"service": service.name},
+        )
+        if saved:
+            return saved
     return render(
         request, "resources/refer.html", {"person": person, "service": service, "form": form}
     )
@@ -458,16 +457,17 @@ def import_directory(request: HttpRequest) -> HttpResponse:
     _require(counties.count() == 1)
     county = counties.get()
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            tables = hsds.read_package(data, upload.name)
-        except ValueError as error:
-            form.add_error("file", str(error))
-        else:
+    if request.method == "POST":
+
+        def keep() -> DirectoryImport:
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                tables = hsds.read_package(data, upload.name)
+            except ValueError as error:
+                raise ValidationError({"file": str(error)}) from None
             plan = hsds.check(county, tables)
-            made = DirectoryImport.objects.create(
+            return DirectoryImport.objects.create(
                 county=county,
                 uploaded_by=request.user,
                 filename=upload.name[:200],
@@ -475,7 +475,16 @@ def import_directory(request: HttpRequest) -> HttpResponse:
                 problem_count=len(plan.problems),
                 counts=plan.counts,
             )
-            return redirect("resources:import_result", uuid=made.uuid)
+
+        saved = save_once(
+            request,
+            form,
+            keep,
+            lambda made: reverse("resources:import_result", kwargs={"uuid": made.uuid}),
+            None,
+        )
+        if saved:
+            return saved
     recent = DirectoryImport.objects.filter(county=county).defer("data")[:10]
     return render(
         request, "resources/import.html", {"form": form, "county": county, "recent": recent}
@@ -496,16 +505,26 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
     tables = hsds.read_package(bytes(upload.data), upload.filename)
     if request.method == "POST":
-        try:
+
+        def apply() -> None:
             plan = hsds.apply(Actor.from_request(request), upload.county, tables)
-        except hsds.ImportRefused as refused:
-            plan = refused.plan
-        else:
             upload.applied_at = timezone.now()
             upload.counts = plan.counts
             upload.save(update_fields=["applied_at", "counts"])
-            messages.success(request, _("The file is imported."))
-            return redirect("resources:import_result", uuid=upload.uuid)
+
+        try:
+            applied = save_once(
+                request,
+                None,
+                apply,
+                lambda _none: reverse("resources:import_result", kwargs={"uuid": upload.uuid}),
+                _("The file is imported."),
+            )
+        except hsds.ImportRefused as refused:
+            plan = refused.plan
+        else:
+            assert applied is not None
+            return applied
     else:
         plan = hsds.check(upload.county, tables)
     return render(

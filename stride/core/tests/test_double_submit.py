@@ -1,0 +1,736 @@
+"""A form sent twice (a double click, a second press on a slow connection) makes one record.
+
+Every route of the site says here whether its form adds a record. A route that
+does is posted twice, as a browser would send it: the form is read off the
+page that shows it, one-time key and all, and sent again with the same key.
+One record is made, and the second answer goes where the first went. A new
+route with no row in CREATES or ADDS_NOTHING fails the first test.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from stride.assessments.models import Response
+from stride.benefits.models import Curve, Scenario
+from stride.careers.models import CareerPlan, LocalPartner
+from stride.coaching.models import (
+    Achievement,
+    CoachingSession,
+    Goal,
+    GoalIdea,
+    Obstacle,
+    Reflection,
+    Review,
+    Step,
+)
+from stride.core import submissions
+from stride.core.models import SubmissionKey, User
+from stride.core.tests.test_url_walk import (
+    _activity,
+    _goal,
+    _ladder,
+    _service,
+    all_route_names,
+)
+from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
+from stride.people.models import Household, Member
+from stride.resources import hsds
+from stride.resources.models import DirectoryImport, Referral, Service
+
+pytestmark = pytest.mark.django_db
+
+ALREADY_SAVED = "That was already saved."
+
+
+# Reading a form off a page, as a browser would send it.
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    buttons: list[str] = field(default_factory=list)
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = Form(a.get("action", ""))
+            self.forms.append(self._form)
+        if self._form is None or "disabled" in a:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "submit":
+                self._form.buttons.append(name)
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form.fields.setdefault(name, []).append(a.get("value", "on"))
+            elif kind != "file":
+                self._form.fields.setdefault(name, []).append(a.get("value", ""))
+        elif tag == "button" and name:
+            self._form.buttons.append(name)
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._form.fields[name] = [""]
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea:
+            self._form.fields[self._textarea][0] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._form is not None and self._select:
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and self._options:
+                chosen = [self._options[0][0]]
+            self._form.fields[self._select] = chosen
+            self._select = None
+
+
+def form_on(page_url: str, html: str, target: str, having: str | None = None) -> Form:
+    """The form on the page that posts to `target` (and has the field `having`)."""
+    parser = _Forms()
+    parser.feed(html)
+    for form in parser.forms:
+        action = urljoin(page_url, form.action) if form.action else page_url
+        if urlsplit(action).path != urlsplit(target).path:
+            continue
+        if having is None or having in form.fields:
+            form.action = action
+            return form
+    raise AssertionError(f"{page_url} shows no form that posts to {target}")
+
+
+# The routes that add records, each with how to send its form.
+
+
+@dataclass
+class Case:
+    who: str
+    url: Callable[[Any], str]  # where the form posts
+    fill: Callable[[Any], dict[str, Any]]  # what the person types or picks
+    model: type[models.Model]  # the kind of record the form adds
+    page: Callable[[Any], str] | None = None  # where the form is shown, if elsewhere
+    press: str | None = None  # the submit button pressed, when it has a name
+    having: str | None = None  # a field that picks the form when the page shows several
+    before: Callable[[Any, Client], None] | None = None  # what must happen before the page
+
+
+def _reverse(name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs=kwargs or None)
+
+
+def _ready_curves(world, client: Client) -> None:
+    from stride.benefits.tests.test_pages import ready
+
+    client.get(_reverse("benefits:calculator", uuid=world.case.uuid))
+    for curve in Curve.objects.filter(status=Curve.Status.PENDING):
+        ready(curve)
+
+
+def _hours_sheet(world) -> SimpleUploadedFile:
+    _activity(world)  # "Job club", in the case's county
+    case = world.case.household.case_number
+    today = timezone.localdate()
+    rows = f"case_number,first_name,day,activity,hours,type,note\n{case},,{today},Job club,3,,\n"
+    return SimpleUploadedFile("hours.csv", rows.encode())
+
+
+def _directory_file(world) -> SimpleUploadedFile:
+    _service(world)
+    return SimpleUploadedFile("map.zip", hsds.export_zip(world.county))
+
+
+TODAY = timezone.localdate()
+
+CREATES: dict[str, list[Case]] = {
+    "coaching:goal_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:goal_new", uuid=w.case.uuid),
+            lambda w: {"words": "Get my driver's license", "life_area": "work", "term": "short"},
+            Goal,
+        )
+    ],
+    "coaching:goal_storming": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:goal_storming", uuid=w.case.uuid),
+            lambda w: {"life_area": "work", "words": "A job close to home"},
+            GoalIdea,
+        )
+    ],
+    "coaching:step_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:step_new", uuid=_goal(w).uuid),
+            lambda w: {"what": "Call the adult school"},
+            Step,
+        ),
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:step_new", uuid=_goal(w).uuid),
+            lambda w: {"what": "Ask about evening classes"},
+            Step,
+            press="another",
+        ),
+    ],
+    "coaching:obstacles_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:obstacles_new", uuid=_goal(w).uuid),
+            lambda w: {"internal_pothole": "I get nervous", "internal_detour": "Call my sister"},
+            Obstacle,
+        )
+    ],
+    "coaching:review_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:review_new", uuid=_goal(w).uuid),
+            lambda w: {"how_it_went": "Two classes done", "decision": "keep_going"},
+            Review,
+        )
+    ],
+    "coaching:session_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:session_new", uuid=w.case.uuid),
+            lambda w: {"mode": "phone", "minutes": "30"},
+            CoachingSession,
+        )
+    ],
+    "coaching:achievement_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:achievement_new", uuid=w.case.uuid),
+            lambda w: {"words": "First week of class", "incentive_amount": ""},
+            Achievement,
+        )
+    ],
+    "coaching:professional_goal_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:professional_goal_new"),
+            lambda w: {"words": "Learn motivational interviewing", "term": "short"},
+            Goal,
+        )
+    ],
+    "people:household_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("people:household_new"),
+            lambda w: {
+                "case_number": "FR0000099",
+                "first_name": "Keisha",
+                "last_name": "Brown",
+                "birth_date": "1994-06-15",
+                "program": w.program.pk,
+                "aid_start": "2026-03-01",
+                "city": "Fresno",
+                "language": "en",
+            },  # fmt: skip
+            Household,
+        )
+    ],
+    "people:member_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("people:member_new", uuid=w.case.household.uuid),
+            lambda w: {
+                "first_name": "Sofia",
+                "last_name": "Lopez",
+                "birth_date": "2018-05-01",
+                "relationship": "child",
+            },  # fmt: skip
+            Member,
+        )
+    ],
+    "portal:goal": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:goal", uuid=_goal(w).uuid),
+            lambda w: {"words": "I liked the first class"},
+            Reflection,
+        )
+    ],
+    "portal:idea_new": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:idea_new"),
+            lambda w: {"life_area": "work", "words": "Work in a clinic"},
+            GoalIdea,
+        )
+    ],
+    "portal:assessments": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:assessments"),
+            lambda w: {},
+            Response,
+            having="instrument",
+        )
+    ],
+    "portal:hours": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:hours"),
+            lambda w: {"activity": _activity(w).pk, "day": TODAY.isoformat(), "hours": "2"},
+            HoursEntry,
+        )
+    ],
+    "portal:career_goal": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:career_goal", **_ladder(w)),
+            lambda w: {},
+            CareerPlan,
+            page=lambda w: _reverse("portal:career_ladder", **_ladder(w)),
+        )
+    ],
+    "careers:make_goal": [
+        Case(
+            "coach",
+            lambda w: _reverse("careers:make_goal", uuid=w.case.uuid, **_ladder(w)),
+            lambda w: {},
+            CareerPlan,
+            page=lambda w: _reverse("careers:ladder", **_ladder(w)) + f"?participant={w.case.uuid}",
+        )
+    ],
+    "careers:partner_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("careers:partner_new"),
+            lambda w: {
+                "ladder": "/".join(_ladder(w).values()),
+                "level": "entry",
+                "kind": "employer",
+                "name": "Riverside Care Home",
+            },  # fmt: skip
+            LocalPartner,
+        )
+    ],
+    "participation:participant": [
+        Case(
+            "coach",
+            lambda w: _reverse("participation:participant", uuid=w.case.uuid),
+            lambda w: {
+                "hours-activity": _activity(w).pk,
+                "hours-day": TODAY.isoformat(),
+                "hours-hours": "3",
+            },  # fmt: skip
+            HoursEntry,
+            having="hours-day",
+        ),
+        Case(
+            "coach",
+            lambda w: _reverse("participation:participant", uuid=w.case.uuid),
+            lambda w: {
+                "plan-activity": _activity(w).pk,
+                "plan-starts_on": TODAY.isoformat(),
+                "plan-hours_per_week": "20",
+                "plan-weekdays": ["0", "1", "2"],
+            },  # fmt: skip
+            ActivityPlan,
+            having="plan-starts_on",
+        ),
+    ],
+    "participation:import": [
+        Case(
+            "coach",
+            lambda w: _reverse("participation:import"),
+            lambda w: {"file": _hours_sheet(w)},
+            HoursEntry,
+            press="import",
+        )
+    ],
+    "participation:activity_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("participation:activity_new"),
+            lambda w: {"name": "Resume workshop", "federal_activity": WorkActivity.JOB_SEARCH},
+            Activity,
+        )
+    ],
+    "resources:service_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("resources:service_new"),
+            lambda w: {
+                "new_provider": "Wheels to Work",
+                "name": "Car repair",
+                "category": "transportation",
+                "status": "active",
+                "serves": [w.county.pk],
+                "languages": ["en"],
+            },  # fmt: skip
+            Service,
+        )
+    ],
+    "resources:refer": [
+        Case(
+            "coach",
+            lambda w: _reverse("resources:refer", uuid=w.case.uuid, service_uuid=_service(w).uuid),
+            lambda w: {"note": "Evening classes, please"},
+            Referral,
+        )
+    ],
+    "resources:import": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("resources:import"),
+            lambda w: {"file": _directory_file(w)},
+            DirectoryImport,
+        )
+    ],
+    "assessments:participant": [
+        Case(
+            "coach",
+            lambda w: _reverse("assessments:participant", uuid=w.case.uuid),
+            lambda w: {"instrument": "bridge", "where": "with_coach"},
+            Response,
+        )
+    ],
+    "benefits:save": [
+        Case(
+            "coach",
+            lambda w: _reverse("benefits:save", uuid=w.case.uuid),
+            lambda w: {"title": "Today"},
+            Scenario,
+            page=lambda w: _reverse("benefits:calculator", uuid=w.case.uuid),
+            before=_ready_curves,
+        )
+    ],
+    "core:account_new": [
+        Case(
+            "sysadmin",
+            lambda w: _reverse("core:account_new"),
+            lambda w: {
+                "username": "newcoach",
+                "first_name": "Ana",
+                "last_name": "Ruiz",
+                "email": "ana@example.org",
+                "role": "coach",
+                "organisation": w.team.pk,
+                "password": "a-long-new-password-9",
+            },  # fmt: skip
+            User,
+        )
+    ],
+}
+
+# Every other route, and why a second press adds nothing.
+READS = "shows records, adds none"
+VERSIONED = "changes a record by its version: a second press is refused as a stale edit"
+ADDS_NOTHING: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "core:home",
+            "core:healthz",
+            "core:accounts",
+            "people:caseload",
+            "people:caseload_export",
+            "people:participant",
+            "people:participant_audit",
+            "coaching:today",
+            "coaching:today_list",
+            "coaching:participant_goals",
+            "coaching:incentives",
+            "coaching:professional_goals",
+            "coaching:goal",
+            "coaching:certificate",
+            "coaching:print_worksheet",
+            "coaching:print_potholes",
+            "coaching:print_card",
+            "coaching:print_roadmap",
+            "coaching:print_postcard",
+            "coaching:print_blank",
+            "portal:home",
+            "portal:services",
+            "portal:careers",
+            "portal:career_ladder",
+            "portal:services_print",
+            "assessments:result",
+            "assessments:private",
+            "assessments:summary",
+            "assessments:instruments",
+            "assessments:instrument",
+            "resources:services",
+            "resources:service",
+            "resources:gaps",
+            "resources:family",
+            "resources:family_print",
+            "resources:export",
+            "participation:time_on_aid",
+            "participation:rules",
+            "participation:report",
+            "participation:activities",
+            "careers:explorer",
+            "careers:ladder",
+            "careers:partners",
+            "benefits:calculator",
+            "benefits:curve",
+            "benefits:scenario",
+            "benefits:mine",
+        ],
+        READS,
+    ),
+    **dict.fromkeys(
+        [
+            "people:household_edit",
+            "people:member_edit",
+            "people:member_remove",
+            "people:enrollment_edit",
+            "coaching:goal_edit",
+            "coaching:step_edit",
+            "coaching:step_mark",
+            "portal:step_mark",
+            "assessments:fill",
+            "participation:verify",
+            "participation:remove",
+            "participation:end_plan",
+            "participation:activity_edit",
+            "resources:service_edit",
+            "resources:review",
+            "resources:referral",
+            "careers:partner_edit",
+            "careers:partner_remove",
+            "benefits:money",
+            "participation:aid_month",
+        ],
+        VERSIONED,
+    ),  # fmt: skip
+    "core:login": "signs in",
+    "core:logout": "signs out",
+    "set_language": "keeps the chosen language in a cookie",
+    "core:two_factor": "turns two-step sign-in on once; a second code finds it on",
+    "core:account_update": "locks or unlocks an account: the same press twice ends the same",
+    "people:reassign": "moves a case to a coach: the second press finds it there",
+    "coaching:step_move": "moves a step one place; it writes no new record",
+    "coaching:incentive_decide": "decides an incentive once; a second decision is refused",
+    "county:settings": "changes the county's settings",
+    "portal:welcome": "sets the first password; the link stops working once used",
+    "portal:invite": "makes the account once, then shows a fresh link to the same account",
+    "assessments:discard": "removes an unfinished assessment",
+    "resources:import_result": "applies an upload once (its applied time); the press is keyed too",
+    "resources:partner_link": "a new link ends the earlier unused one: one link works at a time",
+    "resources:partner": "the service's update through a one-time link, used up by the first",
+    "benefits:retry": "asks again for a picture that failed; no record of its own",
+}
+
+
+def test_every_route_says_whether_its_form_adds_a_record():
+    pages = {name for name in all_route_names() if not name.startswith("api:")}
+    missing = sorted(pages - set(CREATES) - set(ADDS_NOTHING))
+    both = sorted(set(CREATES) & set(ADDS_NOTHING))
+    gone = sorted((set(CREATES) | set(ADDS_NOTHING)) - pages)
+    assert not missing, f"Routes not in CREATES or ADDS_NOTHING: {missing}"
+    assert not both and not gone, (both, gone)
+
+
+CASES = [(route, n) for route, cases in sorted(CREATES.items()) for n in range(len(cases))]
+
+
+def _client(world, who: str) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(world.people()[who])
+    return client
+
+
+def _read_form(world, case: Case, client: Client) -> tuple[Form, dict[str, Any]]:
+    if case.before is not None:
+        case.before(world, client)
+    target = case.url(world)
+    page_url = case.page(world) if case.page else target
+    shown = client.get(page_url)
+    assert shown.status_code == 200, page_url
+    form = form_on(page_url, shown.content.decode(), target, case.having)
+    assert form.fields.get(submissions.FIELD, [""])[0], f"{page_url}: the form has no key"
+    if case.press is not None:
+        assert case.press in form.buttons, f"{page_url}: no button named {case.press}"
+    data: dict[str, Any] = {name: values for name, values in form.fields.items()}
+    data |= case.fill(world)
+    if case.press is not None:
+        data[case.press] = ""
+    return form, data
+
+
+def _again(data: dict[str, Any]) -> dict[str, Any]:
+    """The same form once more: an upload is sent again from its start."""
+    for value in data.values():
+        if isinstance(value, SimpleUploadedFile):
+            value.seek(0)
+    return data
+
+
+def _said(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.parametrize(("route", "n"), CASES)
+def test_a_form_sent_twice_makes_one_record(world, route, n):
+    case = CREATES[route][n]
+    client = _client(world, case.who)
+    form, data = _read_form(world, case, client)
+    before = case.model.objects.count()
+
+    first = client.post(form.action, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    made = case.model.objects.count()
+    assert made > before
+    assert ALREADY_SAVED not in _said(first)
+
+    second = client.post(form.action, _again(data))
+    assert second.status_code == 302
+    assert second.url == first.url  # to the record already made
+    assert case.model.objects.count() == made
+    assert ALREADY_SAVED in _said(second)
+
+
+def test_a_form_refused_by_its_check_keeps_its_key_for_the_corrected_form(world):
+    client = _client(world, "coach")
+    url = _reverse("coaching:step_new", uuid=_goal(world).uuid)
+    key = form_on(url, client.get(url).content.decode(), url).fields[submissions.FIELD][0]
+
+    refused = client.post(url, {"what": "", submissions.FIELD: key})
+    assert refused.status_code == 200 and refused.context["form"].errors["what"]
+    assert not Step.objects.exists() and not SubmissionKey.objects.exists()
+
+    saved = client.post(url, {"what": "Call the adult school", submissions.FIELD: key})
+    again = client.post(url, {"what": "Call the adult school", submissions.FIELD: key})
+    assert saved.status_code == again.status_code == 302 and saved.url == again.url
+    assert Step.objects.count() == 1
+
+
+def test_a_write_the_action_refuses_uses_up_no_key(world):
+    # The action (not the form) finds the person already in Stride: nothing is written, the
+    # key included, and the corrected form is saved once.
+    client = _client(world, "coach")
+    url = _reverse("people:household_new")
+    form, data = _read_form(world, CREATES["people:household_new"][0], client)
+    keyless = {name: value for name, value in data.items() if name != submissions.FIELD}
+    assert client.post(url, keyless | {"case_number": "FR0000098"}).status_code == 302
+    before = Household.objects.count()
+
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "already in Stride" in refused.context["form"].errors["last_name"][0]
+    assert Household.objects.count() == before and not SubmissionKey.objects.exists()
+
+    corrected = data | {"first_name": "Kiara"}
+    assert client.post(url, corrected).status_code == 302
+    assert client.post(url, corrected).status_code == 302
+    assert Household.objects.count() == before + 1 and SubmissionKey.objects.count() == 1
+
+
+def test_the_same_form_sent_at_once_answers_the_second_with_the_first(world, monkeypatch):
+    # Both requests looked for the key before either had saved: the second one's insert of
+    # the key fails on the unique token, its record is rolled back with it, and it answers
+    # as the first did.
+    client = _client(world, "coach")
+    form, data = _read_form(world, CREATES["coaching:achievement_new"][0], client)
+    first = client.post(form.action, data)
+    monkeypatch.setattr(submissions, "_already_saved", _looked_too_early())
+    second = client.post(form.action, data)
+    assert second.status_code == 302 and second.url == first.url
+    assert ALREADY_SAVED in _said(second)
+    assert Achievement.objects.count() == 1
+
+
+def _looked_too_early() -> Callable[[str], str | None]:
+    calls: list[str] = []
+    looked_up = submissions._already_saved
+
+    def lookup(token: str) -> str | None:
+        calls.append(token)
+        return None if len(calls) == 1 else looked_up(token)
+
+    return lookup
+
+
+def test_a_key_is_the_persons_own(world):
+    client = _client(world, "coach_same_team")
+    form, typed = _read_form(world, CREATES["coaching:professional_goal_new"][0], client)
+    own_key = typed[submissions.FIELD][0]
+    someone_elses = submissions.new_key(world.coach)
+    for key in (someone_elses, own_key[:-2] + ("xx" if own_key[-2:] != "xx" else "yy")):
+        response = client.post(form.action, typed | {submissions.FIELD: key})
+        assert response.status_code == 200
+        assert "This form could not be checked. Please save it again." in str(
+            response.context["form"].non_field_errors()
+        )
+    assert not Goal.objects.filter(staff=world.coach_same_team).exists()
+    assert client.post(form.action, typed).status_code == 302
+
+
+def test_a_form_open_for_more_than_a_day_is_shown_again_to_check(world):
+    client = _client(world, "coach")
+    url = _reverse("coaching:achievement_new", uuid=world.case.uuid)
+    with time_machine.travel(timezone.now() - timedelta(days=1, minutes=5), tick=False):
+        old_key = submissions.new_key(world.coach)
+    response = client.post(url, {"words": "First week of class", submissions.FIELD: old_key})
+    assert response.status_code == 200 and not Achievement.objects.exists()
+    page = response.content.decode()
+    assert "This form was open for more than a day." in page
+    assert "First week of class" in page  # what was typed is kept
+    fresh = form_on(url, page, url).fields[submissions.FIELD][0]
+    assert fresh != old_key
+    assert client.post(url, {"words": "First week", submissions.FIELD: fresh}).status_code == 302
+
+
+def test_a_form_without_a_key_is_saved_as_before(world):
+    # Scripts and pages drawn before keys existed: saved, but with nothing to recognise a
+    # repeat by. Every form on the site's own pages carries a key (see the walk above).
+    client = _client(world, "coach")
+    url = _reverse("coaching:achievement_new", uuid=world.case.uuid)
+    assert client.post(url, {"words": "First week of class"}).status_code == 302
+    assert Achievement.objects.count() == 1 and not SubmissionKey.objects.exists()
+
+
+def test_used_keys_are_forgotten_after_a_day(world, monkeypatch):
+    # Kept as long as a key can be sent (a day), then pruned when a form is next saved.
+    two_days_ago = timezone.now() - timedelta(days=2)
+    SubmissionKey.objects.create(
+        token="old", user=world.coach, answer="/today/", used_at=two_days_ago
+    )
+    SubmissionKey.objects.create(
+        token="recent", user=world.coach, answer="/today/", used_at=timezone.now()
+    )
+    monkeypatch.setattr(submissions, "_last_pruned", None)
+    url = _reverse("coaching:achievement_new", uuid=world.case.uuid)
+    key = submissions.new_key(world.coach)
+    saved = _client(world, "coach").post(url, {"words": "New milestone", submissions.FIELD: key})
+    assert saved.status_code == 302
+    assert sorted(SubmissionKey.objects.values_list("token", flat=True)) == sorted(
+        ["recent", submissions.posted_token(saved.wsgi_request)]
+    )
