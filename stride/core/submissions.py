@@ -66,9 +66,15 @@ def posted_token(request: HttpRequest) -> str | None:
     except signing.BadSignature:
         raise KeyRefused(_("This form could not be checked. Please save it again.")) from None
     owner, _sep, token = signed.partition(":")
-    if owner != str(request.user.uuid) or not token:
+    if owner != str(_person(request).uuid) or not token:
         raise KeyRefused(_("This form could not be checked. Please save it again."))
     return token
+
+
+def _person(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User), "forms that add records are for people signed in"
+    return user
 
 
 def _already_saved(token: str) -> str | None:
@@ -118,7 +124,7 @@ def save_once(
             if token is not None:
                 now = timezone.now()
                 SubmissionKey.objects.create(
-                    token=token, user=request.user, answer=answer, used_at=now
+                    token=token, user=_person(request), answer=answer, used_at=now
                 )
                 _prune(now)
     except IntegrityError:
