@@ -24,7 +24,7 @@ from stride.core.audit import Action, Actor
 from stride.people.models import ADULT_AGE, Participant, age_on
 
 from .clocks import clock_rules
-from .countable import TWO_PARENT_RULES, add_months
+from .countable import TWO_PARENT_RULES, add_months, weeks_in
 from .models import AidMonth, MonthResult
 from .rules import RULES_DIR, participation_rules
 
@@ -59,11 +59,11 @@ def columns() -> list[str]:
     return names
 
 
-def weekly(hours: float) -> int:
+def weekly(hours: float, month: date) -> int:
     """Monthly hours as the report's whole average hours a week (two digits at most)."""
     if not hours:
         return 0
-    average = Decimal(str(hours)) / Decimal(str(participation_rules().weeks_per_month))
+    average = Decimal(str(hours)) / Decimal(str(weeks_in(participation_rules(), month)))
     return min(99, int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
@@ -134,14 +134,14 @@ def _row(
             parts = UNPAID_PARTS if item.get("parts") else [("", kind) for kind in PAID_PART]
             for _, kind in parts:
                 counted_total += hours.get(kind, 0)
-                row.append(weekly(hours.get(kind, 0)))
+                row.append(weekly(hours.get(kind, 0), month))
         elif item.get("other"):
             # Hours in activities outside the twelve, and hours past a limit, are "other".
-            row.append(weekly(max(0.0, reported_total - counted_total)))
+            row.append(weekly(max(0.0, reported_total - counted_total), month))
         elif item.get("deemed") == "overall":
-            row.append(weekly(float(result["deemed_core_hours"])) if result else 0)
+            row.append(weekly(float(result["deemed_core_hours"]), month) if result else 0)
         elif item.get("deemed") == "two_parent":
-            row.append(weekly(float(result["deemed_core_two_parent"])) if result else 0)
+            row.append(weekly(float(result["deemed_core_two_parent"]), month) if result else 0)
     return row
 
 

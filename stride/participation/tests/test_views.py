@@ -374,7 +374,8 @@ def report_url(world, **extra) -> str:
 
 def test_the_report_shows_the_month_rate_for_a_supervisor(world, client_for, report_month):
     supervisor = client_for(world.supervisor)
-    assert supervisor.get(reverse("participation:report")).context["summary"] is None
+    opened = supervisor.get(reverse("participation:report")).context  # on the last closed month
+    assert opened["form"].cleaned_data["month"] == LAST_MONTH and opened["summary"] is not None
     response = supervisor.get(report_url(world))
     assert response.status_code == 200
     summary = response.context["summary"]
@@ -596,3 +597,46 @@ def test_deemed_core_hours_are_explained_in_plain_words(world, client_for, work_
     response = client_for(world.coach).get(page_url(world))
     sentences = [sentence for sentence, _ in response.context["reasons"]]
     assert "deemed_core" not in sentences
+
+
+def test_the_month_on_aid_keeps_the_familys_grant_and_snap_for_the_minimum_wage_limit(
+    world, client_for
+):
+    actions.record_months_on_aid(world.case, TODAY)
+    month = AidMonth.objects.get(participant=world.case, month=THIS_MONTH)
+    edit = reverse("participation:aid_month", args=[month.uuid])
+    coach = client_for(world.coach)
+    page = coach.get(edit).content.decode()
+    assert "SNAP allotment" in page and "higher of the federal and the state minimum" in page
+    fields = {"version": 1, "work_status": "required", "note": ""}
+    no_grant = coach.post(edit, {**fields, "snap_allotment": "290"})
+    assert no_grant.status_code == 200
+    assert list(no_grant.context["form"].errors) == ["tanf_grant"]
+    saved = coach.post(
+        edit, {**fields, "tanf_grant": "435.00", "snap_allotment": "290", "state_minimum_wage": ""}
+    )
+    assert saved.status_code == 302
+    month.refresh_from_db()
+    assert (month.tanf_grant, month.snap_allotment, month.state_minimum_wage) == (
+        Decimal("435.00"),
+        Decimal("290.00"),
+        None,
+    )
+
+
+def test_hours_the_rules_refuse_are_answered_next_to_the_field(world, client_for):
+    retired = Activity.objects.create(
+        county=world.county, name="Retired", federal_activity="retired_code"
+    )
+    response = client_for(world.coach).post(
+        page_url(world),
+        {
+            "hours-activity": retired.pk,
+            "hours-day": TODAY.isoformat(),
+            "hours-hours": "2",
+            "hours-kind": "participation",
+        },
+    )
+    assert response.status_code == 200
+    assert "retired_code" in " ".join(response.context["hours_form"].errors["activity"])
+    assert not HoursEntry.objects.filter(activity=retired).exists()
