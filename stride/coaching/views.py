@@ -52,8 +52,8 @@ from .today import (
 )
 
 RECENT_SESSIONS = 5
-RECENT_DECISIONS = 20
 FULL_LIST_PAGE = 50
+RECENT_DECISIONS = 20
 
 
 def _require(allowed: bool) -> None:
@@ -96,11 +96,6 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """The participant's goals, open ones first with their progress, and recent sessions."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
 TODAY_LISTS = {
     "steps": (steps_due, _lazy("Steps due")),
     "check-ins": (check_ins_due, _lazy("Time for a check-in")),
@@ -133,6 +128,11 @@ def today_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
+@login_required
+def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The participant's goals, open ones first with their progress, and recent sessions."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
     people_actions.record_view(Actor.from_request(request), person)
     goals = person.goals.select_related("parent").annotate(
         steps_done=Count("steps", filter=Q(steps__status=Step.Status.DONE)),

@@ -93,6 +93,18 @@ def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
     return queryset.filter(rule)
 
 
+def working_caseload(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
+    """Narrow a Participant queryset to the caseloads `user` works day to day (their Today).
+
+    A coach's own participants; a supervisor's, every caseload on the teams they
+    supervise; anyone else's, the participants assigned to them.
+    """
+    visible = visible_to(queryset, user)
+    if user.is_authenticated and user.role == Role.SUPERVISOR:
+        return visible
+    return visible.filter(coach=user.pk)
+
+
 def get_visible_or_404(queryset: models.QuerySet[M], user: User, **lookup: Any) -> M:
     """Fetch one record `user` may see; anything else, existing or not, is a 404."""
     try:

@@ -82,7 +82,7 @@ def test_what_a_participant_changed_shows_until_the_next_contact(world):
 
 
 def test_today_makes_the_same_number_of_queries_for_a_bigger_caseload(world, client_for):
-    client = client_for(world.coach)
+    clients = (client_for(world.coach), client_for(world.supervisor))
     made = []
 
     def grow(count: int) -> int:
@@ -96,14 +96,104 @@ def test_today_makes_the_same_number_of_queries_for_a_bigger_caseload(world, cli
             soon = timezone.localtime().replace(hour=23, minute=50)
             actions.record_session(Actor(world.coach), case,
                                    SessionDetails(held, "video", 30, next_appointment=soon))  # fmt: skip
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("coaching:today")).status_code == 200
-        return len(data_queries(captured))
+        counted = []
+        for client in clients:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("coaching:today")).status_code == 200
+            counted.append(len(data_queries(captured)))
+        return tuple(counted)
 
     counts = (grow(1), grow(6))
     assert counts[0] == counts[1], counts
-    # session, user, session save; appointments; steps due and their count; the
-    # counties' intervals, overdue check-ins and their count; participants'
-    # changes and who made them; participation: the caseload, its months on aid, and hours
-    # waiting to be checked; the cliff watch's flags (one query, whatever their number).
-    assert counts[0] == 15
+    # session, user, session save; appointments; steps due (with their count); the
+    # counties' intervals, overdue check-ins (with their count); participants'
+    # changes (with their count) and who made them; participation: the caseload, its months
+    # on aid, and hours waiting to be checked; the cliff watch's flags (one query, whatever
+    # their number). The supervisor's Today reads the same lists over the team, plus their
+    # organisation (the root of the team's subtree).
+    assert counts[0] == (13, 14)
+
+
+# A supervisor's Today is the team's
+
+
+def test_a_supervisors_today_covers_the_caseloads_of_the_team(world, client_for):
+    step = a_step(world, -3)
+    today = today_for(world.supervisor, timezone.now())
+    assert today.for_team and today.quiet == [world.case] and today.due_steps == [step]
+    page = client_for(world.supervisor).get(reverse("coaching:today")).content.decode()
+    assert "Everyone has been in touch recently." not in page
+    assert world.case.member.full_name in page and world.coach.get_full_name() in page
+
+
+def test_another_countys_supervisor_and_another_coach_do_not_see_the_team(world):
+    a_step(world, -3)
+    for other in (world.other_county_supervisor, world.coach_same_team):
+        today = today_for(other, timezone.now())
+        assert world.case not in today.quiet and today.due_steps == []
+
+
+# The coach's lists: overdue marked, counted, and seen in full
+
+
+def test_overdue_steps_are_marked_overdue(world, client_for):
+    late, soon = a_step(world, -2), a_step(world, 1)
+    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    late_row = next(row for row in rows if f"#step-{late.uuid}" in row)
+    soon_row = next(row for row in rows if f"#step-{soon.uuid}" in row)
+    assert "Overdue" in late_row and "Overdue" not in soon_row
+
+
+def test_each_list_says_how_long_it_is_at_the_top(world, client_for):
+    a_step(world, 0)
+    a_step(world, 1)
+    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    assert 'Steps due <span class="text-normal">(2)</span></h2>' in page
+    assert 'Time for a check-in <span class="text-normal">(1)</span></h2>' in page
+    assert 'Appointments today <span class="text-normal">(0)</span></h2>' in page
+
+
+@pytest.fixture
+def short_lists(monkeypatch):
+    """Lists cut at two rows and full lists of two a page, so a few steps fill them."""
+    monkeypatch.setattr("stride.coaching.today.LIST_LENGTH", 2)
+    monkeypatch.setattr("stride.coaching.views.LIST_LENGTH", 2)
+    monkeypatch.setattr("stride.coaching.views.FULL_LIST_PAGE", 2)
+
+
+def test_a_cut_list_links_to_all_of_it_page_by_page(world, client_for, short_lists):
+    steps = [a_step(world, days) for days in (-1, 0, 1)]
+    client = client_for(world.coach)
+    today = client.get(reverse("coaching:today"))
+    assert today.context["today"].due_steps_total == 3
+    full = reverse("coaching:today_list", args=["steps"])
+    page = today.content.decode()
+    assert f'href="{full}"' in page and "See all 3 steps due" in page
+    assert "See all" not in page.split("quiet-heading")[1]  # one check-in: not cut
+    first, second = client.get(full), client.get(full, {"page": 2})
+    assert [s.uuid for s in first.context["items"]] == [steps[0].uuid, steps[1].uuid]
+    assert [s.uuid for s in second.context["items"]] == [steps[2].uuid]
+    assert "Overdue" in first.content.decode()
+
+
+def test_the_full_lists_keep_to_the_same_caseload(world, client_for):
+    a_step(world, -1)
+    for kind in ("steps", "check-ins", "changes"):
+        url = reverse("coaching:today_list", args=[kind])
+        assert client_for(world.coach).get(url).status_code == 200
+        other = client_for(world.coach_same_team).get(url)
+        assert (
+            other.status_code == 200 and world.case.member.full_name not in other.content.decode()
+        )
+        assert client_for(world.participant_user).get(url).status_code == 403
+    supervisor = client_for(world.supervisor).get(reverse("coaching:today_list", args=["steps"]))
+    assert world.case.member.full_name in supervisor.content.decode()
+    assert client_for(world.coach).get("/today/anything/").status_code == 404
+
+
+def test_the_full_list_of_changes_names_who_changed_what(world, client_for):
+    step = a_step(world, 3)
+    actions.mark_step(Actor(world.participant_user), step, 1, Step.Status.DONE, "Called!")
+    page = client_for(world.coach).get(reverse("coaching:today_list", args=["changes"]))
+    assert [c.participant for c in page.context["items"]] == [world.case]

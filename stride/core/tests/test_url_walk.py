@@ -240,6 +240,7 @@ RULES = {
     "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "coaching:today": (None, scoped(CASE_EDITORS, EVERYONE)),
+    "coaching:today_list": (lambda w: {"kind": "steps"}, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
@@ -490,10 +491,17 @@ def test_each_person_gets_what_the_rule_says(world, route):
     people = world.people()
     url = reverse(route, kwargs=kwargs_for(world) if kwargs_for else None)
     got = {}
+    dashed = []  # A choice field that opens on Django's "---------" instead of asking.
     for name in sorted(expected):
         client = Client(HTTP_HOST="localhost")
         if name != "anonymous":
             client.force_login(people[name])
-        got[name] = client.get(url).status_code
+        response = client.get(url)
+        got[name] = response.status_code
+        if response.get("Content-Type", "").startswith("text/html") and b"---------" in (
+            response.content
+        ):
+            dashed.append(name)
     wrong = {name: (got[name], expected[name]) for name in expected if got[name] != expected[name]}
     assert not wrong, f"{url}: person -> (got, expected): {wrong}"
+    assert not dashed, f"{url} shows '---------' in a choice field to {dashed}"

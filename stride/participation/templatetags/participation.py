@@ -37,8 +37,8 @@ def exemption_label(code: str) -> str:
 
 @register.inclusion_tag("participation/_today.html")
 def participation_today(user: User) -> dict[str, Any]:
-    caseload = access.visible_to(Participant.objects.all(), user).filter(
-        coach=user, current_enrollment__status=Enrollment.Status.ACTIVE
+    caseload = access.working_caseload(Participant.objects.all(), user).filter(
+        current_enrollment__status=Enrollment.Status.ACTIVE
     )
     return {
         "warnings": ledger.warnings_for(caseload, timezone.localdate()),
