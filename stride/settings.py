@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "stride.core",
+    "stride.workers",
     "stride.people",
     "stride.coaching",
     "stride.assessments",
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "stride.core.middleware.IdleSessionMiddleware",  # Django's, with polls not counted as activity
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,6 +221,10 @@ TASKS = {
         "QUEUES": ["default", "benefits"],
     }
 }
+# A task worker renews its lease while it lives (stride/workers/leases.py); a task whose
+# worker has not renewed it for this long was abandoned: it runs once more, then fails.
+STRIDE_TASK_LEASE_SECONDS = env_int("STRIDE_TASK_LEASE_SECONDS", 60)
+STRIDE_TASK_ATTEMPTS = env_int("STRIDE_TASK_ATTEMPTS", 2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

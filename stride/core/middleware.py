@@ -1,9 +1,11 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from .models import ADMIN_ROLES
 
@@ -32,3 +34,25 @@ class RequireTwoFactorMiddleware:
         ):
             return redirect(reverse("core:two_factor") + f"?next={request.path}")
         return self.get_response(request)
+
+
+# Sent by parts of a page that ask the server again by themselves (hx-headers on the
+# polled element): the asking is the page's, not the person's.
+POLL_HEADER = "Stride-Poll"
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Sessions end after SESSION_COOKIE_AGE idle seconds, and a page polling is idle.
+
+    SESSION_SAVE_EVERY_REQUEST pushes the session's end back at every request;
+    a poll (POLL_HEADER) leaves it where the person's last own request put it,
+    unless the poll changed the session.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and POLL_HEADER in request.headers and not session.modified:
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
