@@ -73,6 +73,10 @@ class Curve(models.Model):
     data = models.JSONField(default=dict, blank=True)  # the curve, the points and the limits
     task_id = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    # Who asked for it last (queued or retried it): one person has only so many waiting.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     computed_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)

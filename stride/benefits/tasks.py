@@ -7,6 +7,8 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from stride.workers import leases
+
 from . import engine, watch
 from .curves import Request
 from .models import Curve
@@ -30,6 +32,15 @@ def compute_curve(curve_id: int) -> None:
     curve.status, curve.computed_at = Curve.Status.READY, timezone.now()
     curve.seconds = round(time.perf_counter() - started, 3)
     curve.save(update_fields=["status", "data", "computed_at", "seconds"])
+
+
+@leases.when_lost(compute_curve)
+def curve_lost(curve_id: int) -> None:
+    """The worker died working this curve out, as many times as it may: the page says so."""
+    Curve.objects.filter(pk=curve_id, status=Curve.Status.PENDING).update(
+        status=Curve.Status.FAILED,
+        error=f"{leases.LOST}: the benefits worker stopped while working this out.",
+    )
 
 
 def figures(request: Request) -> dict[str, Any]:

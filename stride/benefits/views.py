@@ -18,8 +18,8 @@ from stride.careers.models import CareerPlan
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
-from stride.core.submissions import save_once
 from stride.core.models import Role
+from stride.core.submissions import save_once
 from stride.people import actions as people_actions
 from stride.people.models import Participant, age_on
 
@@ -79,7 +79,13 @@ def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
     what_if = form.what_if()
     found = curves.facts(person, what_if)
     points = curves.points_for(found.household, what_if, _rung_points(request, person))
-    curve = curves.curve_for(curves.request_for(found.household, points))
+    curve: Curve | None
+    try:
+        curve = curves.settled(
+            curves.curve_for(curves.request_for(found.household, points), by=request.user)
+        )
+    except curves.TooManyWaiting:
+        curve = None  # the page says the earlier pictures come first, and asks for nothing
     language = get_language() or "en"
     return {
         "person": person,
@@ -88,9 +94,14 @@ def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
         "facts": found,
         "members_with_people": list(zip(found.members, found.household.people, strict=True)),
         "curve": curve,
+        "waiting_limit": curves.WAITING_PER_PERSON,
+        # The page asks again every 2 s only for a while, so a forgotten tab ends idle.
+        "keep_polling": curve is not None
+        and curve.status == Curve.Status.PENDING
+        and timezone.now() - curve.requested_at < curves.POLL_FOR,
         "engine": curves.engine_state(),
         "picture": presenting.picture(curve.data, curve.request, language)
-        if curve.status == Curve.Status.READY
+        if curve is not None and curve.status == Curve.Status.READY
         else None,
         "query": request.GET.urlencode(),
     }
@@ -134,8 +145,14 @@ def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_see_caseloads(request.user))
     person = _participant(request, uuid)
     context = _calculator(request, person)
-    if context["curve"].status == Curve.Status.FAILED:
-        curves.retry(context["curve"])
+    if context["curve"] is not None and context["curve"].status == Curve.Status.FAILED:
+        try:
+            curves.retry(context["curve"], by=request.user)
+        except curves.TooManyWaiting:
+            messages.info(
+                request,
+                _("Your earlier pictures are still being worked out. Try again once they show."),
+            )
     return redirect(f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}")
 
 
@@ -147,6 +164,9 @@ def save_scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
     context = _calculator(request, person)
     form = ScenarioForm(request.POST)
     back = f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}"
+    if context["curve"] is None:
+        messages.error(request, _("The picture is still being worked out; save it once it shows."))
+        return redirect(back)
     saved = save_once(
         request,
         form,

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         self._say(EngineState.Status.WARM, warm_at=timezone.now(), seconds_to_warm=seconds)
         self.stdout.write(f"PolicyEngine-US {engine.engine_version()} ready in {seconds} s.")
         try:
-            call_command("db_worker", queue_name=QUEUE, reload=False, batch=batch, verbosity=0)
+            # Leased: a task this process abandons (killed mid-curve) is noticed and retried
+            # or failed by the other workers and the pages (stride/workers/leases.py).
+            call_command("task_worker", queue_name=QUEUE, batch=batch, verbosity=0)
         finally:
             self._say(EngineState.Status.STOPPED)
 
