@@ -129,21 +129,27 @@ def curve_part(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The curve alone, polled by the page while the worker computes it.
 
     Not audited: the page that polls it recorded the view."""
+    return render(
+        request, "benefits/_curve.html", _calculator(request, _asked_about(request, uuid))
+    )
+
+
+def _asked_about(request: HttpRequest, uuid: UUID) -> Participant:
+    """The participant whose curve this is: a participant only ever their own."""
     if request.user.role == Role.PARTICIPANT:
         person = _me(request)
         if person.uuid != uuid:
             raise Http404
-    else:
-        _require(access.can_see_caseloads(request.user))
-        person = _participant(request, uuid)
-    return render(request, "benefits/_curve.html", _calculator(request, person))
+        return person
+    _require(access.can_see_caseloads(request.user))
+    return _participant(request, uuid)
 
 
 @login_required
 @require_POST
 def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    """Ask the worker again for a curve that failed (a participant, for their own)."""
+    person = _asked_about(request, uuid)
     context = _calculator(request, person)
     if context["curve"] is not None and context["curve"].status == Curve.Status.FAILED:
         try:
@@ -153,6 +159,8 @@ def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 request,
                 _("Your earlier pictures are still being worked out. Try again once they show."),
             )
+    if request.user.role == Role.PARTICIPANT:
+        return redirect(f"{reverse('benefits:mine')}?{context['query']}")
     return redirect(f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}")
 
 

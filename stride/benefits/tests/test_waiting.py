@@ -148,3 +148,28 @@ def test_the_page_asks_again_for_five_minutes_then_stops_and_says_so(
     assert "hx-trigger" not in stopped and 'aria-busy="true"' not in stopped
     assert "The calculator is not running right now" in stopped  # no worker has said hello
     assert 'href="?"' in stopped and "Check again" in stopped
+
+
+# Trying again
+
+
+def test_a_participant_can_ask_again_for_their_own_failed_picture(
+    world,
+    family,  # noqa: F811
+    client_for,
+    django_capture_on_commit_callbacks,
+):
+    me = client_for(world.participant_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        curve = me.get(reverse("benefits:mine")).context["curve"]
+    Curve.objects.filter(pk=curve.pk).update(status=Curve.Status.FAILED)
+    page = me.get(reverse("benefits:mine")).content.decode()
+    retry = reverse("benefits:retry", args=[family.uuid])
+    assert "The calculator could not work out this picture." in page and retry in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = me.post(retry + "?")
+    assert response.status_code == 302 and response["Location"] == reverse("benefits:mine") + "?"
+    curve.refresh_from_db()
+    assert curve.status == Curve.Status.PENDING and curve_tasks() == 2
+    # Only their own: another family's picture is not found.
+    assert me.post(reverse("benefits:retry", args=[world.other_case.uuid])).status_code == 404
