@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from stride.benefits import curves
-from stride.benefits.models import Curve
+from stride.benefits import curves, engine
+from stride.benefits.models import Curve, EngineState
 
 from .test_pages import calculator_url, family, ready  # noqa: F401 (family: the fixture)
 
@@ -148,6 +148,25 @@ def test_the_page_asks_again_for_five_minutes_then_stops_and_says_so(
     assert "hx-trigger" not in stopped and 'aria-busy="true"' not in stopped
     assert "The calculator is not running right now" in stopped  # no worker has said hello
     assert 'href="?"' in stopped and "Check again" in stopped
+
+
+def test_with_the_calculator_running_a_page_that_stopped_asking_says_it_is_slow(
+    world,
+    family,  # noqa: F811
+    client_for,
+):
+    EngineState.objects.create(
+        status=EngineState.Status.WARM,
+        engine_version=engine.engine_version(),
+        pid=4242,
+        started_at=timezone.now(),
+    )
+    client = client_for(world.coach)
+    client.get(calculator_url(family))
+    with time_machine.travel(timezone.now() + curves.POLL_FOR + timedelta(seconds=1)):
+        page = client.get(calculator_url(family)).content.decode()
+    assert "This picture is taking longer than it should." in page
+    assert "hx-trigger" not in page and "Check again" in page
 
 
 # Trying again
