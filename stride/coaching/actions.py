@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stride.core import audit
+from stride.core import access, audit
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import User
@@ -332,6 +332,21 @@ def decide_incentive(actor: Actor, achievement: Achievement, approve: bool) -> A
     current.decided_by, current.decided_on = actor.user, timezone.localdate()
     current.save(update_fields=["incentive", "decided_by", "decided_on"])
     audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["incentive"])
+    return current
+
+
+@transaction.atomic
+def edit_session_notes(
+    actor: Actor, session: CoachingSession, expected_version: int, notes: str
+) -> CoachingSession:
+    """The coach who held a session (or a supervisor) corrects or adds to its notes."""
+    if actor.user is None or not access.can_edit_session_notes(actor.user, session):
+        raise PermissionDenied
+    current = lock_for_edit(CoachingSession, session, expected_version)
+    current.notes = notes.strip()
+    current.version += 1
+    current.save(update_fields=["notes", "version"])
+    audit.record(actor, Action.CHANGE, current, session.participant.uuid, ["notes"])
     return current
 
 

@@ -237,3 +237,12 @@ class AchievementForm(forms.ModelForm):
             "words": _('For example: "Finished the first week of class".'),
             "incentive_amount": _("If your program gives one. A supervisor approves it first."),
         }
+
+class SessionNotesForm(VersionedForm):
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Strengths-based, in plain words."),
+    )

@@ -381,6 +381,7 @@ class CoachingSession(models.Model):
     stages = models.JSONField(_("parts of the cycle covered"), default=list, blank=True)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("coaching session")

@@ -10,7 +10,9 @@ urlpatterns = [
     path("participants/<uuid:uuid>/goals/", views.participant_goals, name="participant_goals"),
     path("participants/<uuid:uuid>/goals/new/", views.goal_new, name="goal_new"),
     path("participants/<uuid:uuid>/goal-storming/", views.goal_storming, name="goal_storming"),
+    path("participants/<uuid:uuid>/sessions/", views.sessions, name="sessions"),
     path("participants/<uuid:uuid>/sessions/new/", views.session_new, name="session_new"),
+    path("sessions/<uuid:uuid>/notes/", views.session_notes, name="session_notes"),
     path(
         "participants/<uuid:uuid>/achievements/new/",
         views.achievement_new,

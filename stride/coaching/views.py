@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
@@ -35,10 +36,11 @@ from .forms import (
     ProfessionalGoalForm,
     ReviewForm,
     SessionForm,
+    SessionNotesForm,
     StepEditForm,
     StepForm,
 )
-from .models import Achievement, Goal, GoalIdea, Review, Step
+from .models import Achievement, CoachingSession, Goal, GoalIdea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
 from .today import (
     LIST_LENGTH,
@@ -53,6 +55,7 @@ from .today import (
 
 RECENT_SESSIONS = 5
 FULL_LIST_PAGE = 50
+SESSIONS_PAGE = 20
 RECENT_DECISIONS = 20
 
 
@@ -140,7 +143,7 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
     open_goals = [goal for goal in goals if goal.is_open]
     closed_goals = [goal for goal in goals if not goal.is_open]
-    sessions = person.coaching_sessions.select_related("coach")[:RECENT_SESSIONS]
+    sessions = list(person.coaching_sessions.select_related("coach")[: RECENT_SESSIONS + 1])
     achievements = person.achievements.all()
     return render(
         request,
@@ -149,7 +152,8 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "person": person,
             "open_goals": open_goals,
             "closed_goals": closed_goals,
-            "sessions": sessions,
+            "sessions": sessions[:RECENT_SESSIONS],
+            "editable": _notes_editable(request, sessions),
             "achievements": achievements,
             "can_edit": access.can_edit_cases(request.user),
         },
@@ -456,6 +460,69 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
         if saved:
             return saved
     return render(request, "coaching/session_form.html", {"form": form, "person": person})
+
+
+@login_required
+def sessions(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Every session with the participant, newest first, with the notes."""
+    _require(access.can_see_caseloads(request.user))
+    person = _participant(request, uuid)
+    people_actions.record_view(Actor.from_request(request), person)
+    held = access.visible_to(
+        CoachingSession.objects.filter(participant=person).select_related("coach"), request.user
+    )
+    page = Paginator(held, SESSIONS_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/sessions.html",
+        {
+            "person": person,
+            "page": page,
+            "editable": _notes_editable(request, page.object_list),
+            "can_record": access.can_edit_cases(request.user),
+        },
+    )
+
+
+def _notes_editable(request: HttpRequest, sessions: Iterable[CoachingSession]) -> set[UUID]:
+    return {s.uuid for s in sessions if access.can_edit_session_notes(request.user, s)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_notes(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The coach who held a session, or a supervisor, corrects or adds to its notes."""
+    _require(access.can_edit_cases(request.user))
+    session = access.get_visible_or_404(
+        CoachingSession.objects.select_related("participant__member", "coach"),
+        request.user,
+        uuid=uuid,
+    )
+    _require(access.can_edit_session_notes(request.user, session))
+    form = SessionNotesForm(
+        request.POST or None, initial={"notes": session.notes, "version": session.version}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            form,
+            lambda: actions.edit_session_notes(
+                Actor.from_request(request),
+                session,
+                form.cleaned_data["version"],
+                form.cleaned_data["notes"],
+            ),
+        )
+    ):
+        messages.success(request, _("Notes saved."))
+        url = reverse("coaching:sessions", kwargs={"uuid": session.participant.uuid})
+        return redirect(f"{url}#session-{session.uuid}")
+    return render(
+        request,
+        "coaching/session_notes_form.html",
+        {"form": form, "session": session, "person": session.participant},
+    )
 
 
 @login_required

@@ -155,6 +155,17 @@ def can_read_private_answers(user: User, participant: Any) -> bool:
     )
 
 
+def can_edit_session_notes(user: User, session: Any) -> bool:
+    """A session's notes are kept by the coach who wrote them, and by supervisors.
+
+    The caller has already reached the session through `visible_to`.
+    """
+    return user.is_authenticated and (
+        (user.role in CASE_EDITOR_ROLES and session.coach_id == user.pk)
+        or user.role == Role.SUPERVISOR
+    )
+
+
 def can_see_caseloads(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
 

@@ -245,6 +245,13 @@ RULES = {
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:session_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "coaching:sessions": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    # The notes are the holding coach's (and a supervisor's): the county administrator
+    # sees the case but is refused the notes' form.
+    "coaching:session_notes": (
+        lambda w: {"uuid": _session(w).uuid},
+        scoped(CASE_EDITORS) | {"county_admin": 403},
+    ),
     "coaching:achievement_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:incentives": (None, scoped(REASSIGNERS, EVERYONE)),
     "coaching:certificate": (lambda w: {"uuid": _achievement(w).uuid}, scoped(CASELOAD_READERS)),
