@@ -37,6 +37,17 @@ COLUMNS: dict[str, str] = {
 }
 ADDED = ("earnings", "tanf", "snap", "child_care_help", "health")
 SUBTRACTED = ("taxes", "child_care_paid")
+# Money in hand, the chart's line: what the family has to spend. Health coverage
+# is valued at the state's spending per enrollee ($27,000 to $42,000 a year), far
+# more than a family could spend; the chart shows it as a band of its own.
+IN_HAND_ADDED = ("earnings", "tanf", "snap")
+# Who is covered and what coverage costs, for the chart's health band. Not in
+# COLUMNS, so curves stored before it (and figures made up by tests) need not have it.
+COVERAGE: dict[str, str] = {
+    "medicaid": "medicaid_cost",  # Medicaid, valued; zero for those not on it
+    "chip": "chip",
+    "coverage_cost": "marketplace_net_premium",  # Marketplace premiums after premium credits
+}
 # The programs whose loss makes a cliff, in the order a page names them.
 PROGRAMS = ("tanf", "snap", "child_care_help", "eitc", "ctc", "health")
 
@@ -141,6 +152,15 @@ class Curve:
 def net_resources(figures: dict[str, float]) -> float:
     return round(
         sum(figures[name] for name in ADDED) - sum(figures[name] for name in SUBTRACTED), 2
+    )
+
+
+def money_in_hand(figures: dict[str, float]) -> float:
+    """Pay, TANF and SNAP, less taxes (after the EITC and child tax credit) and what child
+    care still costs: health coverage and child care help are not money to spend."""
+    return round(
+        sum(figures[name] for name in IN_HAND_ADDED) - sum(figures[name] for name in SUBTRACTED),
+        2,
     )
 
 
@@ -276,7 +296,7 @@ def curves(households: Sequence[Household], top: float, count: int = 81) -> list
     width = len(households)
     earnings = pay_axis(top, count)
     found = [Curve(earnings=earnings) for _ in households]
-    for column, variable in COLUMNS.items():
+    for column, variable in {**COLUMNS, **COVERAGE}.items():
         # Copies come point-major: every household at the first point, then the next.
         values = simulation.calculate(variable, year, map_to="household").tolist()
         for number, curve in enumerate(found):
@@ -289,7 +309,7 @@ def points(households: Sequence[Household]) -> list[dict[str, float]]:
     simulation = _simulation(situation(households))
     year = households[0].year
     rows: list[dict[str, float]] = [{} for _ in households]
-    for column, variable in COLUMNS.items():
+    for column, variable in {**COLUMNS, **COVERAGE}.items():
         values = simulation.calculate(variable, year, map_to="household").tolist()
         for row, value in zip(rows, values, strict=True):
             row[column] = round(value, 2)

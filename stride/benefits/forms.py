@@ -5,6 +5,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from stride.core import fields
+
 from .curves import WhatIf
 
 HOURS = [MinValueValidator(0), MaxValueValidator(80)]
@@ -13,15 +15,15 @@ MONEY = [MinValueValidator(0), MaxValueValidator(Decimal("999999"))]
 
 
 def _number(
-    label: Any, validators: list, help_text: Any = "", places: int = 2
+    label: Any, validators: list, help_text: Any = "", places: int = 2, money: bool = False
 ) -> forms.DecimalField:
-    return forms.DecimalField(
+    return fields.DecimalField(
         label=label,
         required=False,
         decimal_places=places,
         validators=validators,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        money=money,
     )
 
 
@@ -29,12 +31,14 @@ class WhatIfForm(forms.Form):
     """Try other hours, pay, child care cost or two job offers; nothing is saved to the record."""
 
     weekly_hours = _number(_("Hours of work a week"), HOURS, places=1)
-    hourly_wage = _number(_("Pay an hour ($)"), WAGE)
-    monthly_care_cost = _number(_("Child care cost a month, before any help ($)"), MONEY)
+    hourly_wage = _number(_("Pay an hour ($)"), WAGE, money=True)
+    monthly_care_cost = _number(
+        _("Child care cost a month, before any help ($)"), MONEY, money=True
+    )
     offer_a_hours = _number(_("Offer A: hours a week"), HOURS, places=1)
-    offer_a_wage = _number(_("Offer A: pay an hour ($)"), WAGE)
+    offer_a_wage = _number(_("Offer A: pay an hour ($)"), WAGE, money=True)
     offer_b_hours = _number(_("Offer B: hours a week"), HOURS, places=1)
-    offer_b_wage = _number(_("Offer B: pay an hour ($)"), WAGE)
+    offer_b_wage = _number(_("Offer B: pay an hour ($)"), WAGE, money=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,20 +72,25 @@ class WhatIfForm(forms.Form):
 
 
 class HouseholdMoneyForm(forms.Form):
-    monthly_rent = forms.DecimalField(
-        label=_("Rent or mortgage a month ($)"), min_value=0, max_value=99999, decimal_places=2
+    monthly_rent = fields.DecimalField(
+        money=True,
+        label=_("Rent or mortgage a month ($)"),
+        min_value=0,
+        max_value=99999,
+        decimal_places=2,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AdultMoneyForm(forms.Form):
-    yearly_earnings = forms.DecimalField(
+    yearly_earnings = fields.DecimalField(
+        money=True,
         label=_("Pay from work a year, before tax ($)"),
         min_value=0,
         max_value=999999,
         decimal_places=2,
     )
-    weekly_hours = forms.DecimalField(
+    weekly_hours = fields.DecimalField(
         label=_("Hours of work a week"),
         min_value=0,
         max_value=80,
@@ -97,13 +106,14 @@ class AdultMoneyForm(forms.Form):
 
 
 class ChildMoneyForm(forms.Form):
-    care_days_per_week = forms.DecimalField(
+    care_days_per_week = fields.DecimalField(
         label=_("Days a week in child care"), min_value=0, max_value=7, decimal_places=1
     )
-    care_hours_per_day = forms.DecimalField(
+    care_hours_per_day = fields.DecimalField(
         label=_("Hours a day in child care"), min_value=0, max_value=24, decimal_places=1
     )
-    monthly_care_cost = forms.DecimalField(
+    monthly_care_cost = fields.DecimalField(
+        money=True,
         label=_("Child care cost a month, before any help ($)"),
         min_value=0,
         max_value=99999,

@@ -20,11 +20,19 @@ PROGRAM_NAMES = {
     "ctc": gettext_lazy("the child tax credit"),
     "health": gettext_lazy("health coverage"),
 }
+# The programs whose loss makes a dip in money in hand: health coverage is not money to
+# spend (it has a band of its own under the chart), so its value makes no dip.
+IN_HAND_PROGRAMS = tuple(name for name in engine.PROGRAMS if name != "health")
 # Dips smaller than this (a year) are not drawn or named.
 SHOWN_LOSS = 100.0
+# Figures below this (a year) are rounding: no coverage, no cost.
+CENTS = 1.0
 
-WIDTH, HEIGHT = 720, 380
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 48
+# The chart's own units; site.css sizes its text so that it reads at 12 px or more
+# on a 360 px phone, where the chart is drawn at under half this width.
+WIDTH, HEIGHT = 720, 420
+LEFT, RIGHT, TOP, BOTTOM = 92, 24, 20, 96
+STRIP_GAP, STRIP_HEIGHT = 8, 16  # the health band, under the pay axis
 
 
 def money(value: float) -> str:
@@ -53,11 +61,24 @@ class Marked:
 
 
 @dataclass
+class Coverage:
+    """A stretch of pay where the family's health coverage is the same kind."""
+
+    kind: str  # "covered", "some" (some of the family), "costs" or "none"
+    start: float  # the first and last pay of the axis in the stretch
+    end: float
+    costs: tuple[float, float]  # the least and most coverage costs a year in the stretch
+    words: str = ""
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
 class Chart:
     net_line: str
     pay_line: str
     bands: list[tuple[float, float]]  # x and width of each cliff
-    x_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str, bool]]  # x, label, and whether a phone leaves it out
     y_ticks: list[tuple[float, str]]
     width: int = WIDTH
     height: int = HEIGHT
@@ -70,6 +91,22 @@ class Chart:
     def plot_height(self) -> int:
         return self.bottom - self.top
 
+    @property
+    def strip_y(self) -> int:
+        return self.bottom + STRIP_GAP
+
+    @property
+    def strip_height(self) -> int:
+        return STRIP_HEIGHT
+
+    @property
+    def tick_y(self) -> int:
+        return self.bottom + 52
+
+    @property
+    def title_y(self) -> int:
+        return self.height - 8
+
 
 @dataclass
 class Picture:
@@ -79,19 +116,27 @@ class Picture:
     chart: Chart
     limits: list[str]
     words: list[str] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)  # empty for curves from before it
 
 
 def picture(data: dict[str, Any], request: dict[str, Any], language: str) -> Picture:
+    """The chart draws money in hand; health coverage is a band of its own under it."""
     curve = engine.Curve.from_json(data["curve"])
-    net = curve.net_resources
-    programs = {name: curve.columns[name] for name in engine.PROGRAMS}
-    found = cliffs.find(curve.earnings, net, programs, SHOWN_LOSS)
+    figures = [dict(zip(curve.columns, values, strict=True)) for values in curve.rows()]
+    in_hand = [engine.money_in_hand(row) for row in figures]
+    programs = {name: curve.columns[name] for name in IN_HAND_PROGRAMS}
+    found = cliffs.find(curve.earnings, in_hand, programs, SHOWN_LOSS)
     rows = [
-        Row(pay, dict(zip(curve.columns, values, strict=True)), total, _in_any(found, pay))
-        for pay, values, total in zip(curve.earnings, curve.rows(), net, strict=True)
+        Row(pay, row, total, _in_any(found, pay))
+        for pay, row, total in zip(curve.earnings, figures, in_hand, strict=True)
     ]
     marked = [_marked(point, language) for point in data.get("points", [])]
-    chart = _chart(curve.earnings, net, curve.columns["earnings"], found, marked, request["top"])
+    top = request["top"]
+    chart = _chart(curve.earnings, in_hand, curve.columns["earnings"], found, marked, top)
+    coverage = _coverage(curve)
+    for stretch in coverage:
+        stretch.x = _x(stretch.start, top)
+        stretch.width = round(_x(_stretch_end(curve.earnings, stretch, top), top) - stretch.x, 1)
     return Picture(
         rows=rows,
         cliffs=found,
@@ -99,7 +144,69 @@ def picture(data: dict[str, Any], request: dict[str, Any], language: str) -> Pic
         chart=chart,
         limits=[str(PROGRAM_NAMES[name]) for name in data.get("limits", [])],
         words=[cliff_words(cliff) for cliff in found],
+        coverage=coverage,
     )
+
+
+def _coverage(curve: engine.Curve) -> list[Coverage]:
+    """Stretches of pay by who has Medicaid or CHIP and what coverage costs, with words."""
+    columns = curve.columns
+    if not all(name in columns for name in engine.COVERAGE):
+        return []
+    stretches: list[Coverage] = []
+    for index, pay in enumerate(curve.earnings):
+        public = columns["medicaid"][index] + columns["chip"][index] > CENTS
+        cost = columns["coverage_cost"][index]
+        paid = cost > CENTS
+        kind = "some" if public and paid else "covered" if public else "costs" if paid else "none"
+        if stretches and stretches[-1].kind == kind:
+            going = stretches[-1]
+            going.end = pay
+            going.costs = (min(going.costs[0], cost), max(going.costs[1], cost))
+        else:
+            stretches.append(Coverage(kind, pay, pay, (cost, cost)))
+    first, last = curve.earnings[0], curve.earnings[-1]
+    for stretch in stretches:
+        stretch.words = coverage_words(stretch, stretch.start == first, stretch.end == last)
+    return stretches
+
+
+def _stretch_end(pays: list[float], stretch: Coverage, top: float) -> float:
+    """Where a stretch's part of the band ends: at the next stretch's first pay."""
+    later = [pay for pay in pays if pay > stretch.end]
+    return min(later[0], top) if later else top
+
+
+def coverage_words(stretch: Coverage, first: bool, last: bool) -> str:
+    low, high = stretch.costs
+    cost = (
+        money(low)
+        if round(low, -1) == round(high, -1)
+        else _("%(low)s to %(high)s") % {"low": money(low), "high": money(high)}
+    )
+    if stretch.kind == "covered":
+        what = _("Covered by Medicaid or CHIP")
+    elif stretch.kind == "some":
+        what = _(
+            "Medicaid or CHIP for some of the family; coverage for the others costs "
+            "%(cost)s a year after help with premiums"
+        ) % {"cost": cost}
+    elif stretch.kind == "costs":
+        what = _("No Medicaid or CHIP; coverage costs %(cost)s a year after help with premiums") % {
+            "cost": cost
+        }
+    else:
+        what = _("No Medicaid or CHIP, and no help with premiums")
+    pays = {"start": money(stretch.start), "end": money(stretch.end)}
+    if first and last:
+        where = _("at every pay on this chart")
+    elif first:
+        where = _("up to %(end)s pay a year") % pays
+    elif last:
+        where = _("from %(start)s pay a year") % pays
+    else:
+        where = _("from %(start)s to %(end)s pay a year") % pays
+    return _("%(what)s, %(where)s.") % {"what": what, "where": where}
 
 
 def _in_any(found: Sequence[cliffs.Cliff], pay: float) -> bool:
@@ -126,7 +233,7 @@ def _marked(point: dict[str, Any], language: str) -> Marked:
     else:
         short, title = rung_label(label, language)
         name = _("Rung %(number)s: %(title)s (typical pay)") % {"number": short, "title": title}
-    return Marked(kind, short, name, point["earnings"], figures["net_resources"], figures)
+    return Marked(kind, short, name, point["earnings"], engine.money_in_hand(figures), figures)
 
 
 def rung_label(label: str, language: str) -> tuple[str, str]:
@@ -151,10 +258,10 @@ def _chart(
     low = min(0.0, min(values))
     step = _nice_step((max(values) - low) / 5)
     high = step * (int(max(values) / step) + 1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_h = HEIGHT - TOP - BOTTOM
 
     def x(pay: float) -> float:
-        return round(LEFT + pay / top * plot_w, 1)
+        return _x(pay, top)
 
     def y(value: float) -> float:
         return round(TOP + (high - value) / (high - low) * plot_h, 1)
@@ -169,9 +276,13 @@ def _chart(
         net_line=" ".join(f"{x(p)},{y(v)}" for p, v in zip(pays, net, strict=True)),
         pay_line=" ".join(f"{x(p)},{y(v)}" for p, v in zip(pays, pay_alone, strict=True)),
         bands=bands,
-        x_ticks=[(x(x_step * i), _thousands(x_step * i)) for i in range(9)],
+        x_ticks=[(x(x_step * i), _thousands(x_step * i), i % 2 == 1) for i in range(9)],
         y_ticks=[(y(v), _thousands(v)) for v in _range(low, high, step)],
     )
+
+
+def _x(pay: float, top: float) -> float:
+    return round(LEFT + pay / top * (WIDTH - LEFT - RIGHT), 1)
 
 
 def _nice_step(rough: float) -> float:

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from stride.core import fields
+
 from . import catalogue
 from .actions import PartnerDetails
 from .models import Level, LocalPartner
@@ -47,7 +49,8 @@ class PartnerForm(forms.Form):
         error_messages={"invalid": _("Enter a phone number, like (559) 555-0123.")},
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    starting_wage = forms.DecimalField(
+    starting_wage = fields.DecimalField(
+        money=True,
         label=_("Starting wage per hour (optional)"),
         required=False,
         min_value=0,

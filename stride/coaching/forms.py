@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stride.people.forms import DateInput, VersionedForm
+from stride.core.fields import DateField, MoneyField
+from stride.people.forms import VersionedForm
 
 from .actions import GoalDetails, ReviewDetails, SessionDetails, StepDetails
 from .models import Achievement, CoachingSession, Goal, GoalIdea, Obstacle, Review, Step
@@ -27,12 +28,12 @@ class GoalForm(forms.ModelForm):
             "words": forms.Textarea(attrs={"rows": 2}),
             "why_it_matters": forms.Textarea(attrs={"rows": 2}),
             "looks_like": forms.Textarea(attrs={"rows": 2}),
-            "target_date": DateInput,
             "term": forms.RadioSelect,
             "proposed_by": forms.RadioSelect,
             "difficulty": forms.NumberInput(attrs={"min": 1, "max": 10}),
             "confidence": forms.NumberInput(attrs={"min": 1, "max": 10}),
         }
+        field_classes = {"target_date": DateField}
         help_texts = {
             "words": _("Write it the way the participant says it."),
             "looks_like": _("Picture the day it's done: what do you see?"),
@@ -78,6 +79,7 @@ class ProfessionalGoalForm(forms.ModelForm):
         ]  # fmt: skip
         labels = {"words": _("Your goal")}
         widgets = GoalForm.Meta.widgets
+        field_classes = GoalForm.Meta.field_classes
         help_texts = {
             "skill_area": _("From the staff skills and attributes matrix."),
             "parent": _("For a step on the way to one of your long-term goals."),
@@ -106,7 +108,7 @@ class StepForm(forms.ModelForm):
     class Meta:
         model = Step
         fields = ["what", "due_on", "where", "how", "who_helps", "resources", "wants_reminder"]
-        widgets = {"due_on": DateInput}
+        field_classes = {"due_on": DateField}
         help_texts = {
             "what": _("Small enough to do before the next meeting."),
             "wants_reminder": _("A reminder before the step's date."),
@@ -233,10 +235,12 @@ class AchievementForm(forms.ModelForm):
     class Meta:
         model = Achievement
         fields = ["words", "incentive_amount"]
+        field_classes = {"incentive_amount": MoneyField}
         help_texts = {
             "words": _('For example: "Finished the first week of class".'),
             "incentive_amount": _("If your program gives one. A supervisor approves it first."),
         }
+
 
 class SessionNotesForm(VersionedForm):
     notes = forms.CharField(

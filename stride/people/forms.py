@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stride.core import access
+from stride.core import access, fields
 from stride.core.models import Role, User
 
 from .actions import PersonDetails
@@ -13,14 +13,6 @@ from .identity import normalise_ssn
 from .models import Enrollment, Household, Member, Program
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,20}$")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        # A date input only takes ISO dates, whatever the language of the page.
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CoachChoiceField(forms.ModelChoiceField):
@@ -37,7 +29,7 @@ class VersionedForm(forms.Form):
 class PersonFields(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput)
+    birth_date = fields.DateField(label=_("Birth date"))
     ssn = forms.CharField(
         label=_("Social Security number"),
         required=False,
@@ -96,7 +88,7 @@ class OpenCaseForm(HouseholdFields, PersonFields):
     )
     county = forms.ModelChoiceField(label=_("County"), queryset=None)
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
-    aid_start = forms.DateField(label=_("Aid start date"), widget=DateInput)
+    aid_start = fields.DateField(label=_("Aid start date"))
     coach = CoachChoiceField(label=_("Coach"), queryset=None)
 
     field_order = [
@@ -161,11 +153,10 @@ class ReassignForm(forms.Form):
 
 class EnrollmentForm(VersionedForm):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
-    aid_start = forms.DateField(label=_("Aid start date"), widget=DateInput)
+    aid_start = fields.DateField(label=_("Aid start date"))
     status = forms.ChoiceField(label=_("Status"), choices=Enrollment.Status.choices)
-    ended_on = forms.DateField(
+    ended_on = fields.DateField(
         label=_("End date"),
         required=False,
-        widget=DateInput,
         help_text=_("Only for an exited enrollment. Left blank, today's date is used."),
     )

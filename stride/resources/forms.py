@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stride.coaching.models import Step
+from stride.core import fields
 from stride.core.audit import Actor
 from stride.core.models import Organisation
 from stride.core.vocabulary import Circumstance, ServiceArea
@@ -97,9 +98,7 @@ class ProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     stage = forms.ChoiceField(label=_("What happened"), widget=forms.RadioSelect)
-    on = forms.DateField(
-        label=_("On"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on = fields.DateField(label=_("On"), initial=timezone.localdate)
     outcome = forms.ChoiceField(
         label=_("How it ended"),
         required=False,

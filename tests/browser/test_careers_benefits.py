@@ -189,7 +189,7 @@ def check_chart(page: Page, marks: int, language: str) -> None:
     part = curve_part(page)
     svg = part.locator("svg[role=img]")
     expect(svg.locator("title")).to_have_text(
-        translated(language, "The family's net resources as pay rises")
+        translated(language, "The family's money in hand as pay rises")
     )
     expect(svg.locator("polyline.stride-curve__pay")).to_have_count(1)
     expect(svg.locator("rect.stride-curve__cliff")).not_to_have_count(0)

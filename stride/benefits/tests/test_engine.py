@@ -51,6 +51,11 @@ VARIABLES = {
     "taxes": "household_tax",
     "health": "healthcare_benefit_value",
     "child_care_paid": "childcare_expenses",
+    # The chart's health band (engine.COVERAGE): who has Medicaid or CHIP, and what
+    # Marketplace coverage costs after premium credits.
+    "medicaid": "medicaid_cost",
+    "chip": "chip",
+    "coverage_cost": "marketplace_net_premium",
 }
 
 # A single parent of two in Los Angeles: a 3-year-old in care 5 days x 8 h at
