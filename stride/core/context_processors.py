@@ -1,40 +1,71 @@
+from dataclasses import dataclass, field
+
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .models import Role
 
 
+@dataclass
+class NavItem:
+    """A header link, or a group of links opened from one button (USWDS submenu)."""
+
+    label: str | Promise
+    href: str = ""
+    children: list["NavItem"] = field(default_factory=list)
+    current: bool = False
+
+    def mark_current(self, path: str) -> "NavItem":
+        for child in self.children:
+            child.mark_current(path)
+        self.current = path == self.href or any(child.current for child in self.children)
+        return self
+
+
 def navigation(request: HttpRequest) -> dict:
-    """The links in the header, by role."""
+    """The links in the header, by role.
+
+    The main row holds a person's daily places; reports share one menu, and
+    account and county settings sit with Sign out in the small links above it,
+    so that even a county administrator's row fits beside nothing but itself.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": []}
-    links = []
+        return {"nav_links": [], "account_links": []}
+    links: list[NavItem] = []
     if user.role == Role.PARTICIPANT:
-        links.append((_("My page"), reverse("portal:home")))
-        links.append((_("Careers"), reverse("portal:careers")))
+        links.append(NavItem(_("My page"), reverse("portal:home")))
+        links.append(NavItem(_("Careers"), reverse("portal:careers")))
     if access.can_edit_cases(user):
-        links.append((_("Today"), reverse("coaching:today")))
+        links.append(NavItem(_("Today"), reverse("coaching:today")))
     if access.can_see_caseloads(user):
         label = _("My caseload") if user.role == Role.COACH else _("Caseloads")
-        links.append((label, reverse("people:caseload")))
+        links.append(NavItem(label, reverse("people:caseload")))
     if access.can_edit_cases(user):
-        links.append((_("New household"), reverse("people:household_new")))
+        links.append(NavItem(_("New household"), reverse("people:household_new")))
     if user.role in access.DIRECTORY_READER_ROLES:
-        links.append((_("Resource map"), reverse("resources:services")))
-        links.append((_("Careers"), reverse("careers:explorer")))
+        links.append(NavItem(_("Resource map"), reverse("resources:services")))
+        links.append(NavItem(_("Careers"), reverse("careers:explorer")))
     if access.can_set_professional_goals(user):
-        links.append((_("My goals"), reverse("coaching:professional_goals")))
+        links.append(NavItem(_("My goals"), reverse("coaching:professional_goals")))
     if access.can_approve_incentives(user):
-        links.append((_("Incentives"), reverse("coaching:incentives")))
+        links.append(NavItem(_("Incentives"), reverse("coaching:incentives")))
     if access.can_read_audit(user):
-        links.append((_("Progress"), reverse("assessments:summary")))
-        links.append((_("Work participation"), reverse("participation:report")))
-    if user.role == Role.COUNTY_ADMIN:
-        links.append((_("County settings"), reverse("county:settings")))
+        reports = [
+            NavItem(_("Progress"), reverse("assessments:summary")),
+            NavItem(_("Work participation"), reverse("participation:report")),
+        ]
+        links.append(NavItem(_("Reports"), children=reports))
     if user.role == Role.SYSADMIN:
-        links.append((_("Accounts"), reverse("core:accounts")))
-    links.append((_("Security"), reverse("core:two_factor")))
-    return {"nav_links": links}
+        links.append(NavItem(_("Accounts"), reverse("core:accounts")))
+    account: list[NavItem] = []
+    if user.role == Role.COUNTY_ADMIN:
+        account.append(NavItem(_("County settings"), reverse("county:settings")))
+    account.append(NavItem(_("Security"), reverse("core:two_factor")))
+    return {
+        "nav_links": [item.mark_current(request.path) for item in links],
+        "account_links": [item.mark_current(request.path) for item in account],
+    }
