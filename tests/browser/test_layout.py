@@ -112,3 +112,16 @@ def test_an_assessment_result_shows_its_picture_beside_its_table(new_page, log_i
     figure, table = box(page, "main figure.stride-figure"), box(page, "main .stride-table-wrap")
     assert table["x"] >= figure["x"] + figure["width"], (figure, table)
     assert table["y"] < figure["y"] + figure["height"], (figure, table)
+
+
+def test_on_a_phone_the_menu_opens_with_every_place_and_sign_out(new_page, log_in):
+    page = new_page(390, 844)
+    log_in(page, "county-admin")
+    page.locator("header button.usa-menu-btn").click()
+    nav = page.locator("header nav.usa-nav")
+    expect(nav).to_be_visible()
+    expect(nav.locator('a[href="/caseload/"]')).to_be_visible()
+    expect(nav.locator('a[href="/county/settings/"]')).to_be_visible()
+    expect(nav.locator(".stride-sign-out")).to_be_visible()
+    nav.locator("button.usa-accordion__button").click()
+    expect(nav.locator('a[href="/participation/report/"]')).to_be_visible()
