@@ -175,3 +175,11 @@ def test_a_curve_stored_before_the_band_shows_the_line_and_says_health_is_in_the
         shown = presenting.picture(data, request, "en")
     assert shown.coverage == []
     assert shown.rows[80].net == 75_000  # $80,000 of pay less $5,000 of tax
+
+
+def test_money_on_a_spanish_page_stays_in_the_us_format(world, family, client_for):
+    client = client_for(world.coach)
+    page = ready_page(client, reverse("benefits:calculator", args=[family.uuid]), "es")
+    assert "$24,000 al año" in page and "$13,200 al año" in page  # pay, and rent of $1,100 a month
+    assert not re.search(r"\$\d{1,3}\.\d{3}\b", page)  # never $24.000
+    assert "Sueldo por hora ($)" in page
