@@ -152,6 +152,7 @@ def test_each_list_says_how_long_it_is_at_the_top(world, client_for):
     assert 'Steps due <span class="text-normal">(2)</span></h2>' in page
     assert 'Time for a check-in <span class="text-normal">(1)</span></h2>' in page
     assert 'Appointments today <span class="text-normal">(0)</span></h2>' in page
+    assert 'Time clocks running low <span class="text-normal">(0)</span></h2>' in page
 
 
 @pytest.fixture
