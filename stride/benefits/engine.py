@@ -41,6 +41,8 @@ SUBTRACTED = ("taxes", "child_care_paid")
 # is valued at the state's spending per enrollee ($27,000 to $42,000 a year), far
 # more than a family could spend; the chart shows it as a band of its own.
 IN_HAND_ADDED = ("earnings", "tanf", "snap")
+# The programs whose loss makes a dip in money in hand (health coverage's makes none).
+IN_HAND_PROGRAMS = ("tanf", "snap", "child_care_help", "eitc", "ctc")
 # Who is covered and what coverage costs, for the chart's health band. Not in
 # COLUMNS, so curves stored before it (and figures made up by tests) need not have it.
 COVERAGE: dict[str, str] = {
@@ -137,6 +139,11 @@ class Curve:
         """Earnings, TANF, SNAP, child care help and health coverage, less taxes
         (after the EITC and child tax credit) and what child care still costs."""
         return [net_resources(dict(zip(self.columns, row, strict=True))) for row in self.rows()]
+
+    @property
+    def money_in_hand(self) -> list[float]:
+        """What the family has to spend at each point: the line of the chart and the watch."""
+        return [money_in_hand(dict(zip(self.columns, row, strict=True))) for row in self.rows()]
 
     def rows(self) -> list[tuple[float, ...]]:
         return list(zip(*self.columns.values(), strict=True))

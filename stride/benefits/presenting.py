@@ -20,9 +20,6 @@ PROGRAM_NAMES = {
     "ctc": gettext_lazy("the child tax credit"),
     "health": gettext_lazy("health coverage"),
 }
-# The programs whose loss makes a dip in money in hand: health coverage is not money to
-# spend (it has a band of its own under the chart), so its value makes no dip.
-IN_HAND_PROGRAMS = tuple(name for name in engine.PROGRAMS if name != "health")
 # Dips smaller than this (a year) are not drawn or named.
 SHOWN_LOSS = 100.0
 # Figures below this (a year) are rounding: no coverage, no cost.
@@ -123,8 +120,8 @@ def picture(data: dict[str, Any], request: dict[str, Any], language: str) -> Pic
     """The chart draws money in hand; health coverage is a band of its own under it."""
     curve = engine.Curve.from_json(data["curve"])
     figures = [dict(zip(curve.columns, values, strict=True)) for values in curve.rows()]
-    in_hand = [engine.money_in_hand(row) for row in figures]
-    programs = {name: curve.columns[name] for name in IN_HAND_PROGRAMS}
+    in_hand = curve.money_in_hand
+    programs = {name: curve.columns[name] for name in engine.IN_HAND_PROGRAMS}
     found = cliffs.find(curve.earnings, in_hand, programs, SHOWN_LOSS)
     rows = [
         Row(pay, row, total, _in_any(found, pay))

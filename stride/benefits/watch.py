@@ -80,8 +80,10 @@ def check(household_ids: list[int]) -> int:
     flags = []
     for family, curve in zip(found, curves, strict=True):
         earner = family.household.people[family.household.earner]
-        programs = {name: curve.columns[name] for name in engine.PROGRAMS}
-        along = cliffs.find(curve.earnings, curve.net_resources, programs, MIN_LOSS)
+        # Dips in money in hand, as the chart draws them: losing health coverage is shown
+        # on the chart's band, not counted at the state's spending per enrollee.
+        programs = {name: curve.columns[name] for name in engine.IN_HAND_PROGRAMS}
+        along = cliffs.find(curve.earnings, curve.money_in_hand, programs, MIN_LOSS)
         targets = _targets(family.participant, earner.earnings)
         for flag in cliffs.watch(along, earner.earnings, settings.STRIDE_CLIFF_DISTANCE, targets):
             flags.append(_row(family.participant, flag, now))

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from stride.benefits import actions, curves, engine, presenting
-from stride.benefits.models import Curve
+from stride.benefits import actions, curves, engine, presenting, watch
+from stride.benefits.models import CliffFlag, Curve, HouseholdBudget
 from stride.core.audit import Actor
 from stride.people import actions as people_actions
 from stride.people.actions import PersonDetails
@@ -183,3 +183,41 @@ def test_money_on_a_spanish_page_stays_in_the_us_format(world, family, client_fo
     assert "$24,000 al año" in page and "$13,200 al año" in page  # pay, and rent of $1,100 a month
     assert not re.search(r"\$\d{1,3}\.\d{3}\b", page)  # never $24.000
     assert "Sueldo por hora ($)" in page
+
+
+def test_the_watch_flags_dips_in_money_in_hand_not_the_value_of_medicaid(
+    world, family, monkeypatch
+):
+    """At $28,000 the parent is $3,000 short of losing Medicaid (valued at $13,000): the
+    chart shows that on its band; the Today page must not call it a cliff."""
+
+    def computed(households, top, count=81):
+        pays = engine.pay_axis(top, count)
+        rows = [figures_at(pay) for pay in pays]
+        names = [*engine.COLUMNS, *engine.COVERAGE]
+        columns = {name: [row[name] for row in rows] for name in names}
+        return [engine.Curve(pays, dict(columns)) for _ in households]
+
+    monkeypatch.setattr(engine, "curves", computed)
+    budget = HouseholdBudget.objects.get(household=family.household)
+    actions.save_money(
+        Actor(world.coach),
+        family,
+        budget.version,
+        Decimal("1100"),
+        {family.member: {"yearly_earnings": Decimal("28000"), "weekly_hours": Decimal("30")}},
+    )
+    watch.check([family.household_id])
+    assert not CliffFlag.objects.filter(participant=family).exists()
+    # Inside the dip where TANF ends (money in hand), the family is flagged as before.
+    budget.refresh_from_db()
+    actions.save_money(
+        Actor(world.coach),
+        family,
+        budget.version,
+        Decimal("1100"),
+        {family.member: {"yearly_earnings": Decimal("24000"), "weekly_hours": Decimal("30")}},
+    )
+    watch.check([family.household_id])
+    [flag] = CliffFlag.objects.filter(participant=family)
+    assert (flag.kind, flag.start, flag.ended) == (CliffFlag.Kind.INSIDE, 22_000, ["tanf"])

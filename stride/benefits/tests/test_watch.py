@@ -3,7 +3,8 @@ the sentences a coach reads.
 
 PolicyEngine is never loaded: engine.curves is replaced by a fake that returns curves made
 of plain numbers (test_pages.curve_along): TANF ends past $22,000 a year (a $4,000 dip,
-back at $27,000) and child care help past $40,000 (an $11,100 dip, back at $54,000).
+back at $27,000) and child care help past $40,000 (a $5,100 dip in money in hand, back at
+$47,000).
 """
 
 from datetime import datetime
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 NEAR = "A raise to $23,000 a year would end TANF cash aid: $4,000 less a year; plan the next step past $27,000."
 RUNG = (
     "Rung 1: Nursing assistant, at $42,260 a year, lands in a dip where a raise would end "
-    "child care help: $11,100 less a year; plan the next step past $54,000."
+    "child care help: $5,100 less a year; plan the next step past $47,000."
 )
 OFFER = (
     "A saved job offer (A), at $24,960 a year, lands in a dip where a raise would end TANF "
@@ -360,8 +361,8 @@ def test_a_rung_target_names_the_rung():
         label="rung:healthcare/nursing/entry",
         start=Decimal("40000"),
         bottom=Decimal("41000"),
-        cleared_at=Decimal("54000"),
-        loss=Decimal("11100"),
+        cleared_at=Decimal("47000"),
+        loss=Decimal("5100"),
         programs=[["child_care_help", 6000.0]],
         ended=["child_care_help"],
     )
