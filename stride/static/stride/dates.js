@@ -39,7 +39,7 @@
   document.addEventListener(
     "submit",
     function (event) {
-      var inputs = event.target.querySelectorAll("input[type=date][data-bad-date]");
+      var inputs = event.target.querySelectorAll("input[data-bad-date]");
       var unread = [];
       inputs.forEach(function (input) {
         clear(input);
@@ -57,7 +57,7 @@
   );
 
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("input[type=date][data-bad-date]")) {
+    if (event.target.matches && event.target.matches("input[data-bad-date]")) {
       if (!event.target.validity.badInput) clear(event.target);
     }
   });
