@@ -32,11 +32,11 @@ class Unreadable(ValueError):
 def read_decimal(text: str, *, decimal_comma: bool, money: bool = False) -> Decimal:
     """The number in `text`, as a page in a language with (or without) a decimal comma reads it.
 
-    A dot before one, two or four digits is a decimal point in every language; a
-    comma there is one only where the language writes a decimal comma. Between
-    groups of three digits, a mark is a thousands separator where the language
-    (or, for money, the US format) uses it for that; where it could be either,
-    the text is `Unreadable("ambiguous")`.
+    A dot is a decimal point in both languages; a comma is one where the language
+    writes a decimal comma. A single mark before exactly three digits could also
+    separate thousands: an English page (and money, written the US way) reads a
+    comma there as thousands; a Spanish page cannot tell, so the text is
+    `Unreadable("ambiguous")`. Several marks, or both kinds, are read as grouped.
     """
     value = re.sub(r"[\s\u00a0\u202f]", "", text)
     sign = "-" if value.startswith("-") else ""
