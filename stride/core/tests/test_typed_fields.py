@@ -18,13 +18,18 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stride.coaching import actions as coaching
+from stride.coaching.models import Step
 from stride.core import fields
+from stride.core.audit import Actor
 
 LANGUAGES = ("en", "es")
 EXAMPLES = settings(max_examples=40, deadline=None)
@@ -263,3 +268,36 @@ def test_an_impossible_typed_date_is_refused_with_words(field, language):
             assert re.search(r"(real date|fecha real)", error.value.messages[0])
 
     refused()
+
+
+# A page, end to end
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, typed, words",
+    [
+        ("en", "02/31/2026", "Enter a real date, like 03/15/2026."),
+        ("es", "31/02/2026", "Escriba una fecha real, como 15/03/2026."),
+    ],
+)
+def test_a_typed_date_that_cannot_be_read_is_refused_next_to_it_and_nothing_is_saved(
+    world, client_for, language, typed, words
+):
+    """Where the browser has no date picker (or no script), the date arrives as typed."""
+    goal = coaching.set_goal(
+        Actor(world.coach),
+        world.case,
+        coaching.GoalDetails(words="Finish the course", life_area="work"),
+    )
+    client = client_for(world.coach)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    sent = client.post(
+        reverse("coaching:step_new", args=[goal.uuid]), {"what": "Call", "due_on": typed}
+    )
+    assert sent.status_code == 200
+    assert sent.context["form"].errors["due_on"] == [words]
+    assert f'<span class="usa-error-message" id="id_due_on-error" role="alert">{words}' in (
+        sent.content.decode()
+    )
+    assert not Step.objects.filter(goal=goal).exists()
