@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stride.careers import catalogue
+from stride.core import fields
 
 from . import cliffs, engine
 from .models import CliffFlag
@@ -218,19 +220,24 @@ def _marked(point: dict[str, Any], language: str) -> Marked:
     kind, label = point["kind"], point["label"]
     hours = point["weekly_hours"]
     if kind == "now":
-        short, name = _("Now"), _("Now: %(hours)s hours a week") % {"hours": f"{hours:g}"}
+        short, name = _("Now"), _("Now: %(hours)s hours a week") % {"hours": _hours(hours)}
     elif kind == "offer":
         wage = point["earnings"] / (hours * 52) if hours else 0
         short = label
         name = _("Offer %(letter)s: %(hours)s hours a week at %(wage)s an hour") % {
             "letter": label,
-            "hours": f"{hours:g}",
+            "hours": _hours(hours),
             "wage": f"${wage:,.2f}",
         }
     else:
         short, title = rung_label(label, language)
         name = _("Rung %(number)s: %(title)s (typical pay)") % {"number": short, "title": title}
     return Marked(kind, short, name, point["earnings"], engine.money_in_hand(figures), figures)
+
+
+def _hours(hours: float) -> str:
+    """Hours as the page writes numbers ("37,5" in Spanish); money stays US ($18.00)."""
+    return fields.page_number(Decimal(str(hours)).normalize())
 
 
 def rung_label(label: str, language: str) -> tuple[str, str]:

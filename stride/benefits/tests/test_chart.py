@@ -221,3 +221,12 @@ def test_the_watch_flags_dips_in_money_in_hand_not_the_value_of_medicaid(
     watch.check([family.household_id])
     [flag] = CliffFlag.objects.filter(participant=family)
     assert (flag.kind, flag.start, flag.ended) == (CliffFlag.Kind.INSIDE, 22_000, ["tanf"])
+
+
+def test_hours_in_the_marked_pays_are_written_as_the_page_writes_numbers(world, family, client_for):
+    client = client_for(world.coach)
+    url = reverse("benefits:calculator", args=[family.uuid]) + "?weekly_hours=37.5"
+    assert "Now: 37.5 hours a week" in ready_page(client, url, "en")
+    spanish = ready_page(client, url + "&offer_a_hours=32.5&offer_a_wage=18", "es")
+    assert "Ahora: 37,5 horas por semana" in spanish
+    assert "32,5 horas por semana a $18.00 por hora" in spanish  # hours the Spanish way, pay US
