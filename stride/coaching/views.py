@@ -364,7 +364,10 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     _require(access.can_edit_cases(request.user))
     step = _step(request, uuid)
     form = MarkStepForm(request.POST)
-    if form.is_valid() and run_action(
+    # Keyed like a form that adds something: a second press is told it was saved, not
+    # that the step changed meanwhile.
+    marked = save_once(
+        request,
         form,
         lambda: actions.mark_step(
             Actor.from_request(request),
@@ -373,11 +376,13 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
             form.cleaned_data["status"],
             form.cleaned_data["note"],
         ),
-    ):
-        messages.success(request, _("Step updated."))
-    else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        lambda _step: _goal_url(step.goal),
+        _("Step updated."),
+    )
+    if marked:
+        return marked
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
     return redirect("coaching:goal", uuid=step.goal.uuid)
 
 

@@ -101,14 +101,14 @@ def save_once(
     A key already used answers with the redirect the first saving gave, and says so.
     None means the form is to be shown again with its errors: not valid, refused by the
     action (nothing written, the key still unused), or a key that was refused. Without a
-    form (a button that adds something), a refused key sends the person back to the page.
+    form (a button, or a form the view checked itself), a refusal of the key or of the
+    action is raised as ValidationError for the view to say.
     """
     try:
         token = posted_token(request)
     except KeyRefused as refused:
         if form is None:
-            messages.error(request, str(refused))
-            return redirect(request.get_full_path())
+            raise ValidationError(str(refused)) from None
         form.is_valid()
         form.add_error(None, str(refused))
         return None

@@ -179,12 +179,20 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
         return redirect(back)
     status = form.cleaned_data["status"]
     try:
-        coaching.mark_step(
-            Actor.from_request(request),
-            step,
-            form.cleaned_data["version"],
-            status,
-            form.cleaned_data["note"],
+        # Keyed like a form that adds something: a second tap on "Done" is told it was
+        # saved, not that the step changed meanwhile.
+        marked = save_once(
+            request,
+            None,
+            lambda: coaching.mark_step(
+                Actor.from_request(request),
+                step,
+                form.cleaned_data["version"],
+                status,
+                form.cleaned_data["note"],
+            ),
+            lambda _step: back,
+            lambda _step: _checked_off(step, status),
         )
     except StaleEdit:
         messages.warning(
@@ -200,20 +208,19 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
+    assert marked is not None
+    return marked
+
+
+def _checked_off(step: Step, status: str) -> str:
     if status == Step.Status.DONE:
-        messages.success(request, _('Well done! "%(step)s" is done.') % {"step": step.what})
-    elif status == Step.Status.NOT_DONE:
-        messages.success(
-            request,
-            _(
-                'Thanks for telling us about "%(step)s". Not yet is okay: every try teaches '
-                "something. Talk it over with your coach, or try again another way."
-            )
-            % {"step": step.what},
-        )
-    else:
-        messages.success(request, _('"%(step)s" is back on your list.') % {"step": step.what})
-    return redirect(back)
+        return _('Well done! "%(step)s" is done.') % {"step": step.what}
+    if status == Step.Status.NOT_DONE:
+        return _(
+            'Thanks for telling us about "%(step)s". Not yet is okay: every try teaches '
+            "something. Talk it over with your coach, or try again another way."
+        ) % {"step": step.what}
+    return _('"%(step)s" is back on your list.') % {"step": step.what}
 
 
 @login_required
@@ -252,15 +259,19 @@ def assessments_page(request: HttpRequest) -> HttpResponse:
         chosen = {i.slug: i for i in offered}.get(request.POST.get("instrument", ""))
         if chosen is None:
             raise Http404
-        started = save_once(
-            request,
-            None,
-            lambda: assessments.start(
-                Actor.from_request(request), me, chosen, Response.Where.OWN_PAGES
-            ),
-            lambda response: reverse("assessments:fill", kwargs={"uuid": response.uuid}),
-            None,
-        )
+        try:
+            started = save_once(
+                request,
+                None,
+                lambda: assessments.start(
+                    Actor.from_request(request), me, chosen, Response.Where.OWN_PAGES
+                ),
+                lambda response: reverse("assessments:fill", kwargs={"uuid": response.uuid}),
+                None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("portal:assessments")
         assert started is not None
         return started
     people_actions.record_view(Actor.from_request(request), me)

@@ -522,6 +522,9 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
             )
         except hsds.ImportRefused as refused:
             plan = refused.plan
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("resources:import_result", uuid=upload.uuid)
         else:
             assert applied is not None
             return applied

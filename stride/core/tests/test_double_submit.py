@@ -43,6 +43,7 @@ from stride.core.tests.test_url_walk import (
     _goal,
     _ladder,
     _service,
+    _step,
     all_route_names,
 )
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
@@ -514,9 +515,7 @@ ADDS_NOTHING: dict[str, str] = {
             "people:enrollment_edit",
             "coaching:goal_edit",
             "coaching:step_edit",
-            "coaching:step_mark",
             "coaching:session_notes",
-            "portal:step_mark",
             "assessments:fill",
             "participation:verify",
             "participation:remove",
@@ -532,6 +531,8 @@ ADDS_NOTHING: dict[str, str] = {
         ],
         VERSIONED,
     ),  # fmt: skip
+    "coaching:step_mark": "marks a step by its version; keyed, so a second press is told so",
+    "portal:step_mark": "checks a step off by its version; keyed, so a second tap is told so",
     "core:login": "signs in",
     "core:logout": "signs out",
     "set_language": "keeps the chosen language in a cookie",
@@ -617,6 +618,33 @@ def test_a_form_sent_twice_makes_one_record(world, route, n):
     assert second.url == first.url  # to the record already made
     assert case.model.objects.count() == made
     assert ALREADY_SAVED in _said(second)
+
+
+# Checking a step off writes no new record, but a second press of "Done" would be refused
+# as a stale edit ("the step changed since you opened this page"): it is keyed too.
+STEP_MARKS = {
+    "coaching:step_mark": ("coach", lambda w: _reverse("coaching:goal", uuid=_goal(w).uuid)),
+    "portal:step_mark": ("participant_user", lambda w: _reverse("portal:goal", uuid=_goal(w).uuid)),
+}
+
+
+@pytest.mark.parametrize("route", sorted(STEP_MARKS))
+def test_a_step_checked_off_twice_is_told_it_was_saved(world, route):
+    who, page = STEP_MARKS[route]
+    step = _step(world)
+    client = _client(world, who)
+    page_url, target = page(world), _reverse(route, uuid=step.uuid)
+    form = form_on(page_url, client.get(page_url).content.decode(), target)
+    assert form.fields[submissions.FIELD][0] and "status" in form.buttons
+    data = form.fields | {"status": "done"}
+
+    first = client.post(target, data)
+    second = client.post(target, data)
+    assert first.status_code == second.status_code == 302 and second.url == first.url
+    said = _said(second)
+    assert ALREADY_SAVED in said and not [line for line in said if "changed" in line]
+    step.refresh_from_db()
+    assert (step.status, step.version) == (Step.Status.DONE, 2)
 
 
 def test_a_form_refused_by_its_check_keeps_its_key_for_the_corrected_form(world):
