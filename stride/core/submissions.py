@@ -81,6 +81,15 @@ def _already_saved(token: str) -> str | None:
     return SubmissionKey.objects.filter(token=token).values_list("answer", flat=True).first()
 
 
+def _repeat(request: HttpRequest, token: str) -> HttpResponse | None:
+    """The first answer again, for a key already used; None for a key not used yet."""
+    answer = _already_saved(token)
+    if answer is None:
+        return None
+    messages.info(request, _("That was already saved."))
+    return redirect(answer)
+
+
 def _prune(now: datetime) -> None:
     """Forget used keys older than any live key: cheap, and at most once an hour per process."""
     global _last_pruned
@@ -112,9 +121,8 @@ def save_once(
         form.is_valid()
         form.add_error(None, str(refused))
         return None
-    if token is not None and (answer := _already_saved(token)) is not None:
-        messages.info(request, _("That was already saved."))
-        return redirect(answer)
+    if token is not None and (repeat := _repeat(request, token)):
+        return repeat
     if form is not None and not form.is_valid():
         return None
     try:
@@ -129,11 +137,14 @@ def save_once(
                 _prune(now)
     except IntegrityError:
         # The same form, sent twice at once: the other one was saved first.
-        if token is not None and (answer := _already_saved(token)) is not None:
-            messages.info(request, _("That was already saved."))
-            return redirect(answer)
+        if token is not None and (repeat := _repeat(request, token)):
+            return repeat
         raise
     except ValidationError as error:
+        # Sent twice at once, the second may be refused for what the first made ("already
+        # a goal", "already in Stride"): it answers as the first did.
+        if token is not None and (repeat := _repeat(request, token)):
+            return repeat
         if form is None:
             raise
         put_on_form(form, error)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from stride.assessments.models import Response
 from stride.benefits.models import Curve, Scenario
 from stride.careers.models import CareerPlan, LocalPartner
+from stride.coaching import actions as coaching
 from stride.coaching.models import (
     Achievement,
     CoachingSession,
@@ -37,6 +38,7 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core import submissions
+from stride.core.audit import Actor
 from stride.core.models import SubmissionKey, User
 from stride.core.tests.test_url_walk import (
     _activity,
@@ -695,6 +697,23 @@ def test_the_same_form_sent_at_once_answers_the_second_with_the_first(world, mon
     assert second.status_code == 302 and second.url == first.url
     assert ALREADY_SAVED in _said(second)
     assert Achievement.objects.count() == 1
+
+
+def test_a_second_sending_refused_for_what_the_first_made_answers_as_the_first(world, monkeypatch):
+    # Sent at once from an idea: the second finds the idea already a goal. Its refusal is
+    # not shown; it goes to the goal the first one made.
+    idea = coaching.add_idea(Actor(world.coach), world.case, "work", "A job close to home")
+    client = _client(world, "coach")
+    url = _reverse("coaching:goal_new", uuid=world.case.uuid) + f"?idea={idea.uuid}"
+    form = form_on(url, client.get(url).content.decode(), url)
+    data = form.fields | {"term": "short"}
+    first = client.post(form.action, data)
+    assert first.status_code == 302
+    monkeypatch.setattr(submissions, "_already_saved", _looked_too_early())
+    second = client.post(form.action, data)
+    assert second.status_code == 302 and second.url == first.url
+    assert ALREADY_SAVED in _said(second)
+    assert Goal.objects.filter(participant=world.case).count() == 1
 
 
 def _looked_too_early() -> Callable[[str], str | None]:
