@@ -540,7 +540,7 @@ ADDS_NOTHING: dict[str, str] = {
     "set_language": "keeps the chosen language in a cookie",
     "core:two_factor": "turns two-step sign-in on once; a second code finds it on",
     "core:account_update": "locks or unlocks an account: the same press twice ends the same",
-    "people:reassign": "moves a case to a coach: the second press finds it there",
+    "people:reassign": "moves a case to a coach; a second press is refused: already theirs",
     "coaching:step_move": "moves a step one place; it writes no new record",
     "coaching:incentive_decide": "decides an incentive once; a second decision is refused",
     "county:settings": "changes the county's settings",
