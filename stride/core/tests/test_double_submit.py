@@ -7,6 +7,8 @@ One record is made, and the second answer goes where the first went. A new
 route with no row in CREATES or ADDS_NOTHING fails the first test.
 """
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,7 +20,7 @@ import pytest
 import time_machine
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -714,6 +716,42 @@ def test_a_second_sending_refused_for_what_the_first_made_answers_as_the_first(w
     assert second.status_code == 302 and second.url == first.url
     assert ALREADY_SAVED in _said(second)
     assert Goal.objects.filter(participant=world.case).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sendings_at_the_same_moment_make_one_record(world, monkeypatch):
+    # For real, on PostgreSQL: both requests are inside their transactions at once; the
+    # second one's key waits on the first's and is refused when the first commits.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    recognise = coaching.recognise
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.5)
+        return recognise(*args, **kwargs)
+
+    monkeypatch.setattr(coaching, "recognise", slowly)
+    client = _client(world, "coach")
+    form, data = _read_form(world, CREATES["coaching:achievement_new"][0], client)
+    start = threading.Barrier(2)
+    answers: list[tuple[int, str]] = []
+
+    def send() -> None:
+        tab = _client(world, "coach")  # the same person, the same form
+        try:
+            start.wait()
+            response = tab.post(form.action, data)
+            answers.append((response.status_code, response.url))
+        finally:
+            connection.close()
+
+    senders = [threading.Thread(target=send) for _ in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    assert len(answers) == 2 and answers[0] == answers[1] and answers[0][0] == 302
+    assert Achievement.objects.count() == 1 and SubmissionKey.objects.count() == 1
 
 
 def _looked_too_early() -> Callable[[str], str | None]:
