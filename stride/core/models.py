@@ -177,6 +177,9 @@ class SubmissionKey(models.Model):
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=500)
+    # A hash of what the form said: the same form again is a repeat; a changed one (Back,
+    # edit, save) is not, and is shown again to be saved with a fresh key.
+    digest = models.CharField(max_length=64, default="")
     used_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:

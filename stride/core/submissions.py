@@ -9,13 +9,16 @@ a used key adds nothing and goes to the record already made.
 
 A key is good for a day (`LIFETIME`): a form left open longer is shown again,
 with what was typed, to be checked and saved. Used keys are kept as long as a
-key lives, then pruned.
+key lives, then pruned. A used key sent with different contents (Back to the
+form, a change, Save) is not a repeat: the form is shown again, as typed, with
+a fresh key, rather than answered "already saved" with the change dropped.
 
 A form posted with no key at all (a script, a test, a page drawn before keys
 existed) is saved as before: every form on Stride's pages carries a key, which
 `core/tests/test_double_submit.py` checks for each route that adds a record.
 """
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -77,15 +80,33 @@ def _person(request: HttpRequest) -> User:
     return user
 
 
-def _already_saved(token: str) -> str | None:
-    return SubmissionKey.objects.filter(token=token).values_list("answer", flat=True).first()
+def _digest(request: HttpRequest) -> str:
+    """What the form said, apart from its keys, to tell a repeat from a changed form."""
+    said = hashlib.sha256()
+    for name in sorted(request.POST):
+        if name not in (FIELD, "csrfmiddlewaretoken"):
+            for value in request.POST.getlist(name):
+                said.update(f"{name}\0{value}\0".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            said.update(f"{name}\0{upload.name}\0{upload.size}\0".encode())
+    return said.hexdigest()
+
+
+def _already_saved(token: str) -> tuple[str, str] | None:
+    return SubmissionKey.objects.filter(token=token).values_list("answer", "digest").first()
 
 
 def _repeat(request: HttpRequest, token: str) -> HttpResponse | None:
     """The first answer again, for a key already used; None for a key not used yet."""
-    answer = _already_saved(token)
-    if answer is None:
+    saved = _already_saved(token)
+    if saved is None:
         return None
+    answer, digest = saved
+    if digest != _digest(request):
+        raise KeyRefused(
+            _("This form was saved already. Check what it says now, then save it again.")
+        )
     messages.info(request, _("That was already saved."))
     return redirect(answer)
 
@@ -114,13 +135,23 @@ def save_once(
     action is raised as ValidationError for the view to say.
     """
     try:
-        token = posted_token(request)
+        return _save_once(request, form, action, then, message)
     except KeyRefused as refused:
         if form is None:
             raise ValidationError(str(refused)) from None
         form.is_valid()
         form.add_error(None, str(refused))
         return None
+
+
+def _save_once(
+    request: HttpRequest,
+    form: forms.BaseForm | None,
+    action: Callable[[], T],
+    then: Callable[[T], str],
+    message: str | Callable[[T], str] | None,
+) -> HttpResponse | None:
+    token = posted_token(request)
     if token is not None and (repeat := _repeat(request, token)):
         return repeat
     if form is not None and not form.is_valid():
@@ -132,7 +163,11 @@ def save_once(
             if token is not None:
                 now = timezone.now()
                 SubmissionKey.objects.create(
-                    token=token, user=_person(request), answer=answer, used_at=now
+                    token=token,
+                    user=_person(request),
+                    answer=answer,
+                    digest=_digest(request),
+                    used_at=now,
                 )
                 _prune(now)
     except IntegrityError:

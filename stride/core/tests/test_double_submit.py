@@ -795,6 +795,30 @@ def test_a_form_open_for_more_than_a_day_is_shown_again_to_check(world):
     assert client.post(url, {"words": "First week", submissions.FIELD: fresh}).status_code == 302
 
 
+def test_a_saved_form_changed_and_sent_again_is_shown_again_not_dropped(world):
+    # Saved, then Back to the same form (same key), a change, Save: not "already saved"
+    # with the change lost, but the form as typed, with a fresh key.
+    client = _client(world, "coach")
+    url = _reverse("coaching:step_new", uuid=_goal(world).uuid)
+    key = form_on(url, client.get(url).content.decode(), url).fields[submissions.FIELD][0]
+    assert client.post(url, {"what": "Call the school", submissions.FIELD: key}).status_code == 302
+
+    changed = client.post(url, {"what": "Visit the school", submissions.FIELD: key})
+    assert changed.status_code == 200
+    page = changed.content.decode()
+    assert "This form was saved already. Check what it says now, then save it again." in page
+    assert "Visit the school" in page
+    fresh = form_on(url, page, url).fields[submissions.FIELD][0]
+    assert fresh != key
+    assert (
+        client.post(url, {"what": "Visit the school", submissions.FIELD: fresh}).status_code == 302
+    )
+    assert sorted(Step.objects.values_list("what", flat=True)) == [
+        "Call the school",
+        "Visit the school",
+    ]
+
+
 def test_a_form_without_a_key_is_saved_as_before(world):
     # Scripts and pages drawn before keys existed: saved, but with nothing to recognise a
     # repeat by. Every form on the site's own pages carries a key (see the walk above).
