@@ -219,12 +219,14 @@ def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     idea = None
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
     if request.GET.get("idea"):
-        ideas = GoalIdea.objects.filter(participant=person)
-        if request.method == "GET":
-            ideas = ideas.filter(goal__isnull=True)
         # Once posted, the idea may be a goal already: a form sent twice then goes to that
         # goal, and a new form is refused by the action ("already a goal").
-        idea = access.get_visible_or_404(ideas, request.user, uuid=request.GET["idea"])
+        unused = {"goal__isnull": True} if request.method == "GET" else {}
+        idea = access.get_visible_or_404(
+            GoalIdea.objects.filter(participant=person, **unused),
+            request.user,
+            uuid=request.GET["idea"],
+        )
         initial |= {"words": idea.words, "life_area": idea.life_area}
         if idea.source == GoalIdea.Source.PARTICIPANT:
             initial["proposed_by"] = Goal.ProposedBy.PARTICIPANT
