@@ -125,6 +125,7 @@ class AuditEvent(models.Model):
         CHANGE = "change", _("Changed")
         DELETE = "delete", _("Deleted")
         VIEW = "view", _("Viewed")
+        PRIVATE_VIEW = "private_view", _("Read private answers")
         EXPORT = "export", _("Exported")
         LOGIN = "login", _("Signed in")
         LOGIN_FAILED = "login_failed", _("Sign-in failed")
