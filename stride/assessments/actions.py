@@ -116,7 +116,10 @@ def record_result_view(actor: Actor, response: Response) -> None:
 
 
 def record_private_view(actor: Actor, response: Response) -> None:
-    audit.record(actor, Action.VIEW, response, response.participant.uuid, ["private_answers"])
+    """Every showing of a private answer, or of what one points to, is a read of its own kind."""
+    audit.record(
+        actor, Action.PRIVATE_VIEW, response, response.participant.uuid, ["private_answers"]
+    )
 
 
 @transaction.atomic

@@ -164,6 +164,10 @@ class Instrument(_Strict):
         return {item.key: item for section in self.sections for item in section.items}
 
     @functools.cached_property
+    def has_private_items(self) -> bool:
+        return any(item.private for item in self.items.values())
+
+    @functools.cached_property
     def section_of(self) -> dict[str, Section]:
         return {item.key: section for section in self.sections for item in section.items}
 

@@ -40,12 +40,20 @@ def _response(request: HttpRequest, uuid: UUID) -> Response:
 
 
 def _may_fill(user: User, response: Response) -> bool:
-    """Staff who edit cases fill in any unfinished response they see; a participant, those sent to them."""
+    """Who continues an unfinished response.
+
+    A participant, those sent to their own pages; staff who edit cases, the rest, except that
+    one asking private questions is the participant's coach's and supervisors' alone.
+    """
     if response.is_finished:
         return False
     if user.role == Role.PARTICIPANT:
         return response.where == Response.Where.OWN_PAGES
-    return access.can_edit_cases(user)
+    if not access.can_edit_cases(user):
+        return False
+    if response.private_answers or actions.instrument_of(response).has_private_items:
+        return access.can_read_private_answers(user, response.participant)
+    return True
 
 
 @login_required
@@ -95,7 +103,9 @@ def participant_assessments(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "unfinished": [
-                (r, actions.instrument_of(r).title) for r in responses if not r.is_finished
+                (r, actions.instrument_of(r).title, _may_fill(request.user, r))
+                for r in responses
+                if not r.is_finished
             ],
             "results": [result_view(h) for h in histories(responses).values()],
         },
@@ -159,6 +169,9 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
             form.data = form.data.copy()
             form.data["version"] = response.version
     last = position == len(sections) - 1
+    if response.private_answers and request.user.role != Role.PARTICIPANT:
+        # The page shows them ticked, and which follow-up they opened.
+        actions.record_private_view(Actor.from_request(request), response)
     return render(
         request,
         "assessments/fill.html",

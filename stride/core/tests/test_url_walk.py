@@ -114,6 +114,20 @@ def _assessment(world, slug: str, *, finished: bool = True) -> Response:
     return response
 
 
+def _triage_left_for_later(world) -> Response:
+    """An unfinished triage holding a private "no" (issue 16's probe)."""
+    existing = Response.objects.filter(
+        participant=world.case, instrument="triage", completed_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    triage = catalogue().latest("triage")
+    response = assessments.start(Actor(world.coach), world.case, triage, "with_coach")
+    return assessments.save_answers(
+        Actor(world.coach), response, {"safe_at_home": "no"}, response.version
+    )
+
+
 def _service(world) -> Service:
     existing = Service.objects.filter(county=world.county).first()
     if existing:
@@ -287,10 +301,13 @@ RULES = {
         scoped(CASELOAD_READERS | {"participant_user"}, IN_SCOPE | {"participant_user"}),
     ),
     # Only staff fill in a response begun with a coach; the participant's own are sent to them.
+    # One with private questions (this triage holds a private "no") is continued only by the
+    # participant's coach and supervisors: a county administrator gets 403 as on the private
+    # page. One without (the bridge) any case editor in scope continues: test_private_answers.
     "assessments:fill": (
-        lambda w: {"uuid": _assessment(w, "bridge", finished=False).uuid},
+        lambda w: {"uuid": _triage_left_for_later(w).uuid},
         same(
-            404, coach=200, supervisor=200, county_admin=200, state_admin=403, participant_user=403
+            404, coach=200, supervisor=200, county_admin=403, state_admin=403, participant_user=403
         ),
     ),
     # Private answers: the participant's own coach and supervisors, nobody else in scope.
