@@ -32,19 +32,42 @@ from stride.resources.models import Referral, Service
 from . import serializers
 
 
-# Reading one record is a view of its participant, recorded in the audit trail. (A comment,
+# Reading participant data is a view of each participant shown, recorded in the audit trail:
+# a detail read records its participant, a list read one event per participant on the page,
+# in one insert, so a page's queries stay the same however many people it shows. (A comment,
 # not a docstring: drf-spectacular would show a docstring as every operation's description.)
-# `participant_field` names the record's participant; None when the record is the participant.
-class AuditedRetrieveMixin:
+# `participant_field` names the record's participant, through dots; None when the record is
+# the participant. A staff member's professional goal has none, and records nothing.
+class AuditedReadMixin:
     participant_field: str | None = "participant"
+
+    def participants_of(self, instance) -> list[Participant]:
+        found = instance
+        for name in self.participant_field.split(".") if self.participant_field else []:
+            found = getattr(found, name)
+            if found is None:
+                return []
+        return [found]
+
+    def record_views(self, request: Request, rows) -> None:
+        shown: dict[int, Participant] = {}
+        for row in rows:
+            for person in self.participants_of(row):
+                shown.setdefault(person.pk, person)
+        actions.record_views(Actor.from_request(request, channel="api"), shown.values())
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(queryset if page is None else page)
+        data = self.get_serializer(rows, many=True).data
+        self.record_views(request, rows)
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()  # a 404 here records nothing
         data = self.get_serializer(instance).data
-        field = self.participant_field
-        participant = instance if field is None else getattr(instance, field)
-        if participant is not None:  # a staff member's professional goal has none
-            actions.record_view(Actor.from_request(request, channel="api"), participant)
+        self.record_views(request, [instance])
         return Response(data)
 
 
@@ -57,7 +80,7 @@ class ParticipantFilter(CaseloadFilter):
     list=extend_schema(summary="Participants in your scope, with search, filters and sorting"),
     retrieve=extend_schema(summary="One participant (recorded as a view in the audit trail)"),
 )
-class ParticipantViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     participant_field = None
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
@@ -85,7 +108,16 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["case_number"]
 
 
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="Households in your scope with their members (each participant recorded as "
+        "viewed in the audit trail)"
+    ),
+    retrieve=extend_schema(
+        summary="One household with its members (its participants recorded as viewed)"
+    ),
+)
+class HouseholdViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.HouseholdSerializer
@@ -95,8 +127,12 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             access.visible_to(Household.objects.all(), self.request.user)
             .select_related("county")
-            .prefetch_related("members")
+            .prefetch_related("members", "participants")
         )
+
+    def participants_of(self, instance: Household) -> list[Participant]:
+        # Every member's details are shown, so every participant of the household was seen.
+        return list(instance.participants.all())
 
 
 class CanReadAudit(BasePermission):
@@ -144,7 +180,7 @@ class GoalFilter(django_filters.FilterSet):
         "(recorded as a view of its participant in the audit trail)"
     ),
 )
-class GoalViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class GoalViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     filterset_class = GoalFilter
@@ -175,14 +211,17 @@ class StepFilter(django_filters.FilterSet):
         fields = ["goal", "status"]
 
 
-class StepViewSet(viewsets.ReadOnlyModelViewSet):
+class StepViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    participant_field = "goal.participant"
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.StepSerializer
     filterset_class = StepFilter
 
     def get_queryset(self):
-        return access.visible_to(Step.objects.all(), self.request.user).select_related("goal")
+        return access.visible_to(Step.objects.all(), self.request.user).select_related(
+            "goal__participant"
+        )
 
 
 class CoachingSessionFilter(django_filters.FilterSet):
@@ -199,7 +238,7 @@ class CoachingSessionFilter(django_filters.FilterSet):
         summary="One coaching session (recorded as a view of its participant in the audit trail)"
     ),
 )
-class CoachingSessionViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class CoachingSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.CoachingSessionSerializer
@@ -226,7 +265,7 @@ class AchievementFilter(django_filters.FilterSet):
         summary="One achievement (recorded as a view of its participant in the audit trail)"
     ),
 )
-class AchievementViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class AchievementViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.AchievementSerializer
@@ -257,7 +296,7 @@ class AssessmentFilter(django_filters.FilterSet):
         "questions are never included (recorded as a view in the audit trail)"
     ),
 )
-class AssessmentViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.AssessmentSerializer
@@ -360,7 +399,7 @@ class ReferralFilter(django_filters.FilterSet):
     list=extend_schema(summary="Referrals of participants in your scope"),
     retrieve=extend_schema(summary="One referral and its loop (recorded as a view)"),
 )
-class ReferralViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.ReferralSerializer
@@ -388,7 +427,7 @@ class MonthResultFilter(django_filters.FilterSet):
         summary="Countable hours per participant and month, with the rate status and the reasons"
     ),
 )
-class MonthResultViewSet(viewsets.mixins.ListModelMixin, viewsets.GenericViewSet):
+class MonthResultViewSet(AuditedReadMixin, viewsets.mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.MonthResultSerializer
     filterset_class = MonthResultFilter
 
@@ -404,7 +443,8 @@ class MonthResultViewSet(viewsets.mixins.ListModelMixin, viewsets.GenericViewSet
     list=extend_schema(summary="Time clocks of the participants in your scope"),
     retrieve=extend_schema(summary="One participant's time clocks (recorded as a view)"),
 )
-class TimeClockViewSet(viewsets.ReadOnlyModelViewSet):
+class TimeClockViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    participant_field = None
     serializer_class = serializers.TimeClocksSerializer
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
@@ -424,13 +464,15 @@ class TimeClockViewSet(viewsets.ReadOnlyModelViewSet):
         ).data
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self._serialized(list(page or []), many=True))
+        people = list(self.paginate_queryset(self.get_queryset()) or [])
+        data = self._serialized(people, many=True)
+        self.record_views(request, people)
+        return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()
         data = self._serialized([person], many=False)
-        actions.record_view(Actor.from_request(request, channel="api"), person)
+        self.record_views(request, [person])
         return Response(data)
 
 
@@ -503,7 +545,7 @@ class BenefitScenarioFilter(django_filters.FilterSet):
         "pays and the cliffs (recorded as a view of its participant in the audit trail)"
     ),
 )
-class BenefitScenarioViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class BenefitScenarioViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "uuid"
     serializer_class = serializers.BenefitScenarioSerializer

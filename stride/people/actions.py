@@ -354,5 +354,10 @@ def record_view(actor: Actor, participant: Participant) -> None:
     audit.record(actor, Action.VIEW, participant, participant.uuid)
 
 
+def record_views(actor: Actor, participants: Iterable[Participant]) -> None:
+    """One view event per participant shown (an API page or record), in one insert."""
+    audit.record_many(actor, Action.VIEW, participants, lambda p: p.uuid)
+
+
 def record_export(actor: Actor, participants: Iterable[Participant]) -> None:
     audit.record_many(actor, Action.EXPORT, participants, lambda p: p.uuid)

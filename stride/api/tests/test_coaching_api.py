@@ -202,11 +202,18 @@ def test_a_detail_read_is_audited_as_an_api_view_of_the_participant(world, plan,
     )
 
 
-def test_lists_do_not_record_views(world, plan):
+def test_a_list_records_one_view_of_each_participant_on_its_page(world, plan):
     client = api_as(world.coach)
     for route in ["api:goal-list", "api:step-list", "api:coaching-session-list"]:
+        before = AuditEvent.objects.filter(action="view").count()
         results(client.get(reverse(route)))
-    assert not AuditEvent.objects.filter(action="view").exists()
+        event = AuditEvent.objects.filter(action="view").latest("id")
+        assert AuditEvent.objects.filter(action="view").count() == before + 1
+        assert (event.participant, event.channel, event.actor) == (
+            world.case.uuid,
+            "api",
+            world.coach,
+        )
 
 
 def _queries_for(world: World, route: str, *args) -> int:
@@ -235,10 +242,10 @@ def _grow(world: World, parent: Goal | None = None) -> Goal:
 @pytest.mark.parametrize(
     ("route", "expected"),
     [
-        # the page's count and the page itself, however many rows
-        ("api:goal-list", 2),
-        ("api:step-list", 2),
-        ("api:coaching-session-list", 2),
+        # the page's count, the page itself and its view events, however many rows
+        ("api:goal-list", 3),
+        ("api:step-list", 3),
+        ("api:coaching-session-list", 3),
     ],
 )
 def test_list_queries_do_not_grow_with_the_rows(world, route, expected):
