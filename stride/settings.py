@@ -137,9 +137,17 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# Proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1). The
+# client address for the lockout and the audit is read in core.audit.client_ip.
+STRIDE_TRUSTED_PROXIES = env_int("STRIDE_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "stride.core.audit.client_ip"
+
 # Login throttling: five failures for the same user name from the same
-# address lock that pair out for an hour.
+# address lock that pair out for an hour; twenty failures from one address,
+# whatever the user names, lock the address (core/lockout.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+STRIDE_ADDRESS_FAILURE_LIMIT = env_int("STRIDE_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "stride.core.lockout.AddressLimitHandler"
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

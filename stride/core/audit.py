@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+from ipware.ip import get_client_ip
 
 from .models import AuditEvent, User
 
@@ -39,9 +41,25 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy in production; the README tells deployers to
-    # have the proxy set it (e.g. gunicorn's --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person's browser: the sign-in lockout (AXES_CLIENT_IP_CALLABLE)
+    and every audit event read it here.
+
+    With no proxy in front (runserver) it is REMOTE_ADDR and X-Forwarded-For is ignored.
+    Behind STRIDE_TRUSTED_PROXIES proxies, the last of them is REMOTE_ADDR and each one
+    appends the address it heard from to X-Forwarded-For, so the client is that many
+    entries from the right; entries further left were sent by the client and are not
+    believed.
+    """
+    proxies = settings.STRIDE_TRUSTED_PROXIES
+    if not proxies:
+        return request.META.get("REMOTE_ADDR") or None
+    address, _routable = get_client_ip(
+        request,
+        proxy_count=proxies - 1,
+        request_header_order=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        strict=False,
+    )
+    return address
 
 
 def _event(
