@@ -5,9 +5,8 @@ read in batches of plain values, so a state's month streams out in
 constant memory.
 """
 
-import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,10 +15,9 @@ from typing import Any
 
 import yaml
 from django.db.models import Count, QuerySet
-from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
-from stride.core import audit
+from stride.core import audit, spreadsheets
 from stride.core.audit import Action, Actor
 from stride.people.models import ADULT_AGE, Participant, age_on
 
@@ -202,27 +200,17 @@ def rows(participants: QuerySet[Participant], month: date) -> Iterator[list[obje
             )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def download(
     actor: Actor, participants: QuerySet[Participant], place: str, month: date
-) -> StreamingHttpResponse:
+) -> spreadsheets.SpreadsheetResponse:
     """The month of `place` as CSV; each adult in it gets an export event in their audit trail."""
     _record_export(actor, _on_aid(participants, month))
-    writer = csv.writer(_Echo())
 
-    def lines() -> Iterator[str]:
-        yield writer.writerow(columns())
-        for row in rows(participants, month):
-            yield writer.writerow(row)
+    def lines() -> Iterator[Sequence[object]]:
+        yield columns()
+        yield from rows(participants, month)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = slugify(place)
-    response["Content-Disposition"] = f'attachment; filename="acf199-{name}-{month:%Y-%m}.csv"'
-    return response
+    return spreadsheets.download(lines(), f"acf199-{slugify(place)}-{month:%Y-%m}.csv")
 
 
 def _record_export(actor: Actor, participants: QuerySet[Participant]) -> None:

@@ -1,4 +1,3 @@
-import csv
 from uuid import UUID
 
 from django.conf import settings
@@ -7,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from stride.core import access
+from stride.core import access, spreadsheets
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.models import AuditEvent, Role
@@ -103,7 +102,7 @@ def _team_caseloads(request: HttpRequest) -> list[dict]:
 
 
 @login_required
-def caseload_export(request: HttpRequest) -> StreamingHttpResponse:
+def caseload_export(request: HttpRequest) -> spreadsheets.SpreadsheetResponse:
     """The filtered caseload as CSV; each participant in it gets an export event."""
     _require(access.can_see_caseloads(request.user))
     rows = list(_caseload(request).qs[: settings.STRIDE_EXPORT_LIMIT])
@@ -129,16 +128,7 @@ def caseload_export(request: HttpRequest) -> StreamingHttpResponse:
                 timezone.localtime(p.last_contact_at).date().isoformat() if p.last_contact_at else "",
             ]  # fmt: skip
 
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(line) for line in lines()), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="caseload-{timezone.localdate()}.csv"'
-    return response
+    return spreadsheets.download(lines(), f"caseload-{timezone.localdate()}.csv")
 
 
 @login_required

@@ -7,13 +7,12 @@ kind of help addresses it. Referrals count over the last twelve months;
 "enrolled" means the family started or attended.
 """
 
-import csv
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
 from stride.assessments.scoring import hints
 from stride.coaching.models import Goal
-from stride.core import access
+from stride.core import access, spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import Organisation, User
 from stride.core.vocabulary import Circumstance, LifeArea, ServiceArea
@@ -235,29 +234,26 @@ def _needs_from_assessments(families: QuerySet[Participant]) -> dict[str, int]:
     return {code: len(ids) for code, ids in families_with.items()}
 
 
-def as_csv(report: GapReport, actor: Actor) -> HttpResponse:
+def as_csv(report: GapReport, actor: Actor) -> spreadsheets.SpreadsheetResponse:
     actions.record_directory_export(actor, report.county)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = report.county.name.lower().replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}-service-gaps.csv"'
-    out = csv.writer(response)
-    out.writerow(
-        [_("Need"), _("Families"), _("Services that answer it"), _("Referrals"), _("Enrolled")]
-    )
+    # Written out now, in the language of the request, as the page was.
+    return spreadsheets.download(list(_csv_rows(report)), f"{name}-service-gaps.csv")
+
+
+def _csv_rows(report: GapReport) -> Iterator[list[object]]:
+    yield [_("Need"), _("Families"), _("Services that answer it"), _("Referrals"), _("Enrolled")]
     for need in report.needs:
-        out.writerow([need.label, need.families, need.services, need.referrals, need.enrolled])
-    out.writerow([])
-    out.writerow(
-        [_("Service area"), _("Services"), _("Referrals"), _("Enrolled"), _("Got the help")]
-    )
+        yield [need.label, need.families, need.services, need.referrals, need.enrolled]
+    yield []
+    yield [_("Service area"), _("Services"), _("Referrals"), _("Enrolled"), _("Got the help")]
     for area in report.areas:
-        out.writerow([area.label, area.services, area.referrals, area.enrolled, area.helped])
-    out.writerow([])
-    out.writerow([_("Goals in this life area"), _("Families"), _("Services that support it")])
+        yield [area.label, area.services, area.referrals, area.enrolled, area.helped]
+    yield []
+    yield [_("Goals in this life area"), _("Families"), _("Services that support it")]
     for goal in report.goals:
-        out.writerow([goal.label, goal.families, goal.services])
-    out.writerow([])
-    out.writerow([_("Services with no referral yet"), _("Organisation"), _("Service area")])
+        yield [goal.label, goal.families, goal.services]
+    yield []
+    yield [_("Services with no referral yet"), _("Organisation"), _("Service area")]
     for service in report.unused.iterator(chunk_size=CHUNK):
-        out.writerow([service.name, service.provider.name, service.get_area_display()])
-    return response
+        yield [service.name, service.provider.name, service.get_area_display()]

@@ -275,7 +275,7 @@ def test_the_gap_view_sets_needs_beside_services_and_exports_them(world, provide
     assert [s.name for s in report.unused_first] == ["Never used"] and report.unused_count == 1
     learning = next(row for row in report.goals if row.area == "learning")
     assert (learning.families, learning.services) == (1, 1)
-    csv = admin.get(reverse("resources:gaps") + "?format=csv").content.decode()
+    csv = admin.get(reverse("resources:gaps") + "?format=csv").getvalue().decode()
     assert "Children under six,1,0,0,0" in csv
     assert AuditEvent.objects.filter(action="export", record_type="Organisation").exists()
     for outside in ("not-a-county", world.other_county.uuid):
