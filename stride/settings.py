@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stride.core.middleware.NoStoreMiddleware",  # below WhiteNoise: static files stay cached
     "stride.core.middleware.IdleSessionMiddleware",  # Django's, with polls not counted as activity
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

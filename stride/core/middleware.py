@@ -5,7 +5,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from .models import ADMIN_ROLES
 
@@ -56,3 +56,21 @@ class IdleSessionMiddleware(SessionMiddleware):
                 patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)
+
+
+class NoStoreMiddleware:
+    """No page, download or API answer Stride makes is kept by a browser or a proxy.
+
+    Nearly every one carries someone's case, and a shared computer's back button
+    or disk cache would show it to the next person; the few that carry nothing
+    (sign-in, health) are not worth an exception. Static files are served by
+    WhiteNoise, above this middleware, and keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

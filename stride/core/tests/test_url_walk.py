@@ -24,6 +24,7 @@ from stride.careers.models import LocalPartner
 from stride.coaching import actions as coaching
 from stride.coaching import printouts
 from stride.coaching.models import Goal
+from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.participation import actions as participation
@@ -516,12 +517,20 @@ def test_each_person_gets_what_the_rule_says(world, route):
     url = reverse(route, kwargs=kwargs_for(world) if kwargs_for else None)
     got = {}
     dashed = []  # A choice field that opens on Django's "---------" instead of asking.
+    stored = []  # Answers a browser may keep on disk (Cache-Control without no-store).
+    loose_csv = []  # CSV not written by core.spreadsheets, so not neutralised.
     for name in sorted(expected):
         client = Client(HTTP_HOST="localhost")
         if name != "anonymous":
             client.force_login(people[name])
         response = client.get(url)
         got[name] = response.status_code
+        if "no-store" not in response.get("Cache-Control", ""):
+            stored.append(name)
+        if response.get("Content-Type", "").startswith("text/csv") and not isinstance(
+            response, spreadsheets.SpreadsheetResponse
+        ):
+            loose_csv.append(name)
         if response.get("Content-Type", "").startswith("text/html") and b"---------" in (
             response.content
         ):
@@ -529,3 +538,5 @@ def test_each_person_gets_what_the_rule_says(world, route):
     wrong = {name: (got[name], expected[name]) for name in expected if got[name] != expected[name]}
     assert not wrong, f"{url}: person -> (got, expected): {wrong}"
     assert not dashed, f"{url} shows '---------' in a choice field to {dashed}"
+    assert not stored, f"{url} may be kept by the browser of {stored}"
+    assert not loose_csv, f"{url} sends {loose_csv} a CSV not written by core.spreadsheets"
