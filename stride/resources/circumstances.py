@@ -4,7 +4,10 @@ Circumstances come from the household record (children's ages, the
 preferred language, a teen parent) and from what the latest answers to each
 assessment point to (an instrument item's `circumstance` suggestion). Each
 one keeps where it was seen, so a suggestion can say why in plain words.
-Answers to private items count only for people who may read them.
+Answers to private items count only for people who may read them, and what they
+point to is kept apart (`Family.private`): it shapes the suggestions, but is shown
+only as "something to talk about privately", and each showing is a private read of
+the responses in `Family.private_sources`.
 """
 
 from dataclasses import dataclass, field
@@ -36,10 +39,21 @@ class Family:
     zip_code: str
     # circumstance code -> where it was seen, in words ("the bridge, 3 Oct 2026")
     circumstances: dict[str, list[str]] = field(default_factory=dict)
+    # circumstance code -> the instruments whose private answers point to it (titles only)
+    private: dict[str, list[str]] = field(default_factory=dict)
+    private_sources: list[Response] = field(default_factory=list)
 
     @property
     def mask(self) -> int:
-        return circumstance_mask(list(self.circumstances))
+        return circumstance_mask([*self.circumstances, *self.private])
+
+    @property
+    def private_titles(self) -> list[str]:
+        """Where something private was said, once each: never what it points to."""
+        return list(dict.fromkeys(title for titles in self.private.values() for title in titles))
+
+    def only_private(self, code: str) -> bool:
+        return code in self.private and code not in self.circumstances
 
     def seen(self, code: str, where: str) -> None:
         sources = self.circumstances.setdefault(code, [])
@@ -109,9 +123,20 @@ def _from_assessments(family: Family, participant: Participant, with_private: bo
         completed_at = response.completed_at
         assert completed_at is not None  # only finished responses were read
         where = f"{instrument.title}, {formats.date_format(timezone.localdate(completed_at))}"
-        found = hints(instrument, response.answers, private=False)
-        if with_private:
-            found += hints(instrument, response.private_answers, private=True)
-        for hint in found:
+        for hint in hints(instrument, response.answers, private=False):
             if hint.circumstance:
                 family.seen(hint.circumstance, where)
+        if not with_private:
+            continue
+        private = [
+            hint.circumstance
+            for hint in hints(instrument, response.private_answers, private=True)
+            if hint.circumstance
+        ]
+        if private:
+            response.participant = participant  # for the audit of this read, without a query
+            family.private_sources.append(response)
+        for code in private:
+            titles = family.private.setdefault(code, [])
+            if str(instrument.title) not in titles:
+                titles.append(str(instrument.title))

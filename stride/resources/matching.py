@@ -209,16 +209,24 @@ def reasons(service: Service, family: Family) -> list[str]:
     said = []
     meant_for = circumstances_in(service.fits_mask & family.mask)
     for code in meant_for:
-        said.append(
-            _("Meant for: %(need)s (%(where)s)")
-            % {"need": Circumstance(code).label, "where": family.circumstances[code][0]}
-        )
+        if code in family.circumstances:
+            said.append(
+                _("Meant for: %(need)s (%(where)s)")
+                % {"need": Circumstance(code).label, "where": family.circumstances[code][0]}
+            )
     for code in family.circumstances:
         if code not in meant_for and service.category in ADDRESSES[Circumstance(code)]:
             said.append(
                 _("Helps with: %(need)s (%(where)s)")
                 % {"need": Circumstance(code).label, "where": family.circumstances[code][0]}
             )
+    # What a private answer points to is never named: a screen can be seen by others.
+    if any(
+        family.only_private(code)
+        and (code in meant_for or service.category in ADDRESSES[Circumstance(code)])
+        for code in family.private
+    ):
+        said.append(_("Fits something to talk about privately"))
     if family.months_on_aid is not None and (
         service.months_on_aid_min is not None or service.months_on_aid_max is not None
     ):

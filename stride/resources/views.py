@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stride.assessments import actions as assessment_actions
 from stride.coaching.models import Step
 from stride.core import access
 from stride.core.audit import Actor
@@ -260,7 +261,10 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
     for group in groups:
         for suggestion in group.suggestions:
             suggestion.open_referral = open_referrals.get(suggestion.service.pk)
-    people_actions.record_view(Actor.from_request(request), person)
+    actor = Actor.from_request(request)
+    people_actions.record_view(actor, person)
+    for response in family.private_sources:  # shown below, in neutral words
+        assessment_actions.record_private_view(actor, response)
     return render(
         request,
         "resources/family.html",
