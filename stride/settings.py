@@ -5,6 +5,7 @@ DEBUG off (production) the secrets must be given and the secure defaults
 apply; see the README's production section for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, with an expiry
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
@@ -237,8 +238,10 @@ STRIDE_TASK_ATTEMPTS = env_int("STRIDE_TASK_ATTEMPTS", 2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: a request without credentials, or with a bad or expired token, is answered
+        # 401 with WWW-Authenticate: Token.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "stride.api.pagination.Pages",
@@ -247,6 +250,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE", "600/minute")},
 }
+# API tokens are made on the account page (/account/api-tokens/) and last this many hours.
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=env_int("STRIDE_API_TOKEN_HOURS", 10))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stride API",
     "DESCRIPTION": "Goal-driven coaching and case management for TANF agencies.",

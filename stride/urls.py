@@ -13,5 +13,6 @@ urlpatterns = [
     path("county/", include("stride.county.urls")),
     path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),
+    path("account/api-tokens/", include("stride.api.token_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -38,7 +38,7 @@ from . import serializers
 # not a docstring: drf-spectacular would show a docstring as every operation's description.)
 # `participant_field` names the record's participant, through dots; None when the record is
 # the participant. A staff member's professional goal has none, and records nothing.
-class AuditedReadMixin:
+class AuditedListMixin:
     participant_field: str | None = "participant"
 
     def participants_of(self, instance) -> list[Participant]:
@@ -64,6 +64,8 @@ class AuditedReadMixin:
         self.record_views(request, rows)
         return Response(data) if page is None else self.get_paginated_response(data)
 
+
+class AuditedReadMixin(AuditedListMixin):
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         instance = self.get_object()  # a 404 here records nothing
         data = self.get_serializer(instance).data
@@ -427,7 +429,7 @@ class MonthResultFilter(django_filters.FilterSet):
         summary="Countable hours per participant and month, with the rate status and the reasons"
     ),
 )
-class MonthResultViewSet(AuditedReadMixin, viewsets.mixins.ListModelMixin, viewsets.GenericViewSet):
+class MonthResultViewSet(AuditedListMixin, viewsets.mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.MonthResultSerializer
     filterset_class = MonthResultFilter
 

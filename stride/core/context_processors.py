@@ -65,6 +65,8 @@ def navigation(request: HttpRequest) -> dict:
     if user.role == Role.COUNTY_ADMIN:
         account.append(NavItem(_("County settings"), reverse("county:settings")))
     account.append(NavItem(_("Security"), reverse("core:two_factor")))
+    if user.role != Role.PARTICIPANT:
+        account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))
     return {
         "nav_links": [item.mark_current(request.path) for item in links],
         "account_links": [item.mark_current(request.path) for item in account],

@@ -142,7 +142,7 @@ def test_a_picture_is_read_only_in_scope(world, saved, who, status):
 
 
 def test_strangers_are_refused():
-    assert APIClient().get(LIST).status_code == 403
+    assert APIClient().get(LIST).status_code == 401
 
 
 def test_the_list_holds_the_pictures_in_scope_and_filters_by_participant(world, saved):

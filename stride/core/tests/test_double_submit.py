@@ -24,6 +24,7 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from knox.models import AuthToken
 
 from stride.assessments.models import Response
 from stride.benefits.models import Curve, Scenario
@@ -447,10 +448,12 @@ CREATES: dict[str, list[Case]] = {
                 "email": "ana@example.org",
                 "role": "coach",
                 "organisation": w.team.pk,
-                "password": "a-long-new-password-9",
             },  # fmt: skip
             User,
         )
+    ],
+    "api_tokens:list": [
+        Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
 }
 
@@ -463,6 +466,7 @@ ADDS_NOTHING: dict[str, str] = {
             "core:home",
             "core:healthz",
             "core:accounts",
+            "core:accounts_waiting",
             "people:caseload",
             "people:caseload_export",
             "people:participant",
@@ -541,7 +545,11 @@ ADDS_NOTHING: dict[str, str] = {
     "core:logout": "signs out",
     "set_language": "keeps the chosen language in a cookie",
     "core:two_factor": "turns two-step sign-in on once; a second code finds it on",
+    "api_tokens:revoke": "ends one token; a second press finds it gone",
     "core:account_update": "locks or unlocks an account: the same press twice ends the same",
+    "core:account_confirm": "confirms a waiting account; a second press finds none waiting",
+    "core:password_forgot": "emails a link; a second press emails another, and either works once",
+    "core:password_set": "sets the password; the link stops working once used",
     "people:reassign": "moves a case to a coach; a second press is refused: already theirs",
     "coaching:step_move": "moves a step one place; it writes no new record",
     "coaching:incentive_decide": "decides an incentive once; a second decision is refused",

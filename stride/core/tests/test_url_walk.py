@@ -68,7 +68,7 @@ def same(status: int, anonymous: int = 302, **exceptions: int) -> dict[str, int]
 
 
 def api(statuses: dict[str, int]) -> dict[str, int]:
-    return statuses | {"anonymous": 403}
+    return statuses | {"anonymous": 401}  # with WWW-Authenticate: Token
 
 
 def _goal(world):
@@ -235,6 +235,8 @@ RULES = {
     "core:login": (None, same(302, anonymous=200)),
     "core:logout": (None, same(405, anonymous=405)),
     "core:two_factor": (None, same(200)),
+    "api_tokens:list": (None, same(200, participant_user=403)),
+    "api_tokens:revoke": (None, same(405)),  # POST only
     "core:accounts": (None, same(403, sysadmin=200)),
     "core:account_new": (None, same(403, sysadmin=200)),
     "core:account_update": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
