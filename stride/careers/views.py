@@ -174,6 +174,7 @@ def _roadmap_url(made: actions.LadderGoal) -> str:
 
 
 def _kept_partner(request: HttpRequest, uuid: UUID) -> LocalPartner:
+    _require(access.can_keep_directories(request.user))
     return get_object_or_404(
         LocalPartner.objects.filter(
             county__in=access.directory_editable_counties(request.user)

@@ -208,7 +208,9 @@ def counties_for(user: User) -> models.QuerySet[Organisation]:
 
 
 DIRECTORY_READER_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
-DIRECTORY_EDITOR_ROLES = {Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+# A county keeps its own map (and career partners and activities). A state administrator
+# reads every county's and changes none: their work is roll-out and statewide measures.
+DIRECTORY_EDITOR_ROLES = {Role.COUNTY_ADMIN}
 
 
 def directory_counties(user: User) -> models.QuerySet[Organisation]:
@@ -227,8 +229,13 @@ def directory_counties(user: User) -> models.QuerySet[Organisation]:
     )
 
 
+def can_keep_directories(user: User) -> bool:
+    """Whether `user`'s role keeps a county's map at all (which county: the function below)."""
+    return user.is_authenticated and user.role in DIRECTORY_EDITOR_ROLES
+
+
 def directory_editable_counties(user: User) -> models.QuerySet[Organisation]:
-    """The counties whose resource map `user` keeps: county and state administrators'."""
-    if not user.is_authenticated or user.role not in DIRECTORY_EDITOR_ROLES:
+    """The counties whose resource map `user` keeps: a county administrator's own."""
+    if not can_keep_directories(user):
         return Organisation.objects.none()
     return directory_counties(user)

@@ -65,6 +65,7 @@ def _service(request: HttpRequest, uuid: UUID) -> Service:
 
 
 def _kept_service(request: HttpRequest, uuid: UUID) -> Service:
+    _require(access.can_keep_directories(request.user))
     return get_object_or_404(with_details(directory.services_kept_by(request.user)), uuid=uuid)
 
 

@@ -340,18 +340,16 @@ RULES = {
         same(404, **dict.fromkeys(IN_SCOPE | {"coach_same_team", "coach_same_county"}, 200)),
     ),
     "resources:service_new": (None, same(403, county_admin=200, other_county_admin=200)),
+    # Each county keeps its own map; the state administrator reads every county's.
     "resources:service_edit": (
         lambda w: {"uuid": _service(w).uuid},
-        same(404, county_admin=200, state_admin=200),
+        same(403, county_admin=200, other_county_admin=404),
     ),
-    "resources:review": (
-        None,
-        same(403, county_admin=200, other_county_admin=200, state_admin=200),
-    ),
+    "resources:review": (None, same(403, county_admin=200, other_county_admin=200)),
     "resources:import": (None, same(403, county_admin=200, other_county_admin=200)),
     "resources:import_result": (
         lambda w: {"uuid": _directory_import(w).uuid},
-        same(403, county_admin=200, state_admin=200, other_county_admin=404),
+        same(403, county_admin=200, other_county_admin=404),
     ),
     "resources:gaps": (None, scoped(AUDIT_READERS, EVERYONE)),
     "resources:family": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
@@ -395,11 +393,11 @@ RULES = {
     "careers:partner_new": (None, same(403, county_admin=200, other_county_admin=200)),
     "careers:partner_edit": (
         lambda w: {"uuid": _local_partner(w).uuid},
-        same(404, county_admin=200, state_admin=200),
+        same(403, county_admin=200, other_county_admin=404),
     ),
     "careers:partner_remove": (
         lambda w: {"uuid": _local_partner(w).uuid},
-        same(404, county_admin=200, state_admin=200),
+        same(403, county_admin=200, other_county_admin=404),
     ),
     "portal:careers": (None, same(404, participant_user=200)),
     "portal:career_ladder": (_ladder, same(404, participant_user=200)),
