@@ -226,14 +226,17 @@ def test_coach_goes_round_the_coaching_cycle(site, page, log_in, assert_accessib
     page.locator("main input[name=topic]").fill(words["topic"])
     choose(page, "stages", "goal")
     choose(page, "stages", "plan")
+    page.locator("main textarea[name=notes]").fill("Bus pass sorted.\nCall the clinic Monday.")
     submit(page)
     expect(page).to_have_url(re.compile(rf"{person}/goals/$"))
     saved(page)
-    session = page.locator("section[aria-labelledby=sessions-heading] tbody tr").filter(
-        has_text=words["topic"]
-    )
+    session = page.locator("section[aria-labelledby=sessions-heading] ol.stride-sessions > li")
+    session = session.filter(has_text=words["topic"])
     expect(session).to_have_count(1)
     expect(session).to_contain_text("45")
+    # The notes written in the meeting are there to read at the next one, line by line.
+    expect(session).to_contain_text("Bus pass sorted.")
+    expect(session.locator("br")).to_have_count(1)
     assert_accessible(page, f"goals and sessions with the new session ({language})")
 
     # Back on the goal: the first step is done.
