@@ -156,6 +156,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# One-time links to choose a password go by email (core/passwords.py); the
+# console backend prints them where runserver runs.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stride@localhost")
+
 # Administrators must use a second factor when this is on.
 STRIDE_REQUIRE_2FA = env_bool("STRIDE_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "Stride"

@@ -1,7 +1,6 @@
 from collections.abc import Callable
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -47,17 +46,14 @@ class StaffAccountForm(forms.Form):
     username = forms.SlugField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("The link to choose a password goes to this address.")
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.PARTICIPANT]
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all()
-    )
-    password = forms.CharField(
-        label=_("Temporary password"),
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters. Share it privately; the person can change it later."),
     )
 
     def clean_username(self) -> str:
@@ -76,11 +72,6 @@ class StaffAccountForm(forms.Form):
                 _("A %(role)s belongs to one of: %(kinds)s.")
                 % {"role": Role(role).label.lower(), "kinds": kinds.lower()},
             )
-        if data.get("password"):
-            try:
-                validate_password(data["password"])
-            except ValidationError as error:
-                self.add_error("password", error)
         return data
 
 
@@ -95,3 +86,11 @@ _KINDS_FOR_ROLE = {
     Role.STATE_ADMIN: [Organisation.Kind.AGENCY],
     Role.SYSADMIN: [Organisation.Kind.AGENCY],
 }
+
+
+class PasswordLinkRequestForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your user name or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )

@@ -99,6 +99,9 @@ class User(AbstractUser):
         default="en",
         choices=[("en", "English"), ("es", "Español")],
     )
+    # A new account whose role reads case records stays inactive until a state
+    # administrator, or a county administrator of its county, confirms it.
+    awaiting_confirmation = models.BooleanField(_("waiting for confirmation"), default=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -13,5 +13,9 @@ urlpatterns = [
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/new/", views.account_new, name="account_new"),
     path("accounts/<uuid:uuid>/", views.account_update, name="account_update"),
+    path("accounts/waiting/", views.accounts_waiting, name="accounts_waiting"),
+    path("accounts/<uuid:uuid>/confirm/", views.account_confirm, name="account_confirm"),
+    path("password/forgot/", views.password_forgot, name="password_forgot"),
+    path("password/<str:uidb64>/<str:token>/", views.password_set, name="password_set"),
     path("healthz", views.healthz, name="healthz"),
 ]

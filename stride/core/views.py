@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -22,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, health
+from . import access, health, passwords
 from . import accounts as staff_accounts
-from .audit import Actor
-from .forms import StaffAccountForm
+from .audit import Actor, client_ip
+from .forms import PasswordLinkRequestForm, StaffAccountForm
 from .models import Organisation, Role, User
 from .submissions import save_once
 
@@ -147,9 +148,23 @@ def accounts(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _account_made(user: User) -> str:
+    if user.awaiting_confirmation:
+        return _(
+            "Account %(username)s is made, and a link to choose a password went to %(email)s. "
+            "It starts working once a state administrator, or a county administrator of its "
+            "county, confirms it."
+        ) % {"username": user.username, "email": user.email}
+    return _("Account %(username)s is made, and a link to choose a password went to %(email)s.") % {
+        "username": user.username,
+        "email": user.email,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest) -> HttpResponse:
+    """The system administrator makes an account; its owner chooses the password."""
     _require_sysadmin(request)
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST":
@@ -157,10 +172,12 @@ def account_new(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: staff_accounts.create_staff_account(
-                Actor.from_request(request), **form.cleaned_data
+                Actor.from_request(request),
+                **form.cleaned_data,
+                absolute=request.build_absolute_uri,
             ),
             lambda _user: reverse("core:accounts"),
-            lambda user: _("Account %(username)s is ready.") % {"username": user.username},
+            _account_made,
         )
         if saved:
             return saved
@@ -182,7 +199,19 @@ def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
             _("%(username)s will set up two-step sign-in again at the next sign-in.")
             % {"username": user.username},
         )
-    elif change in ("deactivate", "reactivate") and user != request.user:
+    elif (
+        change == "password_link" and user.email and (user.is_active or user.awaiting_confirmation)
+    ):
+        passwords.send_link(actor, user, request.build_absolute_uri)
+        messages.success(
+            request,
+            _("A link to choose a new password went to %(email)s.") % {"email": user.email},
+        )
+    elif (
+        change in ("deactivate", "reactivate")
+        and user != request.user
+        and not user.awaiting_confirmation
+    ):
         staff_accounts.set_active(actor, user, change == "reactivate")
         messages.success(
             request, _("Account %(username)s is updated.") % {"username": user.username}
@@ -190,3 +219,77 @@ def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
     else:
         messages.error(request, _("That change is not possible."))
     return redirect("core:accounts")
+
+
+@login_required
+@require_GET
+def accounts_waiting(request: HttpRequest) -> HttpResponse:
+    """For state and county administrators: new accounts to confirm, and what was done to
+    the accounts they look after."""
+    if not staff_accounts.can_confirm_any(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "core/accounts_waiting.html",
+        {
+            "waiting": staff_accounts.waiting_for(request.user),
+            "events": staff_accounts.recent_events(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def account_confirm(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    if not staff_accounts.can_confirm_any(request.user):
+        raise PermissionDenied
+    account = get_object_or_404(staff_accounts.waiting_for(request.user), uuid=uuid)
+    staff_accounts.confirm(Actor.from_request(request), account)
+    messages.success(
+        request,
+        _("Account %(username)s is confirmed and can sign in.") % {"username": account.username},
+    )
+    return redirect("core:accounts_waiting")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    """Anyone may ask; the answer is the same whether the account exists or not."""
+    form = PasswordLinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        passwords.request_link(
+            Actor.from_request(request), form.cleaned_data["name"], request.build_absolute_uri
+        )
+        return render(
+            request, "core/password_forgot_sent.html", {"days": passwords.link_lifetime_days()}
+        )
+    return render(request, "core/password_forgot.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The one-time link: the account's owner chooses a password."""
+    account = passwords.account_for_link(uidb64, token)
+    if account is None:
+        return render(
+            request, "core/password_link_expired.html", {"days": passwords.link_lifetime_days()}
+        )
+    form = SetPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        passwords.set_password(
+            Actor(account, client_ip(request)), account, form.cleaned_data["new_password1"]
+        )
+        if account.awaiting_confirmation:
+            messages.success(
+                request,
+                _(
+                    "Your password is saved. You can sign in once an administrator confirms "
+                    "your account."
+                ),
+            )
+        else:
+            messages.success(request, _("Your password is saved. Sign in with it now."))
+        return redirect("core:login")
+    return render(request, "core/password_set.html", {"form": form, "account": account})

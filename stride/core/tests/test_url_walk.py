@@ -240,6 +240,13 @@ RULES = {
     "core:accounts": (None, same(403, sysadmin=200)),
     "core:account_new": (None, same(403, sysadmin=200)),
     "core:account_update": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
+    "core:accounts_waiting": (
+        None, same(403, county_admin=200, other_county_admin=200, state_admin=200)
+    ),  # fmt: skip
+    "core:account_confirm": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
+    "core:password_forgot": (None, same(200, anonymous=200)),
+    # A wrong link answers "does not work anymore" to everyone.
+    "core:password_set": (lambda w: {"uidb64": "AAAA", "token": "x-y"}, same(200, anonymous=200)),
     "core:healthz": (None, same(200, anonymous=200)),
     "set_language": (None, same(302, anonymous=302)),
     "people:caseload": (None, scoped(CASELOAD_READERS, EVERYONE)),
