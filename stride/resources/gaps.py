@@ -39,14 +39,15 @@ CHUNK = 2000
 class NeedRow:
     code: str
     label: str
-    families: int = 0
+    # None for a need only private answers point to: never counted, so never shown as 0.
+    families: int | None = 0
     services: int = 0
     referrals: int = 0
     enrolled: int = 0
 
     @property
     def gap(self) -> bool:
-        return self.families > 0 and self.services == 0
+        return bool(self.families) and self.services == 0
 
 
 @dataclass
@@ -121,6 +122,7 @@ def for_county(user: User, county: Organisation) -> GapReport:
         }
         for code, bit in CIRCUMSTANCE_BITS.items()
     }
+    private_only = _only_private_answers_point_to() - set(seen)
     for code in CIRCUMSTANCE_BITS:
         ids = answering[code]
         made = [row for row in referrals if row[0] in ids]
@@ -128,7 +130,7 @@ def for_county(user: User, county: Organisation) -> GapReport:
             NeedRow(
                 str(code),
                 str(Circumstance(code).label),
-                families=seen.get(code, 0),
+                families=None if code in private_only else seen.get(code, 0),
                 services=len(ids),
                 referrals=len(made),
                 enrolled=sum(1 for row in made if row[1] is not None),
@@ -170,6 +172,19 @@ def for_county(user: User, county: Organisation) -> GapReport:
     report.unused_count = report.unused.count()
     report.unused_first = list(report.unused[:UNUSED_SHOWN])
     return report
+
+
+def _only_private_answers_point_to() -> set[str]:
+    """Circumstances that only private items suggest (safety at home): this view counts none."""
+    private: set[str] = set()
+    shared: set[str] = set()
+    for slug in catalogue().slugs:
+        for instrument in catalogue().versions(slug):
+            for item in instrument.items.values():
+                for suggestion in item.suggests:
+                    if suggestion.circumstance:
+                        (private if item.private else shared).add(str(suggestion.circumstance))
+    return private - shared
 
 
 def _needs_from_records(families: QuerySet[Participant], today: date) -> dict[str, int]:
@@ -244,7 +259,8 @@ def as_csv(report: GapReport, actor: Actor) -> spreadsheets.SpreadsheetResponse:
 def _csv_rows(report: GapReport) -> Iterator[list[object]]:
     yield [_("Need"), _("Families"), _("Services that answer it"), _("Referrals"), _("Enrolled")]
     for need in report.needs:
-        yield [need.label, need.families, need.services, need.referrals, need.enrolled]
+        families = _("Not counted: private") if need.families is None else need.families
+        yield [need.label, families, need.services, need.referrals, need.enrolled]
     yield []
     yield [_("Service area"), _("Services"), _("Referrals"), _("Enrolled"), _("Got the help")]
     for area in report.areas:

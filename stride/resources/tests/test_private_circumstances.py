@@ -123,3 +123,17 @@ def test_the_gap_view_never_counts_a_private_answer_nor_names_the_family(
     csv = admin.get(url + "?format=csv").getvalue().decode()
     assert csv == before_csv
     assert world.case.member.last_name not in csv
+
+
+def test_the_gap_view_says_a_need_only_private_answers_show_is_not_counted(
+    world, client_for, shelter
+):
+    triage_with_a_private_no(world)
+    admin = client_for(world.county_admin)
+    page = admin.get(reverse("resources:gaps"))
+    needs = {row.code: row for row in page.context["report"].needs}
+    assert needs["safety"].families is None and not needs["safety"].gap
+    assert needs["housing_crisis"].families == 0  # also from the triage, but not private
+    assert "Not counted: private" in page.content.decode()
+    csv = admin.get(reverse("resources:gaps") + "?format=csv").getvalue().decode()
+    assert "Safety at home,Not counted: private,1,0,0" in csv
