@@ -233,7 +233,7 @@ def build_demo(
         DemoLogin("coach2", Role.COACH, f"coach on {first_team}"),
         DemoLogin("supervisor", Role.SUPERVISOR, f"supervises {first_team}"),
         DemoLogin("county-admin", Role.COUNTY_ADMIN, f"administrator of {first_county}"),
-        DemoLogin("state-admin", Role.STATE_ADMIN, "reads every county, changes no record"),
+        DemoLogin("state-admin", Role.STATE_ADMIN, "reads every county, changes no case record"),
         DemoLogin("sysadmin", Role.SYSADMIN, "accounts and configuration, no case records"),
         DemoLogin(
             "participant",
