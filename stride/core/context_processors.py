@@ -64,6 +64,8 @@ def navigation(request: HttpRequest) -> dict:
     account: list[NavItem] = []
     if user.role == Role.COUNTY_ADMIN:
         account.append(NavItem(_("County settings"), reverse("county:settings")))
+    if user.role in (Role.COUNTY_ADMIN, Role.STATE_ADMIN):
+        account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))
     account.append(NavItem(_("Security"), reverse("core:two_factor")))
     if user.role != Role.PARTICIPANT:
         account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))

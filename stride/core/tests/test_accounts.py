@@ -6,10 +6,13 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import data_queries
 from stride.core.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +246,19 @@ def test_other_roles_cannot_change_accounts(world, client_for):
         reverse("core:account_update", args=[world.coach.uuid]), {"change": "deactivate"}
     )
     assert response.status_code == 403
+
+
+def test_the_accounts_to_confirm_page_costs_the_same_however_many_wait(world, client_for):
+    admin = client_for(world.county_admin)
+
+    def queries_with(waiting: int) -> int:
+        for number in range(User.objects.filter(awaiting_confirmation=True).count(), waiting):
+            client_for(world.sysadmin).post(
+                reverse("core:account_new"), account_form(world, username=f"new-{number}")
+            )
+        with CaptureQueriesContext(connection) as captured:
+            page = admin.get(reverse("core:accounts_waiting"))
+        assert page.content.decode().count("usa-button--outline") == waiting
+        return len(data_queries(captured))
+
+    assert queries_with(1) == queries_with(4) == 7
