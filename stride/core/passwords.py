@@ -11,6 +11,7 @@ password also ends the sign-in pause of that user name. Each step is an audit ev
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from axes.utils import reset as reset_lockout
 from django.conf import settings
@@ -20,12 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from . import audit
 from .audit import Action, Actor
-from .models import Role, User
+from .models import AuditEvent, Role, User
 
 
 class StaffPasswordTokens(PasswordResetTokenGenerator):
@@ -67,6 +68,20 @@ def send_link(actor: Actor, user: User, absolute: Callable[[str], str]) -> None:
         log.exception("The password link for account %s could not be emailed.", user.uuid)
 
 
+# A link asked for from the sign-in page is sent at most once in this time per
+# account, so the page cannot be used to flood someone's inbox.
+REQUEST_INTERVAL = timedelta(minutes=5)
+
+
+def _link_sent_lately(user: User) -> bool:
+    return AuditEvent.objects.filter(
+        record_type="User",
+        record_id=user.uuid,
+        fields=["password_link"],
+        at__gte=timezone.now() - REQUEST_INTERVAL,
+    ).exists()
+
+
 @transaction.atomic
 def request_link(actor: Actor, name: str, absolute: Callable[[str], str]) -> None:
     """Someone typed a user name or email on the sign-in page. Nothing is said back."""
@@ -76,7 +91,7 @@ def request_link(actor: Actor, name: str, absolute: Callable[[str], str]) -> Non
     for user in User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).exclude(
         email=""
     ):
-        if _may_have_a_link(user):
+        if _may_have_a_link(user) and not _link_sent_lately(user):
             send_link(actor, user, absolute)
 
 

@@ -3,8 +3,10 @@ administrator of the account's scope confirms a role that reads case records; ea
 change is audited."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -187,6 +189,17 @@ def test_forgot_password_says_the_same_for_real_and_unknown_names(world, mailout
 
     assert text(real) == text(unknown) == text(participant)
     assert [message.to for message in mailoutbox] == [["coach@example.org"]]
+
+
+def test_asking_again_within_minutes_sends_no_second_email(world, mailoutbox):
+    User.objects.filter(pk=world.coach.pk).update(email="coach@example.org")
+    with time_machine.travel("2027-03-01 09:00 -08:00", tick=False) as clock:
+        for _ in range(3):
+            anonymous().post(reverse("core:password_forgot"), {"name": "coach"})
+        assert len(mailoutbox) == 1
+        clock.shift(timedelta(minutes=6))
+        anonymous().post(reverse("core:password_forgot"), {"name": "coach"})
+        assert len(mailoutbox) == 2
 
 
 def test_a_new_password_from_the_link_ends_the_lockout(world, mailoutbox):
