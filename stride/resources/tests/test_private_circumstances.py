@@ -7,8 +7,11 @@ take care of first, <date>)" and a shelter's reason, recorded only as a plain vi
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import data_queries
 from stride.assessments import actions as assessments
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
@@ -137,3 +140,18 @@ def test_the_gap_view_says_a_need_only_private_answers_show_is_not_counted(
     assert "Not counted: private" in page.content.decode()
     csv = admin.get(reverse("resources:gaps") + "?format=csv").getvalue().decode()
     assert "Safety at home,Not counted: private,1,0,0" in csv
+
+
+def test_showing_a_private_circumstance_costs_only_its_audit_record(world, client_for, shelter):
+    def queries(user) -> int:
+        client = client_for(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                client.get(reverse("resources:family", args=[world.case.uuid])).status_code == 200
+            )
+        return len(data_queries(captured))
+
+    before = queries(world.coach)
+    triage_with_a_private_no(world)
+    # The same page, now with a circumstance drawn from a private answer: one audit row more.
+    assert queries(world.coach) == before + 1
