@@ -95,7 +95,9 @@ class ParticipantListSerializer(serializers.ModelSerializer):
 class AssignmentSerializer(serializers.Serializer):
     coach = serializers.CharField(source="coach.username")
     started_on = serializers.DateField()
-    ended_on = serializers.DateField()
+    ended_on = serializers.DateField(
+        allow_null=True, help_text="Null while the coach has the case."
+    )
     reason = serializers.CharField()
 
 
@@ -227,7 +229,24 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+# A service's hours are wall-clock times in its county, with no offset: OpenAPI's "time" format
+# (RFC 3339) requires one, so the schema says what the API sends instead.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "description": "Local time in the service's county, HH:MM:SS (24-hour).",
+        "example": "06:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    pass
+
+
 class ScheduleSerializer(serializers.ModelSerializer):
+    opens_at = LocalTimeField(read_only=True)
+    closes_at = LocalTimeField(read_only=True)
+
     class Meta:
         model = Schedule
         fields = ["weekday", "opens_at", "closes_at"]

@@ -74,6 +74,11 @@ class AuditedReadMixin(AuditedListMixin):
 
 
 class ParticipantFilter(CaseloadFilter):
+    # The caseload page offers its programs and coaches in a list; the API takes any code or
+    # username and finds nobody for one that is not there, as its schema (a string) says.
+    program = django_filters.CharFilter(field_name="current_enrollment__program__code")
+    coach = django_filters.CharFilter(field_name="coach__username")
+
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs) -> None:
         super().__init__(data, queryset=queryset, request=request, user=request.user, **kwargs)
 
@@ -85,7 +90,7 @@ class ParticipantFilter(CaseloadFilter):
 class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     participant_field = None
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     filterset_class = ParticipantFilter
 
     def get_queryset(self):
@@ -121,7 +126,7 @@ class HouseholdFilter(django_filters.FilterSet):
 )
 class HouseholdViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.HouseholdSerializer
     filterset_class = HouseholdFilter
 
@@ -155,7 +160,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     """Audit events about participants in scope; supervisors and administrators only."""
 
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     queryset = AuditEvent.objects.none()  # for the schema; requests use get_queryset
     serializer_class = serializers.AuditEventSerializer
     filterset_class = AuditEventFilter
@@ -184,7 +189,7 @@ class GoalFilter(django_filters.FilterSet):
 )
 class GoalViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     filterset_class = GoalFilter
 
     def get_queryset(self):
@@ -216,7 +221,7 @@ class StepFilter(django_filters.FilterSet):
 class StepViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     participant_field = "goal.participant"
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.StepSerializer
     filterset_class = StepFilter
 
@@ -242,7 +247,7 @@ class CoachingSessionFilter(django_filters.FilterSet):
 )
 class CoachingSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.CoachingSessionSerializer
     filterset_class = CoachingSessionFilter
 
@@ -269,7 +274,7 @@ class AchievementFilter(django_filters.FilterSet):
 )
 class AchievementViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.AchievementSerializer
     filterset_class = AchievementFilter
 
@@ -300,7 +305,7 @@ class AssessmentFilter(django_filters.FilterSet):
 )
 class AssessmentViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.AssessmentSerializer
     filterset_class = AssessmentFilter
 
@@ -342,7 +347,7 @@ def _instrument_summary(slug: str) -> dict:
 )
 class InstrumentViewSet(viewsets.ViewSet):
     lookup_field = "slug"
-    lookup_value_converter = "slug"
+    lookup_value_converter = "str"
     serializer_class = InstrumentSummarySerializer
 
     def list(self, request: Request) -> Response:
@@ -378,7 +383,7 @@ class ServiceFilter(django_filters.FilterSet):
 )
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.ServiceSerializer
     filterset_class = ServiceFilter
 
@@ -403,7 +408,7 @@ class ReferralFilter(django_filters.FilterSet):
 )
 class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.ReferralSerializer
     filterset_class = ReferralFilter
 
@@ -449,7 +454,7 @@ class TimeClockViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     participant_field = None
     serializer_class = serializers.TimeClocksSerializer
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
 
     def get_queryset(self):
         return (
@@ -514,7 +519,7 @@ def _career_industries(request: Request, only: str = "") -> list[dict]:
 class CareerViewSet(viewsets.ViewSet):
     # The ladders are public facts; the partners come from access.directory_counties.
     lookup_field = "industry"
-    lookup_value_converter = "slug"
+    lookup_value_converter = "str"
     serializer_class = serializers.CareerIndustrySerializer
 
     def list(self, request: Request) -> Response:
@@ -549,7 +554,7 @@ class BenefitScenarioFilter(django_filters.FilterSet):
 )
 class BenefitScenarioViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
-    lookup_value_converter = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.BenefitScenarioSerializer
     filterset_class = BenefitScenarioFilter
 

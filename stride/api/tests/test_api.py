@@ -73,3 +73,31 @@ def test_the_openapi_schema_lists_the_resources(world):
     assert {"/api/v1/participants/", "/api/v1/households/", "/api/v1/audit-events/"} <= set(
         schema["paths"]
     )
+
+
+def test_a_parameter_the_schema_would_refuse_is_answered_400(world):
+    client = api_as(world.coach)
+    for query in ({"status": ""}, {"page_size": "1.5"}, {"page_size": "0"}):
+        response = client.get(reverse("api:participant-list"), query)
+        assert response.status_code == 400, query
+    finished = client.get(reverse("api:assessment-list"), {"finished": "maybe"})
+    assert finished.json() == {"finished": ["Give true or false."]}
+    assert client.get(reverse("api:participant-list"), {"q": ""}).status_code == 200
+
+
+def test_a_malformed_id_is_a_json_404(world):
+    response = api_as(world.coach).get("/api/v1/participants/not-a-uuid/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+
+
+def test_the_schema_documents_errors_and_the_values_the_api_sends():
+    schema = (
+        APIClient()
+        .get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        .json()
+    )
+    responses = schema["paths"]["/api/v1/participants/{uuid}/"]["get"]["responses"]
+    assert {"200", "400", "401", "403", "404"} <= set(responses)
+    components = schema["components"]["schemas"]
+    assert components["Assignment"]["properties"]["ended_on"]["nullable"] is True
+    assert "format" not in components["Schedule"]["properties"]["opens_at"]

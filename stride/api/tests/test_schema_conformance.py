@@ -1,0 +1,109 @@
+"""The API answers as its OpenAPI schema says: schemathesis sends generated requests (valid and
+invalid) to every operation, as a coach and as a county administrator with their own tokens,
+and runs every check it has on each answer: status codes, content types, bodies and headers
+against the schema, no server error, invalid input refused, requests without the token refused.
+"""
+
+import time as clock
+from datetime import time
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from knox.models import AuthToken
+from rest_framework.throttling import UserRateThrottle
+from schemathesis import GenerationMode
+
+from stride.coaching import actions as coaching
+from stride.coaching.actions import GoalDetails, StepDetails
+from stride.core.audit import Actor
+from stride.resources import actions as resources
+from stride.resources.actions import Opening, ServiceDetails
+from stride.resources.models import Provider, Service
+from stride.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 5  # per operation, mode and role: each parameter is tried, and the test stays short
+
+
+KNOWN = {
+    "/api/v1/participants/{uuid}/": lambda w, goal: {"uuid": str(w.case.uuid)},
+    "/api/v1/households/{uuid}/": lambda w, goal: {"uuid": str(w.case.household.uuid)},
+    "/api/v1/goals/{uuid}/": lambda w, goal: {"uuid": str(goal.uuid)},
+    "/api/v1/steps/{uuid}/": lambda w, goal: {"uuid": str(goal.steps.get().uuid)},
+    "/api/v1/time-clocks/{uuid}/": lambda w, goal: {"uuid": str(w.case.uuid)},
+    "/api/v1/services/{uuid}/": lambda w, goal: {"uuid": str(Service.objects.get().uuid)},
+    "/api/v1/instruments/{slug}/": lambda w, goal: {"slug": "triage"},
+}
+
+
+def _run(operation, mode, headers) -> int:
+    sent = 0
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case) -> None:
+        nonlocal sent
+        sent += 1
+        case.call_and_validate(headers=headers)
+
+    check()
+    return sent
+
+
+def test_every_operation_answers_as_the_schema_says(world, monkeypatch):
+    # The test sends far more than a person would; the rate limit has its own test.
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/minute"})
+    goal = coaching.set_goal(
+        Actor(world.coach), world.case, GoalDetails("Finish my GED", life_area="learning")
+    )
+    coaching.add_step(Actor(world.coach), goal, StepDetails("Call the school"))
+    provider = Provider.objects.create(county=world.county, hsds_id="o1", name="Adult School")
+    details = ServiceDetails("GED", "adult_education", openings=(Opening(1, time(6), time(17)),))
+    resources.add_service(Actor(world.county_admin), provider, details)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    started = clock.monotonic()
+    operations = cases = 0
+    failures: dict[str, str] = {}
+    for user in (world.coach, world.county_admin):
+        _instance, token = AuthToken.objects.create(user=user)
+        headers = {"Authorization": f"Token {token}"}
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            operations += 1
+            # Invalid requests are made of query parameters (schemathesis leaves a path's
+            # parameters whole); an operation without them has none to make.
+            modes = [GenerationMode.POSITIVE]
+            if operation.query:
+                modes.append(GenerationMode.NEGATIVE)
+            for mode in modes:
+                try:
+                    cases += _run(operation, mode, headers)
+                except (Exception, BaseExceptionGroup) as failure:  # reported below
+                    failures[f"{user.username} {mode.value} {operation.label}"] = str(failure)[
+                        :1500
+                    ]
+        # Generated ids find nothing; these are records each person can read, so their bodies
+        # are checked against the schema too.
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            if operation.path in KNOWN:
+                case = operation.Case(path_parameters=KNOWN[operation.path](world, goal))
+                try:
+                    case.call_and_validate(headers=headers)
+                except (Exception, BaseExceptionGroup) as failure:
+                    failures[f"{user.username} known {operation.label}"] = str(failure)[:1500]
+                cases += 1
+    seconds = clock.monotonic() - started
+    print(
+        f"schemathesis: {operations} operations, {cases} cases, {len(failures)} failures, "
+        f"{seconds:.1f}s"
+    )
+    assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())
