@@ -39,7 +39,8 @@ def second_factor_passed(user: User) -> bool:
 
 def tokens_of(user: User) -> QuerySet[AuthToken]:
     """The person's tokens that still open the API, newest first."""
-    return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
+    found: QuerySet[AuthToken] = AuthToken.objects.filter(user=user, expiry__gt=timezone.now())
+    return found.order_by("-created")
 
 
 def lifetime_hours() -> int:
