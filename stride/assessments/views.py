@@ -286,6 +286,8 @@ def discard(request: HttpRequest, uuid: UUID) -> HttpResponse:
     person = response.participant
     if response.is_finished:
         raise PermissionDenied
+    # Removing a safety answer is as much the coach's alone as continuing it.
+    _require(_may_fill(request.user, response))
     actions.discard(Actor.from_request(request), response)
     messages.success(request, _("The unfinished assessment was removed."))
     return redirect("assessments:participant", uuid=person.uuid)

@@ -71,6 +71,15 @@ def test_a_county_admin_cannot_continue_a_triage_holding_a_private_answer(world,
     assert not private_reads(response)
 
 
+def test_only_the_coach_and_supervisors_remove_a_triage_holding_a_private_answer(world, client_for):
+    response = triage_left_for_later(world, client_for)
+    url = reverse("assessments:discard", args=[response.uuid])
+    assert client_for(world.county_admin).post(url).status_code == 403
+    assert Response.objects.filter(pk=response.pk).exists()
+    assert client_for(world.supervisor).post(url).status_code == 302
+    assert not Response.objects.filter(pk=response.pk).exists()
+
+
 @pytest.mark.parametrize("who", ["coach_same_team", "state_admin", "participant_user"])
 def test_nobody_else_who_sees_the_case_continues_it_either(world, client_for, who):
     response = triage_left_for_later(world, client_for)
@@ -87,6 +96,9 @@ def test_the_assessments_page_offers_continuing_only_to_those_who_may(world, cli
     assert continue_link in client_for(world.coach).get(url).content.decode()
     assert continue_link in client_for(world.supervisor).get(url).content.decode()
     assert continue_link not in client_for(world.county_admin).get(url).content.decode()
+    remove = f'action="{reverse("assessments:discard", args=[response.uuid])}"'
+    assert remove in client_for(world.coach).get(url).content.decode()
+    assert remove not in client_for(world.county_admin).get(url).content.decode()
 
 
 @pytest.mark.parametrize("who", ["coach", "supervisor"])
