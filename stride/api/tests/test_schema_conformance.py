@@ -9,6 +9,8 @@ from datetime import time
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from rest_framework.throttling import UserRateThrottle
@@ -38,6 +40,18 @@ KNOWN = {
 }
 
 
+@pytest.fixture
+def one_connection():
+    """The WSGI app closes the database connection after each request, as in production;
+    the test's data lives in the test's transaction, so keep it open (as Django's test client
+    does)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 def _run(operation, mode, headers) -> int:
     sent = 0
 
@@ -58,7 +72,7 @@ def _run(operation, mode, headers) -> int:
     return sent
 
 
-def test_every_operation_answers_as_the_schema_says(world, monkeypatch):
+def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_connection):
     # The test sends far more than a person would; the rate limit has its own test.
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/minute"})
     goal = coaching.set_goal(
