@@ -3,6 +3,7 @@ on the page, written in one insert so a page's queries stay fixed however many i
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -15,11 +16,16 @@ from conftest import World, data_queries, open_case
 from stride.api import views
 from stride.api.pagination import Pages
 from stride.api.urls import router
+from stride.assessments import actions as assessments
+from stride.assessments.instruments import catalogue
 from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, SessionDetails, StepDetails
 from stride.coaching.models import CoachingSession, Goal
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.participation import actions as participation
+from stride.participation.actions import ActivityDetails, Hours
+from stride.participation.models import Activity, WorkActivity
 from stride.people.models import Participant
 from stride.resources import actions as resources
 from stride.resources.actions import ServiceDetails
@@ -66,6 +72,20 @@ def a_referral(world: World, person: Participant) -> None:
     resources.refer(Actor(world.coach), person, service)
 
 
+def an_assessment(world: World, person: Participant) -> None:
+    assessments.start(Actor(world.coach), person, catalogue().latest("triage"), "with_coach")
+
+
+def some_hours(world: World, person: Participant) -> None:
+    job = Activity.objects.filter(county=world.county).first() or participation.add_activity(
+        Actor(world.county_admin),
+        world.county,
+        ActivityDetails("Paid job", WorkActivity.UNSUBSIDIZED_EMPLOYMENT),
+    )
+    today = timezone.localdate()
+    participation.add_hours(Actor(world.coach), person, Hours(job, today, Decimal("2")))
+
+
 def nothing(world: World, person: Participant) -> None:
     """Lists of the participants themselves: opening the case is the record."""
 
@@ -79,6 +99,8 @@ RECORDS: dict[str, Callable[[World, Participant], object]] = {
     "api:coaching-session-list": a_session,
     "api:achievement-list": an_achievement,
     "api:referral-list": a_referral,
+    "api:assessment-list": an_assessment,
+    "api:participation-list": some_hours,
 }
 
 
