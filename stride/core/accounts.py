@@ -14,6 +14,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from . import audit, passwords
 from .audit import Action, Actor
@@ -128,6 +129,8 @@ def set_active(actor: Actor, user: User, active: bool) -> None:
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit.record(actor, Action.CHANGE, user, None, ["is_active"])
+    if not active:
+        end_api_tokens(actor, user)
 
 
 @transaction.atomic
@@ -135,3 +138,12 @@ def reset_two_factor(actor: Actor, user: User) -> None:
     """For a lost phone: the next sign-in sets up a new authenticator app."""
     TOTPDevice.objects.filter(user=user).delete()
     audit.record(actor, Action.CHANGE, user, None, ["two_factor"])
+    # A token was made behind the old second factor: it ends with it.
+    end_api_tokens(actor, user)
+
+
+def end_api_tokens(actor: Actor, user: User) -> None:
+    """Revoke every API token of `user` (a lost phone, a new password, an account closed)."""
+    ended, _by_model = AuthToken.objects.filter(user=user).delete()
+    if ended:
+        audit.record(actor, Action.CHANGE, user, None, ["api_tokens"])

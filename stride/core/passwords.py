@@ -114,3 +114,6 @@ def set_password(actor: Actor, user: User, password: str) -> None:
     user.save(update_fields=["password"])
     audit.record(actor, Action.CHANGE, user, None, ["password"])
     reset_lockout(username=user.username)
+    from .accounts import end_api_tokens  # accounts sends these links: it imports this module
+
+    end_api_tokens(actor, user)

@@ -13,8 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from conftest import data_queries
+from stride.core import passwords
+from stride.core.audit import Actor
 from stride.core.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +278,28 @@ def test_the_accounts_to_confirm_page_costs_the_same_however_many_wait(world, cl
         return len(data_queries(captured))
 
     assert queries_with(1) == queries_with(4) == 7
+
+
+def _a_token(user):
+    AuthToken.objects.create(user=user)
+    return AuthToken.objects.filter(user=user)
+
+
+@pytest.mark.parametrize("change", ["deactivate", "reset_two_factor"])
+def test_closing_an_account_or_resetting_its_second_factor_ends_its_api_tokens(
+    world, client_for, change
+):
+    tokens = _a_token(world.county_admin)
+    client_for(world.sysadmin).post(
+        reverse("core:account_update", args=[world.county_admin.uuid]), {"change": change}
+    )
+    assert not tokens.exists()
+    assert AuditEvent.objects.filter(
+        record_id=world.county_admin.uuid, fields=["api_tokens"]
+    ).exists()
+
+
+def test_a_new_password_ends_the_api_tokens(world):
+    tokens = _a_token(world.coach)
+    passwords.set_password(Actor(world.coach), world.coach, "a-brand-new-long-password")
+    assert not tokens.exists()
