@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -268,6 +269,7 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The one-time link: the account's owner chooses a password."""
