@@ -273,7 +273,9 @@ def test_another_countys_partner_cannot_be_edited(world, client_for):
     for who, status in (("county_admin", 404), ("coach", 403), ("supervisor", 403)):
         client = client_for(getattr(world, who))
         assert client.get(reverse("careers:partner_edit", args=[theirs.uuid])).status_code == status
-        assert client.get(reverse("careers:partner_remove", args=[theirs.uuid])).status_code == status
+        assert (
+            client.get(reverse("careers:partner_remove", args=[theirs.uuid])).status_code == status
+        )
     assert client_for(world.coach).get(reverse("careers:partner_new")).status_code == 403
 
 

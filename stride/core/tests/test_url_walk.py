@@ -241,7 +241,8 @@ RULES = {
     "core:account_new": (None, same(403, sysadmin=200)),
     "core:account_update": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
     "core:accounts_waiting": (
-        None, same(403, county_admin=200, other_county_admin=200, state_admin=200)
+        None,
+        same(403, county_admin=200, other_county_admin=200, state_admin=200),
     ),  # fmt: skip
     "core:account_confirm": (lambda w: {"uuid": w.coach.uuid}, same(405)),  # POST only
     "core:password_forgot": (None, same(200, anonymous=200)),

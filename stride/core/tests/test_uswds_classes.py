@@ -13,7 +13,9 @@ from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "stride" / "templates"
 USWDS_CSS = Path(settings.BASE_DIR) / "node_modules/@uswds/uswds/dist/css/uswds.min.css"
-RESPONSIVE = re.compile(r"\b((?:mobile-lg|tablet-lg|tablet|desktop-lg|desktop|widescreen):[a-z0-9-]+)")
+RESPONSIVE = re.compile(
+    r"\b((?:mobile-lg|tablet-lg|tablet|desktop-lg|desktop|widescreen):[a-z0-9-]+)"
+)
 
 
 def test_every_responsive_class_in_the_templates_is_in_the_uswds_stylesheet():
