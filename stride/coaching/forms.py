@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stride.core.fields import DateField, MoneyField
-from stride.people.forms import VersionedForm
+from stride.core.forms import VersionedForm
 
 from .actions import GoalDetails, ReviewDetails, SessionDetails, StepDetails
 from .models import Achievement, CoachingSession, Goal, GoalIdea, Obstacle, Review, Step

@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import Organisation, Role, User
 
 
+class VersionedForm(forms.Form):
+    """Carries the version the person saw, so a newer save is not overwritten: the action's
+    `edits.lock_for_edit` compares it and raises `StaleEdit`, which `run_action` shows."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 def run_action(form: forms.BaseForm, action: Callable[[], object]) -> bool:
     """Run an action for a valid form; put its refusals next to the fields.
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stride.core import access, fields
+from stride.core.forms import VersionedForm
 from stride.core.models import Role, User
 
 from .actions import PersonDetails
@@ -18,12 +19,6 @@ _CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,20}$")
 class CoachChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.organisation})"
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the person saw, so a newer save is not overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PersonFields(forms.Form):

@@ -3,8 +3,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from stride.coaching.models import Step
+from stride.core.forms import VersionedForm
 from stride.core.vocabulary import LifeArea
-from stride.people.forms import VersionedForm
 
 
 class WelcomeForm(SetPasswordForm):
