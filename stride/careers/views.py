@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
-from stride.core.models import Role
+from stride.core.guards import refuse_unless, require
+from stride.core.models import Role, User
 from stride.core.submissions import save_once
-from stride.people import actions as people_actions
+from stride.people.cases import open_case
 from stride.people.models import Participant
 
 from . import actions, catalogue, presenting
@@ -31,31 +31,12 @@ from .forms import LadderGoalForm, PartnerForm, RemoveForm
 from .models import LocalPartner
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _participant(request: HttpRequest, uuid: UUID | str) -> Participant:
-    try:
-        chosen = UUID(str(uuid))
-    except ValueError:
-        raise Http404 from None
-    return access.get_visible_or_404(
-        Participant.objects.select_related("member", "household", "county"),
-        request.user,
-        uuid=chosen,
-    )
-
-
 def _chosen_participant(request: HttpRequest) -> Participant | None:
-    """The participant in ?participant=, read through the access module and audited as a view."""
+    """The participant in ?participant=, opened as a case (access-checked, audited as a view)."""
     asked = request.GET.get("participant")
     if not asked:
         return None
-    person = _participant(request, asked)
-    people_actions.record_view(Actor.from_request(request), person)
-    return person
+    return open_case(request, asked)
 
 
 def _ladder(industry: str, ladder: str) -> tuple[Industry, Ladder]:
@@ -65,15 +46,18 @@ def _ladder(industry: str, ladder: str) -> tuple[Industry, Ladder]:
         raise Http404 from None
 
 
+def _caseload_or_own(user: User) -> bool:
+    """Participants are sent to their own careers pages; others without a caseload get 403."""
+    return user.role == Role.PARTICIPANT or access.can_see_caseloads(user)
+
+
 def _staff_only(request: HttpRequest, portal_url: str) -> HttpResponse | None:
-    """Participants have their own careers pages; other people without a caseload get 403."""
     if request.user.role == Role.PARTICIPANT:
         return redirect(portal_url)
-    _require(access.can_see_caseloads(request.user))
     return None
 
 
-@login_required
+@require(_caseload_or_own)
 def explorer(request: HttpRequest) -> HttpResponse:
     """Industries and their career ladders, ranked by a participant's interests when one is chosen."""
     elsewhere = _staff_only(request, reverse("portal:careers"))
@@ -102,7 +86,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require(_caseload_or_own)
 def ladder_page(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
     """One ladder, entry to advanced, with the county's partners and the supports beside it."""
     elsewhere = _staff_only(request, reverse("portal:career_ladder", args=[industry, ladder]))
@@ -133,12 +117,11 @@ def ladder_page(request: HttpRequest, industry: str, ladder: str) -> HttpRespons
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def make_goal(request: HttpRequest, uuid: UUID, industry: str, ladder: str) -> HttpResponse:
     """Turn the ladder into the participant's My Roadmap (once: again shows the one made)."""
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     _ladder(industry, ladder)
     form = LadderGoalForm(request.POST)
     saved = save_once(
@@ -174,7 +157,6 @@ def _roadmap_url(made: actions.LadderGoal) -> str:
 
 
 def _kept_partner(request: HttpRequest, uuid: UUID) -> LocalPartner:
-    _require(access.can_keep_directories(request.user))
     return get_object_or_404(
         LocalPartner.objects.filter(
             county__in=access.directory_editable_counties(request.user)
@@ -192,7 +174,7 @@ def _partners_read(request: HttpRequest) -> QuerySet[LocalPartner]:
 @login_required
 def partners(request: HttpRequest) -> HttpResponse:
     """The county's training providers and employers on the career ladders."""
-    _require(access.directory_counties(request.user).exists())
+    refuse_unless(access.directory_counties(request.user).exists())
     kept = access.directory_editable_counties(request.user)
     found = _partners_read(request).order_by("industry_key", "ladder_key", "level", "name", "pk")
     ladder = request.GET.get("ladder", "")
@@ -230,7 +212,7 @@ def partners(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_new(request: HttpRequest) -> HttpResponse:
     counties = access.directory_editable_counties(request.user)
-    _require(counties.count() == 1)
+    refuse_unless(counties.count() == 1)
     county = counties.get()
     initial = {"ladder": request.GET.get("ladder", ""), "level": request.GET.get("level", "")}
     form = PartnerForm(request.POST or None, initial=initial)
@@ -247,7 +229,7 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     return render(request, "careers/partner_form.html", {"form": form, "partner": None})
 
 
-@login_required
+@require(access.can_keep_directories)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     partner = _kept_partner(request, uuid)
@@ -267,7 +249,7 @@ def partner_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "careers/partner_form.html", {"form": form, "partner": partner})
 
 
-@login_required
+@require(access.can_keep_directories)
 @require_http_methods(["GET", "POST"])
 def partner_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     partner = _kept_partner(request, uuid)

@@ -27,3 +27,11 @@ def require(rule: Callable[[User], bool]) -> Callable[[View], View]:
         return login_required(guarded)
 
     return decorate
+
+
+def refuse_unless(allowed: bool) -> None:
+    """403 unless `allowed`, for a check that needs more than the role: the record itself
+    (whose session notes these are) or the person's place (how many counties they keep).
+    A rule on the role alone belongs in `require`, before the record is read."""
+    if not allowed:
+        raise PermissionDenied
