@@ -20,7 +20,8 @@ def require(rule: Callable[[User], bool]) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not rule(request.user):
+            # login_required below has let only a signed-in person through.
+            if not isinstance(request.user, User) or not rule(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 
 from stride.core import access
 from stride.core.audit import Actor
+from stride.core.models import Role, User
 
 from . import actions
 from .models import Participant
@@ -30,30 +31,53 @@ def participants() -> QuerySet[Participant]:
 
 
 def open_case(
-    request: HttpRequest, uuid: UUID | str, records: QuerySet[Participant] | None = None
+    request: HttpRequest,
+    uuid: UUID | str,
+    records: QuerySet[Participant] | None = None,
+    *,
+    recorded_elsewhere: bool = False,
 ) -> Participant:
     """The participant `uuid` as the person asking may see them; `records` narrows or
-    annotates the query (it is still passed through the access module)."""
+    annotates the query (it is still passed through the access module).
+
+    `recorded_elsewhere=True` skips the view event, only where the showing is recorded
+    otherwise: a printout records an export, and a part of a page that the page polls
+    for was recorded when the page was shown. The protected-read test lists each such use.
+    """
     try:
         chosen = UUID(str(uuid))
     except ValueError:
         raise Http404 from None
     person = access.get_visible_or_404(
-        participants() if records is None else records, request.user, uuid=chosen
+        participants() if records is None else records, _asking(request), uuid=chosen
     )
-    viewed(request, person)
+    if not recorded_elsewhere:
+        viewed(request, person)
     return person
 
 
 def open_own_case(
-    request: HttpRequest, records: QuerySet[Participant] | None = None
+    request: HttpRequest,
+    records: QuerySet[Participant] | None = None,
+    *,
+    recorded_elsewhere: bool = False,
 ) -> Participant:
-    """The signed-in participant's own record (404 for anyone without one)."""
-    person = access.get_visible_or_404(
-        participants() if records is None else records, request.user, user=request.user
-    )
-    viewed(request, person)
+    """The signed-in participant's own record; anyone else, staff included, gets 404."""
+    user = _asking(request)
+    if user.role != Role.PARTICIPANT:
+        raise Http404
+    mine = (participants() if records is None else records).filter(user=user)
+    person = access.get_visible_or_404(mine, user)
+    if not recorded_elsewhere:
+        viewed(request, person)
     return person
+
+
+def _asking(request: HttpRequest) -> User:
+    """The signed-in person (the views are behind sign-in); nobody else opens a case."""
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
 
 
 def viewed(request: HttpRequest, person: Participant) -> None:
