@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import refuse_unless, require
 from stride.core.models import Role, User
 from stride.core.submissions import save_once
-from stride.people import actions as people_actions
-from stride.people.models import Participant
+from stride.people.cases import open_case
 
 from . import actions, summary
 from .forms import SectionForm, StartForm
@@ -24,11 +24,6 @@ from .instruments import Instrument, Section, catalogue
 from .models import Response
 from .presenting import SCORING_WORDS, private_rows, result_view
 from .scoring import missing, shown_sections
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _response(request: HttpRequest, uuid: UUID) -> Response:
@@ -56,19 +51,15 @@ def _may_fill(user: User, response: Response) -> bool:
     return True
 
 
-@login_required
+@require(access.can_see_caseloads, to_change=access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def participant_assessments(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Start an assessment, continue one, and see each instrument's results over time."""
-    _require(access.can_see_caseloads(request.user))
-    person = access.get_visible_or_404(
-        Participant.objects.select_related("member", "coach", "county"), request.user, uuid=uuid
-    )
+    person = open_case(request, uuid)
     can_edit = access.can_edit_cases(request.user)
     offered = actions.instruments_in_use(person.county)
     form = StartForm(request.POST or None, instruments=offered)
     if request.method == "POST":
-        _require(can_edit)
         started = save_once(
             request,
             form,
@@ -92,8 +83,6 @@ def participant_assessments(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         if started:
             return started
-    else:
-        people_actions.record_view(Actor.from_request(request), person)
     responses = list(access.visible_to(Response.objects.filter(participant=person), request.user))
     return render(
         request,
@@ -119,7 +108,7 @@ def fill(request: HttpRequest, uuid: UUID) -> HttpResponse:
     response = _response(request, uuid)
     if response.is_finished:
         return redirect("assessments:result", uuid=response.uuid)
-    _require(_may_fill(request.user, response))
+    refuse_unless(_may_fill(request.user, response))
     instrument = actions.instrument_of(response)
     answers = {**response.answers, **response.private_answers}
     sections = shown_sections(instrument, answers)
@@ -221,10 +210,9 @@ def _home_for(request: HttpRequest, response: Response) -> str:
     return reverse("assessments:participant", args=[response.participant.uuid])
 
 
-@login_required
+@require(access.can_see_caseloads_or_own)
 def result(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A finished result: the picture, its data table, and where to go from here."""
-    _require(access.can_see_caseloads(request.user) or request.user.role == Role.PARTICIPANT)
     response = _response(request, uuid)
     if not response.is_finished:
         if _may_fill(request.user, response):
@@ -259,7 +247,7 @@ def result(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def private_answers(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Private answers, opened on purpose by the participant's coach or a supervisor."""
     response = _response(request, uuid)
-    _require(access.can_read_private_answers(request.user, response.participant))
+    refuse_unless(access.can_read_private_answers(request.user, response.participant))
     if not response.is_finished:
         raise Http404
     actions.record_private_view(Actor.from_request(request), response)
@@ -278,31 +266,28 @@ def private_answers(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def discard(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     response = _response(request, uuid)
     person = response.participant
     if response.is_finished:
         raise PermissionDenied
     # Removing a safety answer is as much the coach's alone as continuing it.
-    _require(_may_fill(request.user, response))
+    refuse_unless(_may_fill(request.user, response))
     actions.discard(Actor.from_request(request), response)
     messages.success(request, _("The unfinished assessment was removed."))
     return redirect("assessments:participant", uuid=person.uuid)
 
 
-@login_required
+@require(access.can_read_audit)
 def scope_summary(request: HttpRequest) -> HttpResponse:
     """Distributions and movement for a supervisor's or administrator's whole scope."""
-    _require(access.can_read_audit(request.user))
     return render(request, "assessments/summary.html", {"summary": summary.for_user(request.user)})
 
 
-@login_required
+@require(access.is_staff_member)
 def instrument_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user.role != Role.PARTICIPANT)
     instruments = catalogue()
     return render(
         request,
@@ -311,9 +296,8 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.is_staff_member)
 def instrument_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    _require(request.user.role != Role.PARTICIPANT)
     try:
         instrument = catalogue().get(slug, version)
     except KeyError:

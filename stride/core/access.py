@@ -170,6 +170,16 @@ def can_see_caseloads(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
 
 
+def can_see_caseloads_or_own(user: User) -> bool:
+    """Staff with a caseload, and a participant (who reaches only their own records)."""
+    return can_see_caseloads(user) or (user.is_authenticated and user.role == Role.PARTICIPANT)
+
+
+def is_staff_member(user: User) -> bool:
+    """Anyone signed in who works here: every role but a participant's."""
+    return user.is_authenticated and user.role != Role.PARTICIPANT
+
+
 def coaches_visible_to(user: User) -> models.QuerySet[User]:
     """Coaches (and coaching supervisors) on the teams inside `user`'s scope."""
     if user.role == Role.COACH:

@@ -12,16 +12,25 @@ from .models import User
 
 View = Callable[..., HttpResponse]
 
+READING_METHODS = frozenset({"GET", "HEAD"})
 
-def require(rule: Callable[[User], bool]) -> Callable[[View], View]:
+
+def require(
+    rule: Callable[[User], bool], *, to_change: Callable[[User], bool] | None = None
+) -> Callable[[View], View]:
     """Sign-in first, then `rule` (an `access.can_*` function): a signed-in person it refuses
-    gets 403; whether a particular record is theirs to see is still the access module's 404."""
+    gets 403; whether a particular record is theirs to see is still the access module's 404.
+    `to_change` is asked as well for anything but a GET or HEAD (a page that some may read
+    and fewer may send)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             # login_required below has let only a signed-in person through.
             if not isinstance(request.user, User) or not rule(request.user):
+                raise PermissionDenied
+            changing = request.method not in READING_METHODS
+            if changing and to_change is not None and not to_change(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 
 from stride.core import access
 from stride.core.audit import Actor
+from stride.core.guards import READING_METHODS
 from stride.core.models import Role, User
 
 from . import actions
@@ -22,8 +23,6 @@ from .models import Participant
 CASE_RELATIONS = (
     "member", "household", "county", "coach", "team", "current_enrollment__program",
 )  # fmt: skip
-
-READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 def participants() -> QuerySet[Participant]:

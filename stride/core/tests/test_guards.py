@@ -81,3 +81,22 @@ def test_through_a_real_route_a_refused_role_gets_403_and_the_signed_out_sign_in
     # 403 before 404: a refused role learns nothing about whether the case exists.
     assert client_for(world.other_county_admin).get(url).status_code == 404
     assert client_for(world.sysadmin).get(url).status_code == 403
+
+
+@require(access.can_see_caseloads, to_change=access.can_edit_cases)
+def read_by_more_than_send(request):
+    ran.append(request.method)
+    return HttpResponse()
+
+
+def test_to_change_is_asked_only_of_a_send(world):
+    reading = RequestFactory().get("/")
+    reading.user = world.state_admin
+    assert read_by_more_than_send(reading).status_code == 200
+    sending = RequestFactory().post("/")
+    sending.user = world.state_admin
+    with pytest.raises(PermissionDenied):
+        read_by_more_than_send(sending)
+    sending.user = world.coach
+    assert read_by_more_than_send(sending).status_code == 200
+    assert ran == ["GET", "POST"]
