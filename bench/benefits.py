@@ -30,7 +30,7 @@ that part's alone:
    process, after the import) then warm (after `engine.warm`). The figures
    are compared with the vectorised curve's (the largest difference in any
    column at any point) and the warm loop is divided by the warm median curve.
-4. cached: `curves.curve_for(request)` for the READY curve (`--lookups` calls:
+4. cached: `queueing.curve_for(request)` for the READY curve (`--lookups` calls:
    median, p95), and the whole calculator page as the demo `coach` through
    Django's test client (as bench/pages.py: DEBUG off, warm-up requests
    counting the SQL statements, then `--requests` timed).
@@ -462,7 +462,7 @@ def part_cached(args: argparse.Namespace) -> dict:
     from django.test.utils import CaptureQueriesContext
     from pages import DatabaseTimer, is_data_query
 
-    from stride.benefits import curves
+    from stride.benefits import curves, queueing
     from stride.benefits.models import Curve
     from stride.core.models import User
 
@@ -471,11 +471,11 @@ def part_cached(args: argparse.Namespace) -> dict:
         sys.exit(f"curve {curve.pk} is {curve.status}, not ready")
     request = curves.Request.from_json(curve.request)
     for _ in range(20):
-        curves.curve_for(request)
+        queueing.curve_for(request)
     lookups = []
     for _ in range(args.lookups):
         start = time.perf_counter()
-        found = curves.curve_for(request)
+        found = queueing.curve_for(request)
         lookups.append((time.perf_counter() - start) * 1000)
         assert found.pk == curve.pk and found.status == Curve.Status.READY
     # The parts of one lookup, a thousand times each.
@@ -764,7 +764,7 @@ def report(args: argparse.Namespace, results: dict, context: dict) -> str:
         f"| {verdict(ratio_warm, TARGETS['loop_ratio'], higher_is_better=True)} |"
     )
     add(
-        f"| Cached curve, `curves.curve_for` (p50 / p95 of {len(cached['lookups'])}) | < 50 ms "
+        f"| Cached curve, `queueing.curve_for` (p50 / p95 of {len(cached['lookups'])}) | < 50 ms "
         f"| {lookup_p50:.2f} / {lookup_p95:.2f} ms | {verdict(lookup_p95, TARGETS['cached_ms'])} |"
     )
     add(
@@ -819,7 +819,7 @@ def report(args: argparse.Namespace, results: dict, context: dict) -> str:
         f"largest difference from the vectorised figures {difference} |"
     )
     add(
-        f"| 4. `curves.curve_for`, READY curve: p50 / p95 / max ms | {lookup_p50:.2f} / "
+        f"| 4. `queueing.curve_for`, READY curve: p50 / p95 / max ms | {lookup_p50:.2f} / "
         f"{lookup_p95:.2f} / {max(cached['lookups']):.2f} | | {cached['peak']:.0f} MiB "
         f"| {len(cached['lookups'])} lookups after 20 untimed |"
     )

@@ -12,6 +12,7 @@ from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.people.models import Household, Member, Participant
 
+from . import tasks
 from .curves import WhatIf
 from .models import Curve, HouseholdBudget, MemberBudget, Scenario
 
@@ -73,9 +74,7 @@ def save_money(
 
 
 def _watch_again(household_id: int) -> None:
-    from .tasks import watch_households
-
-    watch_households.enqueue([household_id])
+    tasks.watch_households.enqueue([household_id])
 
 
 def save_scenario(

@@ -1,31 +1,28 @@
-"""From a participant's record to a curve on the page, without PolicyEngine.
+"""From a participant's record to the request for a curve, without PolicyEngine.
 
 The web process builds the snapshot (engine.Household) from the record and
-the what-ifs, finds a cached curve by the snapshot's key and the installed
-PolicyEngine version, and otherwise enqueues the benefits worker, which
-holds the warm engine (tasks.py). Nothing here imports PolicyEngine.
+the what-ifs, and the request: the snapshot, the axis and the marked pays.
+queueing.py finds the cached curve for a request or hands it to the benefits
+worker, which holds the warm engine (tasks.py). Nothing here imports PolicyEngine.
 """
 
 import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import zipcodes
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from stride.core.models import User
 from stride.people.models import Household, Member, Participant, age_on
-from stride.workers import leases
 
 from . import engine
-from .models import Curve, EngineState, HouseholdBudget, MemberBudget
+from .models import HouseholdBudget, MemberBudget
 
 ROLE_OF: dict[str, str] = {
     Member.Relationship.HEAD: "head",
@@ -35,8 +32,6 @@ ROLE_OF: dict[str, str] = {
 LOWEST_TOP = 80_000  # the chart always reaches this pay a year
 ADULT_AGE = 18
 FULL_TIME_HOURS = 40
-WAITING_PER_PERSON = 3  # curves one person may have waiting for the worker at once
-POLL_FOR = timedelta(minutes=5)  # how long a page asks again for a waiting curve
 
 
 @dataclass(frozen=True)
@@ -216,81 +211,3 @@ def points_for(snapshot: engine.Household, what_if: WhatIf, rungs: list[Point]) 
         for number, (hours, wage) in enumerate(what_if.offers)
     ]
     return [now, *offers, *rungs]
-
-
-class TooManyWaiting(Exception):  # noqa: N818 (a state the page explains, not a fault)
-    """The person already has WAITING_PER_PERSON curves waiting for the worker."""
-
-
-def curve_for(request: Request, by: User | None = None) -> Curve:
-    """The cached curve for this request, or a new one handed to the benefits worker.
-
-    The same family with the same what-ifs is one curve, however often the page is
-    loaded; a new one is queued for `by` only while they have fewer than
-    WAITING_PER_PERSON waiting (TooManyWaiting otherwise), since every what-if in
-    the address is a GET that costs the worker seconds."""
-    version = engine.engine_version()
-    key = request.key()
-    found = Curve.objects.filter(key=key, engine_version=version).first()
-    if found is not None:
-        # A failed curve stays failed until someone asks again (retry): re-queueing it here
-        # would hand the worker the same failing family at every poll of the page.
-        return found
-    _check_room(by)
-    return _enqueue(None, key, version, request, by)
-
-
-def retry(curve: Curve, by: User | None = None) -> Curve:
-    _check_room(by)
-    return _enqueue(curve, curve.key, curve.engine_version, Request.from_json(curve.request), by)
-
-
-def waiting_for(by: User) -> int:
-    return Curve.objects.filter(requested_by=by, status=Curve.Status.PENDING).count()
-
-
-def _check_room(by: User | None) -> None:
-    if by is not None and waiting_for(by) >= WAITING_PER_PERSON:
-        raise TooManyWaiting
-
-
-def settled(curve: Curve) -> Curve:
-    """A waiting curve, failed if the workers that took it died (stride/workers/leases.py)."""
-    if curve.status == Curve.Status.PENDING and leases.sweep().failed:
-        curve.refresh_from_db()
-    return curve
-
-
-def _enqueue(
-    found: Curve | None, key: str, version: str, request: Request, by: User | None
-) -> Curve:
-    from .tasks import compute_curve  # tasks import this module
-
-    try:
-        with transaction.atomic():
-            if found is None:
-                found = Curve.objects.create(
-                    key=key, engine_version=version, request=request.to_json(), requested_by=by
-                )
-            else:
-                found.status, found.error, found.requested_at, found.requested_by = (
-                    Curve.Status.PENDING,
-                    "",
-                    timezone.now(),
-                    by,
-                )
-                found.save(update_fields=["status", "error", "requested_at", "requested_by"])
-    except IntegrityError:  # another request for the same family got there first
-        return Curve.objects.get(key=key, engine_version=version)
-    curve = found
-    transaction.on_commit(lambda: _hand_over(curve, compute_curve))
-    return curve
-
-
-def _hand_over(curve: Curve, task: Any) -> None:
-    result = task.enqueue(curve.pk)
-    Curve.objects.filter(pk=curve.pk).update(task_id=str(result.id))
-
-
-def engine_state() -> EngineState | None:
-    return EngineState.objects.filter(name="benefits").first()

@@ -23,7 +23,7 @@ from stride.core.submissions import save_once
 from stride.people import actions as people_actions
 from stride.people.models import Participant, age_on
 
-from . import actions, curves, presenting
+from . import actions, curves, presenting, queueing
 from .forms import AdultMoneyForm, ChildMoneyForm, HouseholdMoneyForm, ScenarioForm, WhatIfForm
 from .models import Curve, HouseholdBudget, MemberBudget, Scenario
 
@@ -81,10 +81,10 @@ def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
     points = curves.points_for(found.household, what_if, _rung_points(request, person))
     curve: Curve | None
     try:
-        curve = curves.settled(
-            curves.curve_for(curves.request_for(found.household, points), by=request.user)
+        curve = queueing.settled(
+            queueing.curve_for(curves.request_for(found.household, points), by=request.user)
         )
-    except curves.TooManyWaiting:
+    except queueing.TooManyWaiting:
         curve = None  # the page says the earlier pictures come first, and asks for nothing
     language = get_language() or "en"
     return {
@@ -94,12 +94,12 @@ def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
         "facts": found,
         "members_with_people": list(zip(found.members, found.household.people, strict=True)),
         "curve": curve,
-        "waiting_limit": curves.WAITING_PER_PERSON,
+        "waiting_limit": queueing.WAITING_PER_PERSON,
         # The page asks again every 2 s only for a while, so a forgotten tab ends idle.
         "keep_polling": curve is not None
         and curve.status == Curve.Status.PENDING
-        and timezone.now() - curve.requested_at < curves.POLL_FOR,
-        "engine": curves.engine_state(),
+        and timezone.now() - curve.requested_at < queueing.POLL_FOR,
+        "engine": queueing.engine_state(),
         "picture": presenting.picture(curve.data, curve.request, language)
         if curve is not None and curve.status == Curve.Status.READY
         else None,
@@ -153,8 +153,8 @@ def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     context = _calculator(request, person)
     if context["curve"] is not None and context["curve"].status == Curve.Status.FAILED:
         try:
-            curves.retry(context["curve"], by=request.user)
-        except curves.TooManyWaiting:
+            queueing.retry(context["curve"], by=request.user)
+        except queueing.TooManyWaiting:
             messages.info(
                 request,
                 _("Your earlier pictures are still being worked out. Try again once they show."),

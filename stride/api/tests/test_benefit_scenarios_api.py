@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from conftest import data_queries
-from stride.benefits import actions, curves
+from stride.benefits import actions, curves, queueing
 from stride.benefits.models import Scenario
 from stride.benefits.tests.test_pages import money_facts, ready
 from stride.core.audit import Actor
@@ -31,7 +31,7 @@ def picture(world, person: Participant, title: str = "Two offers", limits=()) ->
     what_if = curves.WhatIf(weekly_hours=40, offers=((40, 12.0),))
     found = curves.facts(person, what_if)
     points = curves.points_for(found.household, what_if, [])
-    curve = ready(curves.curve_for(curves.request_for(found.household, points)), limits)
+    curve = ready(queueing.curve_for(curves.request_for(found.household, points)), limits)
     actor = Actor(world.coach if person == world.case else world.other_county_coach)
     return actions.save_scenario(actor, person, title, what_if, curve)
 

@@ -1,8 +1,8 @@
 """From the record to a curve request, and the benefits app's writes, without PolicyEngine.
 
 curves.facts() reads the household (ages, roles, pay, hours, child care, rent, state and
-county) and applies the what-ifs; request_for() picks the axis; curve_for() finds the
-cached curve or hands a new one to the benefits worker's queue.
+county) and applies the what-ifs; request_for() picks the axis; queueing.curve_for() finds
+the cached curve or hands a new one to the benefits worker's queue.
 """
 
 from datetime import date
@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
-from stride.benefits import actions, curves, engine
+from stride.benefits import actions, curves, engine, queueing
 from stride.benefits.curves import Point, WhatIf
 from stride.benefits.models import Curve, HouseholdBudget, MemberBudget, Scenario
 from stride.core.audit import Actor
@@ -288,7 +288,7 @@ def test_a_new_request_makes_one_pending_curve_and_queues_one_task(
 ):
     request = a_request(world)
     with django_capture_on_commit_callbacks(execute=True):
-        curve = curves.curve_for(request)
+        curve = queueing.curve_for(request)
     assert curve.status == Curve.Status.PENDING
     assert (curve.key, curve.engine_version) == (request.key(), engine.engine_version())
     assert curve.request == request.to_json()
@@ -303,24 +303,24 @@ def test_asking_again_returns_the_same_curve_and_queues_nothing(
 ):
     request = a_request(world)
     with django_capture_on_commit_callbacks(execute=True):
-        first = curves.curve_for(request)
+        first = queueing.curve_for(request)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        again = curves.curve_for(request)
+        again = queueing.curve_for(request)
     assert again.pk == first.pk and callbacks == []
     assert len(queued()) == 1 and Curve.objects.count() == 1
 
 
 def test_a_ready_curve_is_served_from_the_cache(world, django_capture_on_commit_callbacks):
     request = a_request(world)
-    ready(curves.curve_for(request))
+    ready(queueing.curve_for(request))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        found = curves.curve_for(request)
+        found = queueing.curve_for(request)
     assert found.status == Curve.Status.READY and callbacks == []
 
 
 def test_a_curve_is_queued_only_when_the_transaction_commits(world):
     # Inside the test's transaction nothing commits: the worker would not see the row yet.
-    curves.curve_for(a_request(world))
+    queueing.curve_for(a_request(world))
     assert queued() == []
 
 
@@ -329,13 +329,13 @@ def test_a_failed_curve_waits_for_a_retry_which_queues_it_again(
 ):
     request = a_request(world)
     with django_capture_on_commit_callbacks(execute=True):
-        curve = curves.curve_for(request)
+        curve = queueing.curve_for(request)
     Curve.objects.filter(pk=curve.pk).update(status=Curve.Status.FAILED, error="KeyError: 'x'")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        shown = curves.curve_for(request)
+        shown = queueing.curve_for(request)
     assert shown.status == Curve.Status.FAILED and callbacks == []  # the page says so
     with django_capture_on_commit_callbacks(execute=True):
-        again = curves.retry(shown)
+        again = queueing.retry(shown)
     assert again.pk == curve.pk
     again.refresh_from_db()
     assert (again.status, again.error) == (Curve.Status.PENDING, "")
@@ -347,23 +347,23 @@ def test_a_curve_of_another_engine_version_is_computed_again(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
     request = a_request(world)
-    ready(curves.curve_for(request))
+    ready(queueing.curve_for(request))
     monkeypatch.setattr(engine, "engine_version", lambda: "9.99.0")
     with django_capture_on_commit_callbacks(execute=True):
-        newer = curves.curve_for(request)
+        newer = queueing.curve_for(request)
     assert newer.status == Curve.Status.PENDING and newer.engine_version == "9.99.0"
     assert Curve.objects.count() == 2 and len(queued()) == 1
 
 
 def test_the_engine_state_is_read_without_loading_the_engine(world):
-    assert curves.engine_state() is None
+    assert queueing.engine_state() is None
 
 
 # Saving a picture (the action)
 
 
 def test_save_scenario_freezes_a_ready_curve_and_audits_it(world):
-    curve = ready(curves.curve_for(a_request(world)))
+    curve = ready(queueing.curve_for(a_request(world)))
     what_if = WhatIf(weekly_hours=35, offers=((40, 16),))
     saved = actions.save_scenario(Actor(world.coach), world.case, "Two offers", what_if, curve)
     assert (saved.participant, saved.title, saved.created_by) == (
@@ -386,7 +386,7 @@ def test_save_scenario_freezes_a_ready_curve_and_audits_it(world):
 
 
 def test_save_scenario_refuses_a_curve_still_being_worked_out(world):
-    curve = curves.curve_for(a_request(world))
+    curve = queueing.curve_for(a_request(world))
     with pytest.raises(ValidationError):
         actions.save_scenario(Actor(world.coach), world.case, "Too soon", WhatIf(), curve)
     Curve.objects.filter(pk=curve.pk).update(status=Curve.Status.FAILED)

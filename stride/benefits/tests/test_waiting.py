@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from stride.benefits import curves, engine
+from stride.benefits import engine, queueing
 from stride.benefits.models import Curve, EngineState
 
 from .test_pages import calculator_url, family, ready  # noqa: F401 (family: the fixture)
@@ -38,7 +38,7 @@ def test_five_what_ifs_queue_no_more_than_three_curves(
     with django_capture_on_commit_callbacks(execute=True):
         for hours in (20, 25, 32, 36, 40):
             pages.append(client.get(calculator_url(family, weekly_hours=hours)))
-    assert curve_tasks() == curves.WAITING_PER_PERSON == 3
+    assert curve_tasks() == queueing.WAITING_PER_PERSON == 3
     assert Curve.objects.filter(requested_by=world.coach).count() == 3
     for page in pages[:3]:
         assert page.context["curve"] is not None and BUSY not in page.content.decode()
@@ -139,7 +139,7 @@ def test_the_page_asks_again_for_five_minutes_then_stops_and_says_so(
     asked = timezone.now()
     with time_machine.travel(asked, tick=False) as clock:
         client.get(calculator_url(family))
-        clock.shift(curves.POLL_FOR - timedelta(seconds=1))
+        clock.shift(queueing.POLL_FOR - timedelta(seconds=1))
         polling = client.get(part, headers={"Stride-Poll": "true"}).content.decode()
         clock.shift(timedelta(seconds=2))
         stopped = client.get(part, headers={"Stride-Poll": "true"}).content.decode()
@@ -163,7 +163,7 @@ def test_with_the_calculator_running_a_page_that_stopped_asking_says_it_is_slow(
     )
     client = client_for(world.coach)
     client.get(calculator_url(family))
-    with time_machine.travel(timezone.now() + curves.POLL_FOR + timedelta(seconds=1)):
+    with time_machine.travel(timezone.now() + queueing.POLL_FOR + timedelta(seconds=1)):
         page = client.get(calculator_url(family)).content.decode()
     assert "This picture is taking longer than it should." in page
     assert "hx-trigger" not in page and "Check again" in page
