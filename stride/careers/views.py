@@ -20,7 +20,7 @@ from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.guards import refuse_unless, require
-from stride.core.models import Role, User
+from stride.core.models import Role
 from stride.core.submissions import save_once
 from stride.people.cases import open_case
 from stride.people.models import Participant
@@ -46,18 +46,14 @@ def _ladder(industry: str, ladder: str) -> tuple[Industry, Ladder]:
         raise Http404 from None
 
 
-def _caseload_or_own(user: User) -> bool:
-    """Participants are sent to their own careers pages; others without a caseload get 403."""
-    return user.role == Role.PARTICIPANT or access.can_see_caseloads(user)
-
-
 def _staff_only(request: HttpRequest, portal_url: str) -> HttpResponse | None:
+    """Participants have their own careers pages (others without a caseload got 403)."""
     if request.user.role == Role.PARTICIPANT:
         return redirect(portal_url)
     return None
 
 
-@require(_caseload_or_own)
+@require(access.can_see_caseloads_or_own)
 def explorer(request: HttpRequest) -> HttpResponse:
     """Industries and their career ladders, ranked by a participant's interests when one is chosen."""
     elsewhere = _staff_only(request, reverse("portal:careers"))
@@ -86,7 +82,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(_caseload_or_own)
+@require(access.can_see_caseloads_or_own)
 def ladder_page(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
     """One ladder, entry to advanced, with the county's partners and the supports beside it."""
     elsewhere = _staff_only(request, reverse("portal:career_ladder", args=[industry, ladder]))
