@@ -20,11 +20,11 @@ from stride.coaching.models import Step
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import refuse_unless, require
 from stride.core.models import Organisation
 from stride.core.submissions import save_once
 from stride.core.vocabulary import Circumstance
-from stride.people import actions as people_actions
-from stride.people.models import Participant
+from stride.people.cases import open_case, viewed
 
 from . import actions, chosen, directory, gaps, hsds
 from .circumstances import family_of
@@ -33,21 +33,6 @@ from .matching import for_family, narrowed, nearest_miles, with_details, zip_poi
 from .models import DirectoryImport, PartnerLink, Provider, Referral, Service
 
 PARTNER_LINK_KEY = "resources.partner_link"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _participant(request: HttpRequest, uuid: UUID) -> Participant:
-    return access.get_visible_or_404(
-        Participant.objects.select_related(
-            "member", "household", "current_enrollment", "county", "coach"
-        ),
-        request.user,
-        uuid=uuid,
-    )
 
 
 def _referral(request: HttpRequest, uuid: UUID) -> Referral:
@@ -65,7 +50,6 @@ def _service(request: HttpRequest, uuid: UUID) -> Service:
 
 
 def _kept_service(request: HttpRequest, uuid: UUID) -> Service:
-    _require(access.can_keep_directories(request.user))
     return get_object_or_404(with_details(directory.services_kept_by(request.user)), uuid=uuid)
 
 
@@ -76,7 +60,7 @@ def _kept_service(request: HttpRequest, uuid: UUID) -> Service:
 def service_list(request: HttpRequest) -> HttpResponse:
     """The county's map: every service, searchable and filtered."""
     counties = access.directory_counties(request.user)
-    _require(counties.exists())
+    refuse_unless(counties.exists())
     form = FilterForm(request.GET or None)
     filters = form.filters()
     services = narrowed(directory.services_visible_to(request.user), filters)
@@ -142,7 +126,7 @@ def _provider(form: ServiceForm, county: Organisation, actor: Actor) -> Provider
 def service_new(request: HttpRequest) -> HttpResponse:
     counties = access.directory_editable_counties(request.user)
     county = counties.first()
-    _require(county is not None and counties.count() == 1)
+    refuse_unless(county is not None and counties.count() == 1)
     assert county is not None
     form = ServiceForm(
         request.POST or None,
@@ -175,7 +159,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     return render(request, "resources/service_form.html", {"form": form, "service": None})
 
 
-@login_required
+@require(access.can_keep_directories)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     service = _kept_service(request, uuid)
@@ -213,7 +197,7 @@ def service_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def review(request: HttpRequest) -> HttpResponse:
     """Entries not checked for a year: confirm each, fix it, or pause it."""
     kept = directory.services_kept_by(request.user)
-    _require(access.directory_editable_counties(request.user).exists())
+    refuse_unless(access.directory_editable_counties(request.user).exists())
     if request.method == "POST":
         try:
             chosen, version = UUID(request.POST.get("service", "")), int(request.POST["version"])
@@ -243,11 +227,10 @@ def review(request: HttpRequest) -> HttpResponse:
 # A family's services and referrals
 
 
-@login_required
+@require(access.can_see_caseloads)
 def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Services for this family: suggested per service area, with the reasons."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     form = FilterForm(request.GET or None)
     filters = form.filters()
     family = family_of(person, with_private=access.can_read_private_answers(request.user, person))
@@ -263,7 +246,6 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
         for suggestion in group.suggestions:
             suggestion.open_referral = open_referrals.get(suggestion.service.pk)
     actor = Actor.from_request(request)
-    people_actions.record_view(actor, person)
     for response in family.private_sources:  # shown below, in neutral words
         assessment_actions.record_private_view(actor, response)
     return render(
@@ -284,11 +266,10 @@ def family_services(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, uuid: UUID, service_uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     service = get_object_or_404(
         with_details(Service.objects.filter(serves=person.county_id)), uuid=service_uuid
     )
@@ -320,10 +301,9 @@ def refer(request: HttpRequest, uuid: UUID, service_uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_see_caseloads)
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_see_caseloads(request.user))
     referral = _referral(request, uuid)
     can_edit = access.can_edit_cases(request.user)
     form = None
@@ -347,7 +327,7 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 return redirect("resources:referral", uuid=referral.uuid)
     elif request.method == "POST":
         raise PermissionDenied
-    people_actions.record_view(Actor.from_request(request), referral.participant)
+    viewed(request, referral.participant)
     made_for, link = request.session.pop(PARTNER_LINK_KEY, [None, None])
     return render(
         request,
@@ -363,11 +343,10 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def partner_link(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A new one-time link for the service's staff, shown once."""
-    _require(access.can_edit_cases(request.user))
     referral = _referral(request, uuid)
     try:
         token = actions.make_partner_link(Actor.from_request(request), referral)
@@ -416,20 +395,18 @@ def partner_update(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads)
 def family_printout(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The family's chosen services on paper, in their language: an export of the record."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid, recorded_elsewhere=True)  # services_pdf: an export
     return chosen.services_pdf(request, person)
 
 
 # The county's view: gaps, import and export
 
 
-@login_required
+@require(access.can_read_audit)
 def gap_view(request: HttpRequest) -> HttpResponse:
-    _require(access.can_read_audit(request.user))
     counties = access.directory_counties(request.user)
     county = _chosen_county(request, counties)
     report = gaps.for_county(request.user, county)
@@ -444,7 +421,7 @@ def gap_view(request: HttpRequest) -> HttpResponse:
 
 def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Organisation:
     """The county asked for in ?county=, else the first the person may see; 403 if none."""
-    _require(counties.exists())
+    refuse_unless(counties.exists())
     chosen = request.GET.get("county")
     if not chosen:
         return counties[0]
@@ -459,7 +436,7 @@ def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Or
 def import_directory(request: HttpRequest) -> HttpResponse:
     """Upload an HSDS file: it is checked first, and nothing changes until Import."""
     counties = access.directory_editable_counties(request.user)
-    _require(counties.count() == 1)
+    refuse_unless(counties.count() == 1)
     county = counties.get()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -500,7 +477,7 @@ def import_directory(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
     counties = access.directory_editable_counties(request.user)
-    _require(counties.exists())
+    refuse_unless(counties.exists())
     upload = get_object_or_404(DirectoryImport.objects.filter(county__in=counties), uuid=uuid)
     if upload.applied_at is not None:
         return render(
