@@ -7,7 +7,7 @@ when the file is opened. Text that begins so is written with an apostrophe in
 front, which spreadsheets take as "this is text" (OWASP, CSV injection). Only
 text is changed: numbers Stride writes as numbers (-12.5) stay numbers.
 
-The HSDS data package (`resources/hsds.py`) is not written here on purpose: it
+The HSDS data package (`resources/hsds/`) is not written here on purpose: it
 is a file for other directory systems, read by programs, and importing it must
 give back exactly the text that was exported.
 """

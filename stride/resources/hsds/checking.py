@@ -1,0 +1,750 @@
+"""Checking the tables: every problem in them, and what an import would change."""
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from stride.core.models import Organisation
+
+from ..actions import EVENING_FROM, WEEKEND
+from ..models import (
+    CATEGORY_AREA,
+    Category,
+    Location,
+    Provider,
+    Schedule,
+    Service,
+    ServiceLanguage,
+    circumstance_mask,
+)
+from .plan import (
+    ImportPlan,
+    LocationKey,
+    Opening,
+    RowProblem,
+    _LocationChange,
+    _ProviderChange,
+    _ServiceChange,
+)
+from .tables import DAYS, SPECS, TABLE_ORDER, Row, Tables
+from .taxonomy import _BAD, SERVICE_TERMS, TAXONOMY, Meaning, _meaning, stride_terms, term_id
+from .values import (
+    _DATE,
+    _LANGUAGE,
+    _STATE,
+    _URL,
+    _ZIP,
+    _language_codes,
+    _parse_time,
+    _real_zip,
+    format_phone,
+    parse_phone,
+)
+
+MAIN_PHONE_TYPES = {"", "voice", "cell", "text", "mobile", "main"}
+
+
+# Messages several checks give; the row and column are reported beside them.
+FILL_IN = gettext_lazy("fill this in; it can't be left empty.")
+UNKNOWN_SERVICE = gettext_lazy("use the id of a service in services.csv.")
+UNKNOWN_ORGANIZATION = gettext_lazy("use the id of an organization in organizations.csv.")
+UNKNOWN_LANGUAGE = gettext_lazy("enter the language's two-letter code, like es for Spanish.")
+TAKEN_ID = gettext_lazy(
+    "another organization in the directory already uses this id; use a new one."
+)
+
+
+class _Checker:
+    """Reads every row, collecting every problem, and works out what would change."""
+
+    def __init__(self, county: Organisation, tables: Tables) -> None:
+        self.county = county
+        self.tables = tables
+        self.table = ""  # the table being read
+        self.problems: list[RowProblem] = []
+        self.broken: set[str] = set()
+        # Ids of rows refused for a problem of their own: rows pointing at them are not blamed.
+        self.refused: dict[str, set[str]] = defaultdict(set)
+        self.columns = {
+            name: set[str]().union(*(row.keys() for row in rows)) for name, rows in tables.items()
+        }
+        providers = list(Provider.objects.filter(county=county))
+        self.db_providers = {provider.hsds_id: provider for provider in providers}
+        key_of = {provider.pk: provider.hsds_id for provider in providers}
+        self.db_locations: dict[LocationKey, Location] = {
+            (key_of[location.provider_id], location.hsds_id): location
+            for location in Location.objects.filter(provider__county=county)
+        }
+        self.db_services: dict[tuple[str, str], Service] = {
+            (key_of[service.provider_id], service.hsds_id): service
+            for service in Service.objects.filter(provider__county=county)
+        }
+        self.db_location_ids: dict[str, list[LocationKey]] = defaultdict(list)
+        for key in self.db_locations:
+            self.db_location_ids[key[1]].append(key)
+        self.db_service_orgs: dict[str, list[str]] = defaultdict(list)
+        for org, sid in self.db_services:
+            self.db_service_orgs[sid].append(org)
+        # What the file says, by id.
+        self.orgs: dict[str, dict[str, Any]] = {}
+        self.locs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> organization id, values
+        self.svcs: dict[str, tuple[Row, str, dict[str, Any]]] = {}
+        self.addresses: dict[str, dict[str, str]] = {}
+        self.phones: dict[tuple[str, str], str] = {}  # ("organizations"|"services", id) -> phone
+        self.at_locations: dict[str, set[LocationKey]] = defaultdict(set)
+        self.sal_service: dict[str, str] = {}
+        self.openings: dict[str, set[Opening]] = defaultdict(set)
+        self.languages: dict[str, set[str]] = defaultdict(set)
+        self.serves: dict[str, set[int]] = defaultdict(set)
+        self.terms: dict[str, Meaning | None] = {term_id(m): m for m, _n, _d in stride_terms()}
+        self.category: dict[str, tuple[str, int]] = {}
+        self.fits: dict[str, set[str]] = defaultdict(set)
+        self.months: dict[tuple[str, str], tuple[int, int]] = {}  # (service, kind) -> value, row
+        self.contracted: dict[str, bool] = {}
+
+    # Helpers
+
+    def bad(self, row: Row | int, column: str, message: object, table: str = "") -> None:
+        line = row if isinstance(row, int) else row.line
+        self.problems.append(RowProblem(table or self.table, line, column, str(message)))
+
+    def has(self, table: str) -> bool:
+        """The package has this table, with the columns an import needs."""
+        return table in self.tables and table not in self.broken
+
+    def has_column(self, column: str) -> bool:
+        return column in self.columns.get(self.table, set())
+
+    def rows(self, table: str) -> list[Row]:
+        self.table = table
+        return self.tables[table] if self.has(table) else []
+
+    def text(self, row: Row, column: str, required: bool = False, limit: int | None = None) -> str:
+        value = (row.get(column) or "").strip()
+        if required and not value:
+            self.bad(row, column, FILL_IN)
+        elif limit is not None and len(value) > limit:
+            message = _("shorten this to %(limit)d characters or fewer.")
+            self.bad(row, column, message % {"limit": limit})
+            return ""
+        return value
+
+    def ident(self, row: Row, seen: dict[str, int], required: bool = True) -> str:
+        value = self.text(row, "id", required=required, limit=100)
+        if value and value in seen:
+            message = _("use another id: row %(row)d already has this one.")
+            self.bad(row, "id", message % {"row": seen[value]})
+            return ""
+        if value:
+            seen[value] = row.line
+        return value
+
+    def email(self, row: Row, column: str) -> str:
+        value = self.text(row, column, limit=254)
+        try:
+            if value:
+                validate_email(value)
+        except ValidationError:
+            self.bad(row, column, _("enter an email address, like help@example.org."))
+        return value
+
+    def url(self, row: Row, column: str) -> str:
+        value = self.text(row, column, limit=200)
+        try:
+            if value:
+                _URL(value)
+        except ValidationError:
+            self.bad(row, column, _("enter a full web address, like https://example.org."))
+        return value
+
+    def refers(self, row: Row, column: str, known: Mapping[str, object], target: str) -> str:
+        """The id in the column if the file has that record; reports it when not."""
+        value = self.text(row, column)
+        if value and value not in known:
+            if (
+                target not in self.broken and value not in self.refused[target]
+            ):  # its rows were not read; its problem says why
+                self.bad(
+                    row, column, UNKNOWN_SERVICE if target == "services" else UNKNOWN_ORGANIZATION
+                )
+            return ""
+        return value
+
+    def service_of(self, row: Row) -> str | None:
+        """The service a row is about, by service_id or service_at_location_id.
+
+        "" when the row names none, None when it names one the file does not have.
+        """
+        if not self.text(row, "service_id") and self.text(row, "service_at_location_id"):
+            sal = self.text(row, "service_at_location_id")
+            if sal in self.sal_service:
+                return self.sal_service[sal]
+            if "service_at_locations" not in self.broken:
+                self.bad(
+                    row,
+                    "service_at_location_id",
+                    _("use the id of a row in service_at_locations.csv."),
+                )
+            return None
+        sid = self.refers(row, "service_id", self.svcs, "services")
+        if not sid and self.text(row, "service_id"):
+            return None
+        return sid
+
+    def put(self, values: dict[str, Any], column: str, value: Any, name: str = "") -> None:
+        """Keep a value only when the table has the column: a left-out column changes nothing."""
+        if self.has_column(column):
+            values[name or column] = value
+
+    # The tables, in the order their references need
+
+    def run(self) -> ImportPlan:
+        for name, rows in self.tables.items():
+            if name not in SPECS or not rows:
+                continue
+            self.table = name
+            missing = [c for c in SPECS[name].required if not self.has_column(c)]
+            if missing:
+                self.broken.add(name)
+                message = ngettext(
+                    "add the missing column: %(columns)s.",
+                    "add the missing columns: %(columns)s.",
+                    len(missing),
+                )
+                self.bad(1, ", ".join(missing), message % {"columns": ", ".join(missing)})
+        self.read_organizations()
+        self.read_locations()
+        self.read_addresses()
+        self.read_services()
+        self.read_phones()
+        self.read_service_at_locations()
+        self.read_schedules()
+        self.read_languages()
+        self.read_service_areas()
+        self.read_taxonomy_terms()
+        self.read_attributes()
+        self.check_services()
+        plan = self.plan()
+        order = {name: number for number, name in enumerate(TABLE_ORDER)}
+        plan.problems = sorted(
+            self.problems, key=lambda p: (order.get(p.table, len(order)), p.row, p.column)
+        )
+        plan.ignored_tables = sorted(name for name in self.tables if name not in SPECS)
+        return plan
+
+    def read_organizations(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("organizations"):
+            key = self.ident(row, seen)
+            values: dict[str, Any] = {}
+            self.put(values, "name", self.text(row, "name", required=True, limit=200))
+            self.put(values, "description", self.text(row, "description"))
+            self.put(values, "email", self.email(row, "email"))
+            self.put(values, "website", self.url(row, "website"))
+            if key:
+                self.orgs[key] = values
+
+    def organization_of(self, row: Row) -> str:
+        org = self.text(row, "organization_id", required=True)
+        if org and org not in self.orgs and org not in self.db_providers:
+            if "organizations" not in self.broken:
+                message = _("use the id of an organization in organizations.csv or the directory.")
+                self.bad(row, "organization_id", message)
+            return ""
+        return org
+
+    def read_locations(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("locations"):
+            key = self.ident(row, seen)
+            org = self.organization_of(row)
+            values: dict[str, Any] = {}
+            self.put(values, "name", self.text(row, "name", required=True, limit=200))
+            self.put(values, "latitude", self.coordinate(row, "latitude", 90.0))
+            self.put(values, "longitude", self.coordinate(row, "longitude", 180.0))
+            if key and org and (org, key) not in self.db_locations and self.db_location_ids[key]:
+                self.bad(row, "id", TAKEN_ID)
+            elif key and org:
+                self.locs[key] = (org, values)
+                continue
+            self.refused["locations"].add(self.text(row, "id"))
+
+    def coordinate(self, row: Row, column: str, bound: float) -> float | None:
+        text = self.text(row, column)
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if -bound <= value <= bound:
+            return value
+        if column == "latitude":
+            self.bad(row, column, _("enter a latitude between -90 and 90, like 36.7378."))
+        else:
+            self.bad(row, column, _("enter a longitude between -180 and 180, like -119.7871."))
+        return None
+
+    def read_addresses(self) -> None:
+        seen: dict[str, int] = {}
+        given: dict[str, int] = {}
+        for row in self.rows("addresses"):
+            self.ident(row, seen, required=False)
+            kind = self.text(row, "address_type").lower()
+            if kind in ("postal", "virtual"):
+                continue  # Stride keeps the street address of a place
+            if kind not in ("", "physical"):
+                self.bad(row, "address_type", _("use physical, postal or virtual."))
+            location = self.text(row, "location_id", required=True)
+            if location and location not in self.locs:
+                if "locations" not in self.broken and location not in self.refused["locations"]:
+                    self.bad(row, "location_id", _("use the id of a location in locations.csv."))
+                location = ""
+            address = {
+                "address_1": self.text(row, "address_1", required=True, limit=200),
+                "city": self.text(row, "city", required=True, limit=100),
+                "state_province": self.state(row),
+                "postal_code": self.postal_code(row),
+            }
+            if self.text(row, "country").upper() not in ("", "US", "USA"):
+                self.bad(row, "country", _("Stride keeps US addresses: enter US."))
+            if location in given:
+                message = _("a location has one street address, and row %(row)d already gives it.")
+                self.bad(row, "location_id", message % {"row": given[location]})
+            elif location:
+                given[location] = row.line
+                self.addresses[location] = address
+
+    def state(self, row: Row) -> str:
+        value = self.text(row, "state_province", required=True).upper()
+        if value and not _STATE.fullmatch(value):
+            self.bad(row, "state_province", _("enter the two-letter state code, like CA."))
+        return value
+
+    def postal_code(self, row: Row) -> str:
+        value = self.text(row, "postal_code", required=True)
+        if value and not _ZIP.fullmatch(value):
+            message = _("enter a 5-digit ZIP code, like 93721, or a ZIP+4, like 93721-1234.")
+            self.bad(row, "postal_code", message)
+        elif value and not _real_zip(value[:5]):
+            self.bad(row, "postal_code", _("there is no such ZIP code; check it for a typo."))
+        return value
+
+    def read_services(self) -> None:
+        seen: dict[str, int] = {}
+        statuses = {"active": "active", "inactive": "inactive", "defunct": "defunct"}
+        statuses["temporarily closed"] = "inactive"
+        for row in self.rows("services"):
+            key = self.ident(row, seen)
+            org = self.organization_of(row)
+            values: dict[str, Any] = {}
+            self.put(values, "name", self.text(row, "name", required=True, limit=200))
+            for column in ("description", "application_process", "eligibility_description"):
+                self.put(values, column, self.text(row, column))
+            self.put(values, "fees_description", self.text(row, "fees_description", limit=300))
+            self.put(values, "url", self.url(row, "url"))
+            self.put(values, "email", self.email(row, "email"))
+            status = self.text(row, "status", required=True).lower()
+            if status and status not in statuses:
+                self.bad(row, "status", _("use one of: active, inactive, defunct."))
+            self.put(values, "status", statuses.get(status, "active"))
+            self.put(values, "assured_date", self.assured_date(row), "last_verified_on")
+            if key and org and (org, key) not in self.db_services and self.db_service_orgs[key]:
+                self.bad(row, "id", TAKEN_ID)
+            elif key and org:
+                self.svcs[key] = (row, org, values)
+                continue
+            self.refused["services"].add(self.text(row, "id"))
+
+    def assured_date(self, row: Row) -> date | None:
+        text = self.text(row, "assured_date")[:10]  # a date-time says the day too
+        if not text:
+            return None
+        try:
+            if _DATE.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        self.bad(row, "assured_date", _("enter the date as YYYY-MM-DD, like 2025-03-31."))
+        return None
+
+    def read_phones(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("phones"):
+            self.ident(row, seen, required=False)
+            owner: tuple[str, str] | None = None
+            if self.text(row, "service_id"):
+                sid = self.refers(row, "service_id", self.svcs, "services")
+                owner = ("services", sid) if sid else None
+            elif self.text(row, "organization_id"):
+                org = self.refers(row, "organization_id", self.orgs, "organizations")
+                owner = ("organizations", org) if org else None
+            elif any(
+                self.text(row, column)
+                for column in ("location_id", "contact_id", "service_at_location_id")
+            ):
+                continue  # Stride keeps the phones of organizations and services
+            else:
+                message = _("enter the organization_id or service_id this phone number is for.")
+                self.bad(row, "organization_id", message)
+            number = self.text(row, "number", required=True)
+            parsed = parse_phone(number) if number else None
+            if number and parsed is None:
+                message = _("enter a 10-digit US phone number, like (559) 555-0123.")
+                self.bad(row, "number", message)
+            extension = self.text(row, "extension")
+            if extension and not re.fullmatch(r"\d{1,6}", extension):
+                self.bad(row, "extension", _("enter the extension as digits only, like 204."))
+                extension = ""
+            kind = self.text(row, "type").lower()
+            if owner and parsed and kind in MAIN_PHONE_TYPES and owner not in self.phones:
+                self.phones[owner] = format_phone(parsed[0], extension or parsed[1])
+
+    def read_service_at_locations(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("service_at_locations"):
+            key = self.ident(row, seen, required=False)
+            self.text(row, "service_id", required=True)
+            service = self.refers(row, "service_id", self.svcs, "services")
+            place = self.place(row, self.svcs[service][1] if service else "")
+            if service and place:
+                self.at_locations[service].add(place)
+                if key:
+                    self.sal_service[key] = service
+
+    def place(self, row: Row, org: str) -> LocationKey | None:
+        location = self.text(row, "location_id", required=True)
+        if location in self.locs:
+            return (self.locs[location][0], location)
+        known = self.db_location_ids.get(location, [])
+        if known:
+            return next((key for key in known if key[0] == org), known[0])
+        if (
+            location
+            and "locations" not in self.broken
+            and location not in self.refused["locations"]
+        ):
+            message = _("use the id of a location in locations.csv or the directory.")
+            self.bad(row, "location_id", message)
+        return None
+
+    def read_schedules(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("schedules"):
+            self.ident(row, seen, required=False)
+            service = self.service_of(row)
+            if service == "":
+                if self.text(row, "location_id"):
+                    continue  # hours of a place; Stride keeps hours per service
+                self.bad(row, "service_id", _("enter the service_id these hours are for."))
+            if self.text(row, "freq").upper() not in ("", "WEEKLY"):
+                self.bad(row, "freq", _("Stride keeps weekly hours: use WEEKLY."))
+            days: list[int] = []
+            byday = self.text(row, "byday", required=True)
+            for token in filter(None, (part.strip().upper() for part in byday.split(","))):
+                if token not in DAYS:
+                    message = _("use the days MO, TU, WE, TH, FR, SA and SU, separated by commas.")
+                    self.bad(row, "byday", message)
+                    days = []
+                    break
+                days.append(DAYS[token])
+            opens_at, closes_at = self.clock(row, "opens_at"), self.clock(row, "closes_at")
+            if opens_at is None or closes_at is None:
+                continue
+            if opens_at >= closes_at:
+                message = _("make the closing time later than the opening time.")
+                self.bad(row, "closes_at", message)
+            elif service:
+                self.openings[service].update((day, opens_at, closes_at) for day in days)
+
+    def clock(self, row: Row, column: str) -> time | None:
+        text = self.text(row, column, required=True)
+        value = _parse_time(text) if text else None
+        if text and value is None:
+            message = _("enter the time as HH:MM on a 24-hour clock, like 09:00 or 17:30.")
+            self.bad(row, column, message)
+        return value
+
+    def read_languages(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("languages"):
+            self.ident(row, seen, required=False)
+            self.text(row, "service_id", required=True)
+            service = self.refers(row, "service_id", self.svcs, "services")
+            code = self.text(row, "code").lower()
+            name = self.text(row, "name")
+            if not code and name:
+                code = _language_codes().get(name.lower(), "")
+                if not code:
+                    self.bad(row, "code", UNKNOWN_LANGUAGE)
+                    continue
+            if not code:
+                self.bad(row, "code", FILL_IN)
+            elif not _LANGUAGE.fullmatch(code):
+                self.bad(row, "code", UNKNOWN_LANGUAGE)
+            elif service:
+                self.languages[service].add(code)
+
+    def read_service_areas(self) -> None:
+        seen: dict[str, int] = {}
+        counties: dict[str, int] = {}
+        for pk, name in Organisation.objects.filter(kind=Organisation.Kind.COUNTY).values_list(
+            "pk", "name"
+        ):
+            counties[name.lower()] = pk
+            counties.setdefault(name.lower().removesuffix(" county"), pk)
+        for row in self.rows("service_areas"):
+            self.ident(row, seen, required=False)
+            service = self.service_of(row)
+            if service == "":
+                self.bad(
+                    row, "service_id", _("enter the service_id of the service this area is for.")
+                )
+            name = self.text(row, "name", required=True)
+            county = counties.get(name.lower())
+            if name and county is None:
+                message = _("use the name of a county in Stride, like %(county)s.")
+                self.bad(row, "name", message % {"county": self.county.name})
+            elif service and county is not None:
+                self.serves[service].add(county)
+
+    def read_taxonomy_terms(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("taxonomy_terms"):
+            key = self.ident(row, seen)
+            taxonomy = self.text(row, "taxonomy") or self.text(row, "taxonomy_id")
+            if taxonomy.lower() != TAXONOMY:
+                if key:
+                    self.terms[key] = None  # another taxonomy's term: Stride leaves it be
+                continue
+            code = self.text(row, "code", required=True)
+            meaning = _meaning(code) if code else None
+            if code and meaning is None:
+                message = _(
+                    "use a code of the stride taxonomy, like category:food or "
+                    "circumstance:no_car; an export lists them all."
+                )
+                self.bad(row, "code", message)
+            if key:
+                self.terms[key] = meaning or _BAD
+
+    def read_attributes(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.rows("attributes"):
+            self.ident(row, seen, required=False)
+            term = self.text(row, "taxonomy_term_id", required=True)
+            if term and term not in self.terms:
+                if "taxonomy_terms" not in self.broken:
+                    message = _("use the id of a term in taxonomy_terms.csv.")
+                    self.bad(row, "taxonomy_term_id", message)
+                continue
+            meaning = self.terms.get(term)
+            if meaning is None or meaning == _BAD:
+                continue  # another taxonomy's term, or one reported in taxonomy_terms.csv
+            kind, code = meaning
+            entity = "service" if kind in SERVICE_TERMS else "organization"
+            known: Mapping[str, object] = self.svcs if entity == "service" else self.orgs
+            target = f"{entity}s"
+            if self.text(row, "link_entity").lower() not in ("", entity):
+                message = (
+                    _("this term describes a service: enter service.")
+                    if entity == "service"
+                    else _("this term describes an organization: enter organization.")
+                )
+                self.bad(row, "link_entity", message)
+                continue
+            self.text(row, "link_id", required=True)
+            link = self.refers(row, "link_id", known, target)
+            if link:
+                self.attribute(row, link, kind, code)
+
+    def attribute(self, row: Row, link: str, kind: str, code: str) -> None:
+        if kind == "category":
+            if link in self.category:
+                message = _("a service has one kind of service, and row %(row)d already gives it.")
+                self.bad(row, "taxonomy_term_id", message % {"row": self.category[link][1]})
+            else:
+                self.category[link] = (code, row.line)
+        elif kind == "circumstance":
+            self.fits[link].add(code)
+        elif kind == "contracted":
+            value = self.text(row, "value").lower()
+            if value in ("", "true", "yes", "y", "1"):
+                self.contracted[link] = True
+            elif value in ("false", "no", "n", "0"):
+                self.contracted[link] = False
+            else:
+                self.bad(row, "value", _("enter true or false."))
+        else:
+            value = self.text(row, "value", required=True)
+            if value and (not (value.isascii() and value.isdigit()) or int(value) > 32767):
+                self.bad(row, "value", _("enter a whole number of months, like 6."))
+            elif value and (link, kind) in self.months:
+                message = _("row %(row)d already gives this for the service.")
+                self.bad(row, "taxonomy_term_id", message % {"row": self.months[(link, kind)][1]})
+            elif value:
+                self.months[(link, kind)] = (int(value), row.line)
+
+    def check_services(self) -> None:
+        if "attributes" in self.broken:
+            return
+        self.table = "services"
+        for key, (row, org, _values) in self.svcs.items():
+            if key not in self.category and (
+                self.has("attributes") or (org, key) not in self.db_services
+            ):
+                message = _(
+                    "give this service its kind of service: add a row to attributes.csv "
+                    "linking it to a term like stride-category-food."
+                )
+                self.bad(row, "category", message)
+            low = self.months.get((key, "months_on_aid_from"))
+            high = self.months.get((key, "months_on_aid_up_to"))
+            if low and high and low[0] > high[0]:
+                message = _("make this at least the first month on aid (%(month)d).")
+                self.bad(high[1], "value", message % {"month": low[0]}, table="attributes")
+
+    # What would change
+
+    def plan(self) -> ImportPlan:
+        plan = ImportPlan()
+        for key, values in self.orgs.items():
+            values = dict(values)
+            if self.has("phones"):
+                values["phone"] = self.phones.get(("organizations", key), "")
+            if self.has("attributes"):
+                values["contracted"] = self.contracted.get(key, False)
+            provider = self.db_providers.get(key)
+            plan.providers.append(
+                _ProviderChange(key, provider, values, _differences(provider, values))
+            )
+        blank = dict.fromkeys(("address_1", "city", "state_province", "postal_code"), "")
+        for key, (org, values) in self.locs.items():
+            values = dict(values)
+            if self.has("addresses"):
+                values.update(self.addresses.get(key, blank))
+            location = self.db_locations.get((org, key))
+            plan.locations.append(
+                _LocationChange(org, key, location, values, _differences(location, values))
+            )
+        self.plan_services(plan)
+        plan.counts = {
+            "organizations": _count(plan.providers),
+            "locations": _count(plan.locations),
+            "services": _count(plan.services),
+        }
+        return plan
+
+    def plan_services(self, plan: ImportPlan) -> None:
+        present = _Present(self.county, self.db_locations, self.db_services, self)
+        for key, (_row, org, scalar) in self.svcs.items():
+            existing = self.db_services.get((org, key))
+            new = existing is None
+            values = dict(scalar)
+            if self.has("phones"):
+                values["phone"] = self.phones.get(("services", key), "")
+            if (self.has("attributes") or new) and key in self.category:
+                category = self.category[key][0]
+                low = self.months.get((key, "months_on_aid_from"))
+                high = self.months.get((key, "months_on_aid_up_to"))
+                values |= {
+                    "category": category,
+                    "area": str(CATEGORY_AREA[Category(category)]),
+                    "fits_mask": circumstance_mask(sorted(self.fits.get(key, set()))),
+                    "months_on_aid_min": low[0] if low else None,
+                    "months_on_aid_max": high[0] if high else None,
+                }
+            change = _ServiceChange(org, key, existing, values, [])
+            if self.has("languages") or new:
+                change.languages = set(self.languages.get(key, set()))
+            if self.has("schedules") or new:
+                change.schedules = set(self.openings.get(key, set()))
+                values["open_evenings"] = any(c > EVENING_FROM for _d, _o, c in change.schedules)
+                values["open_weekends"] = any(d in WEEKEND for d, _o, _c in change.schedules)
+            if self.has("service_areas") or new:
+                change.serves = set(self.serves.get(key, set())) or {self.county.pk}
+            if self.has("service_at_locations") or new:
+                change.locations = set(self.at_locations.get(key, set()))
+            if existing is not None:
+                change.changed = _differences(existing, values)
+                if existing.county_id != self.county.pk:
+                    change.changed.append("county")
+                change.changed += present.differences(existing.pk, change)
+            plan.services.append(change)
+
+
+class _Present:
+    """The languages, hours, counties served and places of the county's services now."""
+
+    def __init__(
+        self,
+        county: Organisation,
+        locations: Mapping[LocationKey, Location],
+        services: Mapping[tuple[str, str], Service],
+        checker: _Checker,
+    ) -> None:
+        self.languages: dict[int, set[Any]] = defaultdict(set)
+        self.schedules: dict[int, set[Any]] = defaultdict(set)
+        self.serves: dict[int, set[Any]] = defaultdict(set)
+        self.locations: dict[int, set[Any]] = defaultdict(set)
+        if not services:
+            return
+        in_county = Service.objects.filter(provider__county=county)
+        if checker.has("languages"):
+            for pk, code in ServiceLanguage.objects.filter(service__in=in_county).values_list(
+                "service_id", "code"
+            ):
+                self.languages[pk].add(code)
+        if checker.has("schedules"):
+            for pk, *opening in Schedule.objects.filter(service__in=in_county).values_list(
+                "service_id", "weekday", "opens_at", "closes_at"
+            ):
+                self.schedules[pk].add(tuple(opening))
+        if checker.has("service_areas"):
+            for pk, county_pk in Service.serves.through.objects.filter(
+                service__in=in_county
+            ).values_list("service_id", "organisation_id"):
+                self.serves[pk].add(county_pk)
+        if checker.has("service_at_locations"):
+            key_of = {location.pk: key for key, location in locations.items()}
+            for pk, location_pk in Service.locations.through.objects.filter(
+                service__in=in_county
+            ).values_list("service_id", "location_id"):
+                self.locations[pk].add(key_of.get(location_pk, ("#", str(location_pk))))
+
+    def differences(self, pk: int, change: _ServiceChange) -> list[str]:
+        return [
+            name
+            for name, wanted, now in (
+                ("languages", change.languages, self.languages[pk]),
+                ("schedules", change.schedules, self.schedules[pk]),
+                ("serves", change.serves, self.serves[pk]),
+                ("locations", change.locations, self.locations[pk]),
+            )
+            if wanted is not None and wanted != now
+        ]
+
+
+def _differences(existing: models.Model | None, values: Mapping[str, Any]) -> list[str]:
+    if existing is None:
+        return []
+    return [name for name, value in values.items() if getattr(existing, name) != value]
+
+
+def _count(changes: Sequence[_ProviderChange | _LocationChange | _ServiceChange]) -> dict[str, int]:
+    new = sum(1 for change in changes if change.existing is None)
+    changed = sum(1 for change in changes if change.existing is not None and change.changed)
+    return {"new": new, "changed": changed, "unchanged": len(changes) - new - changed}
+
+
+def check(county: Organisation, tables: Tables) -> ImportPlan:
+    """The dry run: every problem in the tables, and what an import would add or change."""
+    return _Checker(county, tables).run()

@@ -1,0 +1,91 @@
+"""What an import would do: the problems found and the records it adds or changes."""
+
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+from django.utils.translation import ngettext
+
+from ..models import (
+    Location,
+    Provider,
+    Service,
+)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    table: str
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class _ProviderChange:
+    key: str
+    existing: Provider | None
+    values: dict[str, Any]
+    changed: list[str]
+
+
+@dataclass
+class _LocationChange:
+    provider_key: str
+    key: str
+    existing: Location | None
+    values: dict[str, Any]
+    changed: list[str]
+
+
+LocationKey = tuple[str, str]  # (organization id, location id); ("#", pk) outside the county
+Opening = tuple[int, time, time]
+
+
+@dataclass
+class _ServiceChange:
+    provider_key: str
+    key: str
+    existing: Service | None
+    values: dict[str, Any]
+    changed: list[str]
+    languages: set[str] | None = None  # None: leave as they are
+    schedules: set[Opening] | None = None
+    serves: set[int] | None = None
+    locations: set[LocationKey] | None = None
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: its problems, and how many records it adds or changes."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    ignored_tables: list[str] = field(default_factory=list)
+    providers: list[_ProviderChange] = field(default_factory=list, repr=False)
+    locations: list[_LocationChange] = field(default_factory=list, repr=False)
+    services: list[_ServiceChange] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(count["new"] or count["changed"] for count in self.counts.values())
+
+
+class ImportRefused(Exception):
+    """The file has problems, so nothing was changed."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        count = len(plan.problems)
+        super().__init__(
+            ngettext(
+                "The file has %(count)d problem; nothing was changed.",
+                "The file has %(count)d problems; nothing was changed.",
+                count,
+            )
+            % {"count": count}
+        )
+        self.plan = plan

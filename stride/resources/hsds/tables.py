@@ -1,0 +1,104 @@
+"""The HSDS 3.0 tables Stride reads and writes: their columns, types and references."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
+DAY_CODES = {number: code for code, number in DAYS.items()}
+
+
+# The tables: (column, Frictionless type) as HSDS 3.0 names them, what an import needs,
+# and which columns point at which table.
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    fields: tuple[tuple[str, str], ...]
+    required: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        return [name for name, _kind in self.fields]
+
+
+def _strings(names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, "string") for name in names.split())
+
+
+SPECS: dict[str, TableSpec] = {
+    "organizations": TableSpec(
+        _strings("id name description email website"),
+        ("id", "name"),
+    ),
+    "services": TableSpec(
+        _strings(
+            "id organization_id name description url email status application_process "
+            "fees_description eligibility_description"
+        )
+        + (("assured_date", "date"),),
+        ("id", "organization_id", "name", "status"),
+        (("organization_id", "organizations"),),
+    ),
+    "locations": TableSpec(
+        _strings("id location_type organization_id name")
+        + (("latitude", "number"), ("longitude", "number")),
+        ("id", "organization_id", "name"),
+        (("organization_id", "organizations"),),
+    ),
+    "addresses": TableSpec(
+        _strings("id location_id address_1 city state_province postal_code country address_type"),
+        ("location_id", "address_1", "city", "state_province", "postal_code"),
+        (("location_id", "locations"),),
+    ),
+    "service_at_locations": TableSpec(
+        _strings("id service_id location_id"),
+        ("service_id", "location_id"),
+        (("service_id", "services"), ("location_id", "locations")),
+    ),
+    "phones": TableSpec(
+        _strings("id organization_id service_id number")
+        + (("extension", "number"), ("type", "string")),
+        ("number",),
+        (("organization_id", "organizations"), ("service_id", "services")),
+    ),
+    "schedules": TableSpec(
+        _strings("id service_id freq byday opens_at closes_at"),
+        ("byday", "opens_at", "closes_at"),
+        (("service_id", "services"),),
+    ),
+    "languages": TableSpec(
+        _strings("id service_id code name"),
+        ("service_id",),
+        (("service_id", "services"),),
+    ),
+    "service_areas": TableSpec(
+        _strings("id service_id name"),
+        ("name",),
+        (("service_id", "services"),),
+    ),
+    "taxonomy_terms": TableSpec(
+        _strings("id code name description taxonomy"),
+        ("id", "code"),
+    ),
+    "attributes": TableSpec(
+        _strings("id link_id link_type link_entity taxonomy_term_id value"),
+        ("link_id", "taxonomy_term_id"),
+        (("taxonomy_term_id", "taxonomy_terms"),),
+    ),
+}
+TABLE_ORDER = list(SPECS)
+
+
+# Rows and problems
+
+
+class Row(dict[str, str]):
+    """One row of a table, and the row a spreadsheet shows it on (the header is row 1)."""
+
+    def __init__(self, values: Mapping[str, str], line: int) -> None:
+        super().__init__(values)
+        self.line = line
+
+
+Tables = dict[str, list[Row]]
