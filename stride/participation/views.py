@@ -5,7 +5,6 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import refuse_unless, require
 from stride.core.models import Organisation
 from stride.core.submissions import save_once
-from stride.people import actions as people_actions
+from stride.people.cases import open_case, shown_again, viewed
 from stride.people.models import Participant
 
 from . import acf199, actions, imports, ledger
@@ -44,34 +44,17 @@ from .presenting import chosen_month, month_context
 from .rules import participation_rules
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _participant(request: HttpRequest, uuid: UUID) -> Participant:
-    return access.get_visible_or_404(
-        Participant.objects.select_related(
-            "member", "household", "county", "current_enrollment__program"
-        ),
-        request.user,
-        uuid=uuid,
-    )
-
-
-@login_required
+@require(access.can_see_caseloads, to_change=access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A participant's hours for a month: what counts toward the rate and why, and the plans."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     month = chosen_month(request.GET.get("month"))
     can_edit = access.can_edit_cases(request.user)
     activities = Activity.objects.filter(county_id=person.county_id, active=True)
     hours_form = HoursForm(activities=activities, prefix="hours")
     plan_form = PlanForm(activities=activities, prefix="plan")
     if request.method == "POST":
-        _require(can_edit)
         actor = Actor.from_request(request)
         if "hours-day" in request.POST:
             hours_form = HoursForm(request.POST, activities=activities, prefix="hours")
@@ -115,7 +98,7 @@ def participation(request: HttpRequest, uuid: UUID) -> HttpResponse:
             )
             if saved:
                 return saved
-    people_actions.record_view(Actor.from_request(request), person)
+        shown_again(request, person)
     context = month_context(person, month)
     context.update(
         {
@@ -156,10 +139,9 @@ def _run_and_say(
             messages.error(request, error)
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     entry = _entry(request, uuid)
     form = VerifyForm(request.POST)
 
@@ -173,10 +155,9 @@ def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _to_month(entry.participant, entry.day)
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     entry = _entry(request, uuid)
     form = RemoveForm(request.POST)
 
@@ -187,10 +168,9 @@ def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _to_month(entry.participant, entry.day)
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     plan = access.get_visible_or_404(
         ActivityPlan.objects.select_related("participant"), request.user, uuid=uuid
     )
@@ -204,14 +184,12 @@ def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _to_month(plan.participant, timezone.localdate())
 
 
-@login_required
+@require(access.can_see_caseloads)
 def time_on_aid(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The time clocks and the months-on-aid ledger they count."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     months = person.aid_months.select_related("program").order_by("-month")
     page = Paginator(months, 24).get_page(request.GET.get("page"))
-    people_actions.record_view(Actor.from_request(request), person)
     return render(
         request,
         "participation/time_on_aid.html",
@@ -224,13 +202,13 @@ def time_on_aid(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     month = access.get_visible_or_404(
         AidMonth.objects.select_related("participant__member", "program"), request.user, uuid=uuid
     )
+    viewed(request, month.participant)
     form = AidMonthForm(
         request.POST or None,
         initial={
@@ -266,7 +244,7 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 request, _("Saved. The clocks and the month's hours are counted again.")
             )
             return redirect("participation:time_on_aid", uuid=month.participant.uuid)
-    people_actions.record_view(Actor.from_request(request), month.participant)
+    shown_again(request, month.participant)
     return render(
         request,
         "participation/aid_month.html",
@@ -274,11 +252,10 @@ def aid_month(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def import_hours(request: HttpRequest) -> HttpResponse:
     """Hours from a spreadsheet: every row is checked; "Import" saves them all or none."""
-    _require(access.can_edit_cases(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     checked = None
     if request.method == "POST" and form.is_valid():
@@ -303,10 +280,9 @@ def import_hours(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/import.html", {"form": form, "checked": checked})
 
 
-@login_required
+@require(access.can_see_caseloads)
 def rules(request: HttpRequest) -> HttpResponse:
     """The rules Stride counts with, each with its citation, and the clocks in and out of force."""
-    _require(access.can_see_caseloads(request.user))
     today = timezone.localdate()
     return render(
         request,
@@ -327,7 +303,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     counties = access.directory_counties(request.user)
-    _require(counties.exists())
+    refuse_unless(counties.exists())
     activities = Activity.objects.filter(county__in=counties).select_related("county")
     return render(
         request,
@@ -344,7 +320,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, uuid: UUID | None = None) -> HttpResponse:
     """A county administrator keeps their county's catalogue of activities."""
     counties = access.directory_editable_counties(request.user)
-    _require(counties.count() == 1)
+    refuse_unless(counties.count() == 1)
     activity = get_object_or_404(Activity, uuid=uuid, county__in=counties) if uuid else None
     initial = {"active": True}
     if activity is not None:
@@ -391,11 +367,11 @@ def _last_closed_month(counties: QuerySet[Organisation]) -> dict[str, str]:
     return {"month": f"{month:%Y-%m}", "county": str(county.pk) if county else ""}
 
 
-@login_required
+@require(access.can_read_audit)
 def report(request: HttpRequest) -> HttpResponse:
     """The month's work participation for a county or the whole state, and its report items."""
     counties = access.directory_counties(request.user)
-    _require(access.can_read_audit(request.user) and counties.exists())
+    refuse_unless(counties.exists())
     form = ReportForm(request.GET or _last_closed_month(counties), counties=counties)
     summary = None
     if form.is_valid():

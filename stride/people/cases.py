@@ -84,3 +84,10 @@ def viewed(request: HttpRequest, person: Participant) -> None:
     record (a referral, a month of hours). Writes are recorded by their actions instead."""
     if request.method in READING_METHODS:
         actions.record_view(Actor.from_request(request), person)
+
+
+def shown_again(request: HttpRequest, person: Participant) -> None:
+    """A send that was refused answers with the page again, the record on it: a view too.
+    Call it where such a page is rendered; a GET's view was recorded when it was opened."""
+    if request.method not in READING_METHODS:
+        actions.record_view(Actor.from_request(request), person)

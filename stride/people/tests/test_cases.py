@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stride.core import access
 from stride.core.models import AuditEvent
-from stride.people.cases import open_case, open_own_case, participants, viewed
+from stride.people.cases import open_case, open_own_case, participants, shown_again, viewed
 from stride.people.models import Participant
 
 
@@ -124,3 +124,13 @@ def test_nobody_signed_out_opens_a_case(world):
         open_case(asking(AnonymousUser()), world.case.uuid)
     with pytest.raises(Http404):
         open_own_case(asking(AnonymousUser()))
+
+
+def test_a_refused_send_shown_again_is_one_view_and_a_get_is_not_counted_twice(world):
+    posted = asking(world.coach, "post")
+    person = open_case(posted, world.case.uuid)
+    shown_again(posted, person)
+    assert len(views_of(world.case)) == 1
+    got = asking(world.coach)
+    shown_again(got, open_case(got, world.case.uuid))
+    assert len(views_of(world.case)) == 2
