@@ -31,9 +31,19 @@ schedules.csv: hours stay as they are), and so does a column a table leaves
 out; a table that is there says everything about the records it covers.
 Rows keep the number a spreadsheet shows them on (the header is row 1; the
 first object of an inline JSON resource is row 2, as in its CSV).
+
+The modules, in the order a file goes through them (this one only re-exports):
+- tables.py: the HSDS tables and their columns; taxonomy.py: Stride's own
+  terms; values.py: phones, ZIP codes, times and languages in cells.
+- reading.py: read_package(), a zip or JSON file into tables of rows.
+- cells.py and checking.py: every row checked, every problem collected, one
+  read_ method per table; dry_run.py: check(), what an import would add or
+  change, as plan.py's ImportPlan.
+- writing.py: apply(), the plan written in one transaction.
+- exporting.py: export_zip() and export_json().
 """
 
-from .checking import check
+from .dry_run import check
 from .exporting import export_json, export_zip
 from .plan import ImportPlan, ImportRefused, RowProblem
 from .reading import HsdsError, read_package

@@ -1,59 +1,26 @@
-"""Checking the tables: every problem in them, and what an import would change."""
+"""Checking every row of the tables: each problem, and what the file says about each record."""
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from datetime import date, time
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from stride.core.models import Organisation
 
-from ..actions import EVENING_FROM, WEEKEND
-from ..models import (
-    CATEGORY_AREA,
-    Category,
-    Location,
-    Provider,
-    Schedule,
-    Service,
-    ServiceLanguage,
-    circumstance_mask,
-)
-from .plan import (
-    ImportPlan,
-    LocationKey,
-    Opening,
-    RowProblem,
-    _LocationChange,
-    _ProviderChange,
-    _ServiceChange,
-)
+from ..models import Location, Provider, Service
+from .cells import FILL_IN, Cells
+from .plan import LocationKey, Opening, RowProblem
 from .tables import DAYS, SPECS, TABLE_ORDER, Row, Tables
-from .taxonomy import _BAD, SERVICE_TERMS, TAXONOMY, Meaning, _meaning, stride_terms, term_id
-from .values import (
-    _DATE,
-    _LANGUAGE,
-    _STATE,
-    _URL,
-    _ZIP,
-    _language_codes,
-    _parse_time,
-    _real_zip,
-    format_phone,
-    parse_phone,
-)
+from .taxonomy import BAD_TERM, SERVICE_TERMS, TAXONOMY, Meaning, meaning_of, stride_terms, term_id
+from .values import LANGUAGE_PATTERN, format_phone, language_codes, parse_phone
 
 MAIN_PHONE_TYPES = {"", "voice", "cell", "text", "mobile", "main"}
 
 
-# Messages several checks give; the row and column are reported beside them.
-FILL_IN = gettext_lazy("fill this in; it can't be left empty.")
+# Messages several checks give (and cells.FILL_IN); the row and column are reported beside them.
 UNKNOWN_SERVICE = gettext_lazy("use the id of a service in services.csv.")
 UNKNOWN_ORGANIZATION = gettext_lazy("use the id of an organization in organizations.csv.")
 UNKNOWN_LANGUAGE = gettext_lazy("enter the language's two-letter code, like es for Spanish.")
@@ -62,20 +29,14 @@ TAKEN_ID = gettext_lazy(
 )
 
 
-class _Checker:
-    """Reads every row, collecting every problem, and works out what would change."""
+class Checker(Cells):
+    """Reads every row, collecting every problem and what the file says about each record."""
 
     def __init__(self, county: Organisation, tables: Tables) -> None:
         self.county = county
-        self.tables = tables
-        self.table = ""  # the table being read
-        self.problems: list[RowProblem] = []
-        self.broken: set[str] = set()
+        super().__init__(tables)
         # Ids of rows refused for a problem of their own: rows pointing at them are not blamed.
         self.refused: dict[str, set[str]] = defaultdict(set)
-        self.columns = {
-            name: set[str]().union(*(row.keys() for row in rows)) for name, rows in tables.items()
-        }
         providers = list(Provider.objects.filter(county=county))
         self.db_providers = {provider.hsds_id: provider for provider in providers}
         key_of = {provider.pk: provider.hsds_id for provider in providers}
@@ -110,60 +71,7 @@ class _Checker:
         self.months: dict[tuple[str, str], tuple[int, int]] = {}  # (service, kind) -> value, row
         self.contracted: dict[str, bool] = {}
 
-    # Helpers
-
-    def bad(self, row: Row | int, column: str, message: object, table: str = "") -> None:
-        line = row if isinstance(row, int) else row.line
-        self.problems.append(RowProblem(table or self.table, line, column, str(message)))
-
-    def has(self, table: str) -> bool:
-        """The package has this table, with the columns an import needs."""
-        return table in self.tables and table not in self.broken
-
-    def has_column(self, column: str) -> bool:
-        return column in self.columns.get(self.table, set())
-
-    def rows(self, table: str) -> list[Row]:
-        self.table = table
-        return self.tables[table] if self.has(table) else []
-
-    def text(self, row: Row, column: str, required: bool = False, limit: int | None = None) -> str:
-        value = (row.get(column) or "").strip()
-        if required and not value:
-            self.bad(row, column, FILL_IN)
-        elif limit is not None and len(value) > limit:
-            message = _("shorten this to %(limit)d characters or fewer.")
-            self.bad(row, column, message % {"limit": limit})
-            return ""
-        return value
-
-    def ident(self, row: Row, seen: dict[str, int], required: bool = True) -> str:
-        value = self.text(row, "id", required=required, limit=100)
-        if value and value in seen:
-            message = _("use another id: row %(row)d already has this one.")
-            self.bad(row, "id", message % {"row": seen[value]})
-            return ""
-        if value:
-            seen[value] = row.line
-        return value
-
-    def email(self, row: Row, column: str) -> str:
-        value = self.text(row, column, limit=254)
-        try:
-            if value:
-                validate_email(value)
-        except ValidationError:
-            self.bad(row, column, _("enter an email address, like help@example.org."))
-        return value
-
-    def url(self, row: Row, column: str) -> str:
-        value = self.text(row, column, limit=200)
-        try:
-            if value:
-                _URL(value)
-        except ValidationError:
-            self.bad(row, column, _("enter a full web address, like https://example.org."))
-        return value
+    # References between the file's records, and to the directory's
 
     def refers(self, row: Row, column: str, known: Mapping[str, object], target: str) -> str:
         """The id in the column if the file has that record; reports it when not."""
@@ -199,14 +107,35 @@ class _Checker:
             return None
         return sid
 
-    def put(self, values: dict[str, Any], column: str, value: Any, name: str = "") -> None:
-        """Keep a value only when the table has the column: a left-out column changes nothing."""
-        if self.has_column(column):
-            values[name or column] = value
+    def organization_of(self, row: Row) -> str:
+        org = self.text(row, "organization_id", required=True)
+        if org and org not in self.orgs and org not in self.db_providers:
+            if "organizations" not in self.broken:
+                message = _("use the id of an organization in organizations.csv or the directory.")
+                self.bad(row, "organization_id", message)
+            return ""
+        return org
+
+    def place(self, row: Row, org: str) -> LocationKey | None:
+        location = self.text(row, "location_id", required=True)
+        if location in self.locs:
+            return (self.locs[location][0], location)
+        known = self.db_location_ids.get(location, [])
+        if known:
+            return next((key for key in known if key[0] == org), known[0])
+        if (
+            location
+            and "locations" not in self.broken
+            and location not in self.refused["locations"]
+        ):
+            message = _("use the id of a location in locations.csv or the directory.")
+            self.bad(row, "location_id", message)
+        return None
 
     # The tables, in the order their references need
 
-    def run(self) -> ImportPlan:
+    def run(self) -> list[RowProblem]:
+        """Every problem in the tables, in the order of the tables, rows and columns."""
         for name, rows in self.tables.items():
             if name not in SPECS or not rows:
                 continue
@@ -232,13 +161,10 @@ class _Checker:
         self.read_taxonomy_terms()
         self.read_attributes()
         self.check_services()
-        plan = self.plan()
         order = {name: number for number, name in enumerate(TABLE_ORDER)}
-        plan.problems = sorted(
+        return sorted(
             self.problems, key=lambda p: (order.get(p.table, len(order)), p.row, p.column)
         )
-        plan.ignored_tables = sorted(name for name in self.tables if name not in SPECS)
-        return plan
 
     def read_organizations(self) -> None:
         seen: dict[str, int] = {}
@@ -251,15 +177,6 @@ class _Checker:
             self.put(values, "website", self.url(row, "website"))
             if key:
                 self.orgs[key] = values
-
-    def organization_of(self, row: Row) -> str:
-        org = self.text(row, "organization_id", required=True)
-        if org and org not in self.orgs and org not in self.db_providers:
-            if "organizations" not in self.broken:
-                message = _("use the id of an organization in organizations.csv or the directory.")
-                self.bad(row, "organization_id", message)
-            return ""
-        return org
 
     def read_locations(self) -> None:
         seen: dict[str, int] = {}
@@ -276,22 +193,6 @@ class _Checker:
                 self.locs[key] = (org, values)
                 continue
             self.refused["locations"].add(self.text(row, "id"))
-
-    def coordinate(self, row: Row, column: str, bound: float) -> float | None:
-        text = self.text(row, column)
-        if not text:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if -bound <= value <= bound:
-            return value
-        if column == "latitude":
-            self.bad(row, column, _("enter a latitude between -90 and 90, like 36.7378."))
-        else:
-            self.bad(row, column, _("enter a longitude between -180 and 180, like -119.7871."))
-        return None
 
     def read_addresses(self) -> None:
         seen: dict[str, int] = {}
@@ -323,21 +224,6 @@ class _Checker:
                 given[location] = row.line
                 self.addresses[location] = address
 
-    def state(self, row: Row) -> str:
-        value = self.text(row, "state_province", required=True).upper()
-        if value and not _STATE.fullmatch(value):
-            self.bad(row, "state_province", _("enter the two-letter state code, like CA."))
-        return value
-
-    def postal_code(self, row: Row) -> str:
-        value = self.text(row, "postal_code", required=True)
-        if value and not _ZIP.fullmatch(value):
-            message = _("enter a 5-digit ZIP code, like 93721, or a ZIP+4, like 93721-1234.")
-            self.bad(row, "postal_code", message)
-        elif value and not _real_zip(value[:5]):
-            self.bad(row, "postal_code", _("there is no such ZIP code; check it for a typo."))
-        return value
-
     def read_services(self) -> None:
         seen: dict[str, int] = {}
         statuses = {"active": "active", "inactive": "inactive", "defunct": "defunct"}
@@ -363,18 +249,6 @@ class _Checker:
                 self.svcs[key] = (row, org, values)
                 continue
             self.refused["services"].add(self.text(row, "id"))
-
-    def assured_date(self, row: Row) -> date | None:
-        text = self.text(row, "assured_date")[:10]  # a date-time says the day too
-        if not text:
-            return None
-        try:
-            if _DATE.fullmatch(text):
-                return date.fromisoformat(text)
-        except ValueError:
-            pass
-        self.bad(row, "assured_date", _("enter the date as YYYY-MM-DD, like 2025-03-31."))
-        return None
 
     def read_phones(self) -> None:
         seen: dict[str, int] = {}
@@ -420,22 +294,6 @@ class _Checker:
                 if key:
                     self.sal_service[key] = service
 
-    def place(self, row: Row, org: str) -> LocationKey | None:
-        location = self.text(row, "location_id", required=True)
-        if location in self.locs:
-            return (self.locs[location][0], location)
-        known = self.db_location_ids.get(location, [])
-        if known:
-            return next((key for key in known if key[0] == org), known[0])
-        if (
-            location
-            and "locations" not in self.broken
-            and location not in self.refused["locations"]
-        ):
-            message = _("use the id of a location in locations.csv or the directory.")
-            self.bad(row, "location_id", message)
-        return None
-
     def read_schedules(self) -> None:
         seen: dict[str, int] = {}
         for row in self.rows("schedules"):
@@ -465,14 +323,6 @@ class _Checker:
             elif service:
                 self.openings[service].update((day, opens_at, closes_at) for day in days)
 
-    def clock(self, row: Row, column: str) -> time | None:
-        text = self.text(row, column, required=True)
-        value = _parse_time(text) if text else None
-        if text and value is None:
-            message = _("enter the time as HH:MM on a 24-hour clock, like 09:00 or 17:30.")
-            self.bad(row, column, message)
-        return value
-
     def read_languages(self) -> None:
         seen: dict[str, int] = {}
         for row in self.rows("languages"):
@@ -482,13 +332,13 @@ class _Checker:
             code = self.text(row, "code").lower()
             name = self.text(row, "name")
             if not code and name:
-                code = _language_codes().get(name.lower(), "")
+                code = language_codes().get(name.lower(), "")
                 if not code:
                     self.bad(row, "code", UNKNOWN_LANGUAGE)
                     continue
             if not code:
                 self.bad(row, "code", FILL_IN)
-            elif not _LANGUAGE.fullmatch(code):
+            elif not LANGUAGE_PATTERN.fullmatch(code):
                 self.bad(row, "code", UNKNOWN_LANGUAGE)
             elif service:
                 self.languages[service].add(code)
@@ -526,7 +376,7 @@ class _Checker:
                     self.terms[key] = None  # another taxonomy's term: Stride leaves it be
                 continue
             code = self.text(row, "code", required=True)
-            meaning = _meaning(code) if code else None
+            meaning = meaning_of(code) if code else None
             if code and meaning is None:
                 message = _(
                     "use a code of the stride taxonomy, like category:food or "
@@ -534,7 +384,7 @@ class _Checker:
                 )
                 self.bad(row, "code", message)
             if key:
-                self.terms[key] = meaning or _BAD
+                self.terms[key] = meaning or BAD_TERM
 
     def read_attributes(self) -> None:
         seen: dict[str, int] = {}
@@ -547,7 +397,7 @@ class _Checker:
                     self.bad(row, "taxonomy_term_id", message)
                 continue
             meaning = self.terms.get(term)
-            if meaning is None or meaning == _BAD:
+            if meaning is None or meaning == BAD_TERM:
                 continue  # another taxonomy's term, or one reported in taxonomy_terms.csv
             kind, code = meaning
             entity = "service" if kind in SERVICE_TERMS else "organization"
@@ -611,140 +461,3 @@ class _Checker:
             if low and high and low[0] > high[0]:
                 message = _("make this at least the first month on aid (%(month)d).")
                 self.bad(high[1], "value", message % {"month": low[0]}, table="attributes")
-
-    # What would change
-
-    def plan(self) -> ImportPlan:
-        plan = ImportPlan()
-        for key, values in self.orgs.items():
-            values = dict(values)
-            if self.has("phones"):
-                values["phone"] = self.phones.get(("organizations", key), "")
-            if self.has("attributes"):
-                values["contracted"] = self.contracted.get(key, False)
-            provider = self.db_providers.get(key)
-            plan.providers.append(
-                _ProviderChange(key, provider, values, _differences(provider, values))
-            )
-        blank = dict.fromkeys(("address_1", "city", "state_province", "postal_code"), "")
-        for key, (org, values) in self.locs.items():
-            values = dict(values)
-            if self.has("addresses"):
-                values.update(self.addresses.get(key, blank))
-            location = self.db_locations.get((org, key))
-            plan.locations.append(
-                _LocationChange(org, key, location, values, _differences(location, values))
-            )
-        self.plan_services(plan)
-        plan.counts = {
-            "organizations": _count(plan.providers),
-            "locations": _count(plan.locations),
-            "services": _count(plan.services),
-        }
-        return plan
-
-    def plan_services(self, plan: ImportPlan) -> None:
-        present = _Present(self.county, self.db_locations, self.db_services, self)
-        for key, (_row, org, scalar) in self.svcs.items():
-            existing = self.db_services.get((org, key))
-            new = existing is None
-            values = dict(scalar)
-            if self.has("phones"):
-                values["phone"] = self.phones.get(("services", key), "")
-            if (self.has("attributes") or new) and key in self.category:
-                category = self.category[key][0]
-                low = self.months.get((key, "months_on_aid_from"))
-                high = self.months.get((key, "months_on_aid_up_to"))
-                values |= {
-                    "category": category,
-                    "area": str(CATEGORY_AREA[Category(category)]),
-                    "fits_mask": circumstance_mask(sorted(self.fits.get(key, set()))),
-                    "months_on_aid_min": low[0] if low else None,
-                    "months_on_aid_max": high[0] if high else None,
-                }
-            change = _ServiceChange(org, key, existing, values, [])
-            if self.has("languages") or new:
-                change.languages = set(self.languages.get(key, set()))
-            if self.has("schedules") or new:
-                change.schedules = set(self.openings.get(key, set()))
-                values["open_evenings"] = any(c > EVENING_FROM for _d, _o, c in change.schedules)
-                values["open_weekends"] = any(d in WEEKEND for d, _o, _c in change.schedules)
-            if self.has("service_areas") or new:
-                change.serves = set(self.serves.get(key, set())) or {self.county.pk}
-            if self.has("service_at_locations") or new:
-                change.locations = set(self.at_locations.get(key, set()))
-            if existing is not None:
-                change.changed = _differences(existing, values)
-                if existing.county_id != self.county.pk:
-                    change.changed.append("county")
-                change.changed += present.differences(existing.pk, change)
-            plan.services.append(change)
-
-
-class _Present:
-    """The languages, hours, counties served and places of the county's services now."""
-
-    def __init__(
-        self,
-        county: Organisation,
-        locations: Mapping[LocationKey, Location],
-        services: Mapping[tuple[str, str], Service],
-        checker: _Checker,
-    ) -> None:
-        self.languages: dict[int, set[Any]] = defaultdict(set)
-        self.schedules: dict[int, set[Any]] = defaultdict(set)
-        self.serves: dict[int, set[Any]] = defaultdict(set)
-        self.locations: dict[int, set[Any]] = defaultdict(set)
-        if not services:
-            return
-        in_county = Service.objects.filter(provider__county=county)
-        if checker.has("languages"):
-            for pk, code in ServiceLanguage.objects.filter(service__in=in_county).values_list(
-                "service_id", "code"
-            ):
-                self.languages[pk].add(code)
-        if checker.has("schedules"):
-            for pk, *opening in Schedule.objects.filter(service__in=in_county).values_list(
-                "service_id", "weekday", "opens_at", "closes_at"
-            ):
-                self.schedules[pk].add(tuple(opening))
-        if checker.has("service_areas"):
-            for pk, county_pk in Service.serves.through.objects.filter(
-                service__in=in_county
-            ).values_list("service_id", "organisation_id"):
-                self.serves[pk].add(county_pk)
-        if checker.has("service_at_locations"):
-            key_of = {location.pk: key for key, location in locations.items()}
-            for pk, location_pk in Service.locations.through.objects.filter(
-                service__in=in_county
-            ).values_list("service_id", "location_id"):
-                self.locations[pk].add(key_of.get(location_pk, ("#", str(location_pk))))
-
-    def differences(self, pk: int, change: _ServiceChange) -> list[str]:
-        return [
-            name
-            for name, wanted, now in (
-                ("languages", change.languages, self.languages[pk]),
-                ("schedules", change.schedules, self.schedules[pk]),
-                ("serves", change.serves, self.serves[pk]),
-                ("locations", change.locations, self.locations[pk]),
-            )
-            if wanted is not None and wanted != now
-        ]
-
-
-def _differences(existing: models.Model | None, values: Mapping[str, Any]) -> list[str]:
-    if existing is None:
-        return []
-    return [name for name, value in values.items() if getattr(existing, name) != value]
-
-
-def _count(changes: Sequence[_ProviderChange | _LocationChange | _ServiceChange]) -> dict[str, int]:
-    new = sum(1 for change in changes if change.existing is None)
-    changed = sum(1 for change in changes if change.existing is not None and change.changed)
-    return {"new": new, "changed": changed, "unchanged": len(changes) - new - changed}
-
-
-def check(county: Organisation, tables: Tables) -> ImportPlan:
-    """The dry run: every problem in the tables, and what an import would add or change."""
-    return _Checker(county, tables).run()

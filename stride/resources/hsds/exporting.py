@@ -14,14 +14,7 @@ from django.utils.translation import gettext as _
 
 from stride.core.models import Organisation
 
-from ..models import (
-    Location,
-    Provider,
-    Schedule,
-    Service,
-    ServiceLanguage,
-    circumstances_in,
-)
+from ..models import Location, Provider, Schedule, Service, ServiceLanguage, circumstances_in
 from .plan import Opening
 from .tables import DAY_CODES, SPECS
 from .taxonomy import TAXONOMY, Meaning, stride_terms, term_code, term_id

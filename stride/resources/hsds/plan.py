@@ -6,11 +6,7 @@ from typing import Any
 
 from django.utils.translation import ngettext
 
-from ..models import (
-    Location,
-    Provider,
-    Service,
-)
+from ..models import Location, Provider, Service
 
 
 @dataclass(frozen=True)
@@ -22,7 +18,7 @@ class RowProblem:
 
 
 @dataclass
-class _ProviderChange:
+class ProviderChange:
     key: str
     existing: Provider | None
     values: dict[str, Any]
@@ -30,7 +26,7 @@ class _ProviderChange:
 
 
 @dataclass
-class _LocationChange:
+class LocationChange:
     provider_key: str
     key: str
     existing: Location | None
@@ -43,7 +39,7 @@ Opening = tuple[int, time, time]
 
 
 @dataclass
-class _ServiceChange:
+class ServiceChange:
     provider_key: str
     key: str
     existing: Service | None
@@ -62,9 +58,9 @@ class ImportPlan:
     problems: list[RowProblem] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     ignored_tables: list[str] = field(default_factory=list)
-    providers: list[_ProviderChange] = field(default_factory=list, repr=False)
-    locations: list[_LocationChange] = field(default_factory=list, repr=False)
-    services: list[_ServiceChange] = field(default_factory=list, repr=False)
+    providers: list[ProviderChange] = field(default_factory=list, repr=False)
+    locations: list[LocationChange] = field(default_factory=list, repr=False)
+    services: list[ServiceChange] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -4,16 +4,14 @@ from django.utils.translation import gettext as _
 
 from stride.core.vocabulary import Circumstance
 
-from ..models import (
-    Category,
-)
+from ..models import Category
 
 TAXONOMY = "stride"
 
 
 Meaning = tuple[str, str]  # (kind, code): ("category", "food"), ("months_on_aid_from", "")
 SERVICE_TERMS = {"category", "circumstance", "months_on_aid_from", "months_on_aid_up_to"}
-_BAD: Meaning = ("", "")
+BAD_TERM: Meaning = ("", "")
 
 
 def term_id(meaning: Meaning) -> str:
@@ -26,7 +24,7 @@ def term_code(meaning: Meaning) -> str:
     return f"{kind}:{code}" if code else kind
 
 
-def _meaning(code: str) -> Meaning | None:
+def meaning_of(code: str) -> Meaning | None:
     kind, _sep, value = code.strip().partition(":")
     kind = kind.lower()
     if kind == "category" and value in Category.values:

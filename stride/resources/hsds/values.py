@@ -14,12 +14,12 @@ from .. import zips
 _PHONE = re.compile(
     r"(?P<number>[\d\s().+\-/]+?)\s*(?:(?:ext\.?|extension|x|#)\s*(?P<ext>\d{1,6}))?", re.I
 )
-_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+ZIP_PATTERN = re.compile(r"\d{5}(?:-\d{4})?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
-_STATE = re.compile(r"[A-Z]{2}")
-_URL = URLValidator(schemes=["http", "https"])
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
+STATE_PATTERN = re.compile(r"[A-Z]{2}")
+validate_url = URLValidator(schemes=["http", "https"])
 
 
 def parse_phone(text: str) -> tuple[str, str] | None:
@@ -40,11 +40,11 @@ def format_phone(digits: str, extension: str = "") -> str:
     return f"{number} ext. {extension}" if extension else number
 
 
-def _real_zip(five_digits: str) -> bool:
+def real_zip(five_digits: str) -> bool:
     return zips.find(five_digits) is not None
 
 
-def _parse_time(text: str) -> time | None:
+def parse_time(text: str) -> time | None:
     found = _TIME.fullmatch(text.strip())
     if found is None:
         return None
@@ -68,9 +68,9 @@ def language_name(code: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _language_codes() -> dict[str, str]:
+def language_codes() -> dict[str, str]:
     codes = {name.lower(): code for code, name in _MORE_LANGUAGES.items()}
     for code, info in LANG_INFO.items():
-        if _LANGUAGE.fullmatch(code) and "name" in info:
+        if LANGUAGE_PATTERN.fullmatch(code) and "name" in info:
             codes[str(info["name"]).lower()] = code
     return codes

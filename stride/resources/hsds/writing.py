@@ -12,14 +12,8 @@ from stride.core import audit
 from stride.core.audit import Action, Actor
 from stride.core.models import Organisation
 
-from ..models import (
-    Location,
-    Provider,
-    Schedule,
-    Service,
-    ServiceLanguage,
-)
-from .checking import check
+from ..models import Location, Provider, Schedule, Service, ServiceLanguage
+from .dry_run import check
 from .plan import ImportPlan, ImportRefused, LocationKey
 from .tables import Tables
 

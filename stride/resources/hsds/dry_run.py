@@ -1,0 +1,163 @@
+"""The dry run, check(): every row checked, then the file's records against the directory's."""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import models
+
+from stride.core.models import Organisation
+
+from ..actions import EVENING_FROM, WEEKEND
+from ..models import (
+    CATEGORY_AREA,
+    Category,
+    Location,
+    Schedule,
+    Service,
+    ServiceLanguage,
+    circumstance_mask,
+)
+from .checking import Checker
+from .plan import ImportPlan, LocationChange, LocationKey, ProviderChange, ServiceChange
+from .tables import SPECS, Tables
+
+
+def check(county: Organisation, tables: Tables) -> ImportPlan:
+    """The dry run: every problem in the tables, and what an import would add or change."""
+    checker = Checker(county, tables)
+    problems = checker.run()
+    plan = _plan(checker)
+    plan.problems = problems
+    plan.ignored_tables = sorted(name for name in tables if name not in SPECS)
+    return plan
+
+
+def _plan(checker: Checker) -> ImportPlan:
+    plan = ImportPlan()
+    for key, values in checker.orgs.items():
+        values = dict(values)
+        if checker.has("phones"):
+            values["phone"] = checker.phones.get(("organizations", key), "")
+        if checker.has("attributes"):
+            values["contracted"] = checker.contracted.get(key, False)
+        provider = checker.db_providers.get(key)
+        plan.providers.append(ProviderChange(key, provider, values, _differences(provider, values)))
+    blank = dict.fromkeys(("address_1", "city", "state_province", "postal_code"), "")
+    for key, (org, values) in checker.locs.items():
+        values = dict(values)
+        if checker.has("addresses"):
+            values.update(checker.addresses.get(key, blank))
+        location = checker.db_locations.get((org, key))
+        plan.locations.append(
+            LocationChange(org, key, location, values, _differences(location, values))
+        )
+    _plan_services(checker, plan)
+    plan.counts = {
+        "organizations": _count(plan.providers),
+        "locations": _count(plan.locations),
+        "services": _count(plan.services),
+    }
+    return plan
+
+
+def _plan_services(checker: Checker, plan: ImportPlan) -> None:
+    present = _Present(checker.county, checker.db_locations, checker.db_services, checker)
+    for key, (_row, org, scalar) in checker.svcs.items():
+        existing = checker.db_services.get((org, key))
+        new = existing is None
+        values = dict(scalar)
+        if checker.has("phones"):
+            values["phone"] = checker.phones.get(("services", key), "")
+        if (checker.has("attributes") or new) and key in checker.category:
+            category = checker.category[key][0]
+            low = checker.months.get((key, "months_on_aid_from"))
+            high = checker.months.get((key, "months_on_aid_up_to"))
+            values |= {
+                "category": category,
+                "area": str(CATEGORY_AREA[Category(category)]),
+                "fits_mask": circumstance_mask(sorted(checker.fits.get(key, set()))),
+                "months_on_aid_min": low[0] if low else None,
+                "months_on_aid_max": high[0] if high else None,
+            }
+        change = ServiceChange(org, key, existing, values, [])
+        if checker.has("languages") or new:
+            change.languages = set(checker.languages.get(key, set()))
+        if checker.has("schedules") or new:
+            change.schedules = set(checker.openings.get(key, set()))
+            values["open_evenings"] = any(c > EVENING_FROM for _d, _o, c in change.schedules)
+            values["open_weekends"] = any(d in WEEKEND for d, _o, _c in change.schedules)
+        if checker.has("service_areas") or new:
+            change.serves = set(checker.serves.get(key, set())) or {checker.county.pk}
+        if checker.has("service_at_locations") or new:
+            change.locations = set(checker.at_locations.get(key, set()))
+        if existing is not None:
+            change.changed = _differences(existing, values)
+            if existing.county_id != checker.county.pk:
+                change.changed.append("county")
+            change.changed += present.differences(existing.pk, change)
+        plan.services.append(change)
+
+
+class _Present:
+    """The languages, hours, counties served and places of the county's services now."""
+
+    def __init__(
+        self,
+        county: Organisation,
+        locations: Mapping[LocationKey, Location],
+        services: Mapping[tuple[str, str], Service],
+        checker: Checker,
+    ) -> None:
+        self.languages: dict[int, set[Any]] = defaultdict(set)
+        self.schedules: dict[int, set[Any]] = defaultdict(set)
+        self.serves: dict[int, set[Any]] = defaultdict(set)
+        self.locations: dict[int, set[Any]] = defaultdict(set)
+        if not services:
+            return
+        in_county = Service.objects.filter(provider__county=county)
+        if checker.has("languages"):
+            for pk, code in ServiceLanguage.objects.filter(service__in=in_county).values_list(
+                "service_id", "code"
+            ):
+                self.languages[pk].add(code)
+        if checker.has("schedules"):
+            for pk, *opening in Schedule.objects.filter(service__in=in_county).values_list(
+                "service_id", "weekday", "opens_at", "closes_at"
+            ):
+                self.schedules[pk].add(tuple(opening))
+        if checker.has("service_areas"):
+            for pk, county_pk in Service.serves.through.objects.filter(
+                service__in=in_county
+            ).values_list("service_id", "organisation_id"):
+                self.serves[pk].add(county_pk)
+        if checker.has("service_at_locations"):
+            key_of = {location.pk: key for key, location in locations.items()}
+            for pk, location_pk in Service.locations.through.objects.filter(
+                service__in=in_county
+            ).values_list("service_id", "location_id"):
+                self.locations[pk].add(key_of.get(location_pk, ("#", str(location_pk))))
+
+    def differences(self, pk: int, change: ServiceChange) -> list[str]:
+        return [
+            name
+            for name, wanted, now in (
+                ("languages", change.languages, self.languages[pk]),
+                ("schedules", change.schedules, self.schedules[pk]),
+                ("serves", change.serves, self.serves[pk]),
+                ("locations", change.locations, self.locations[pk]),
+            )
+            if wanted is not None and wanted != now
+        ]
+
+
+def _differences(existing: models.Model | None, values: Mapping[str, Any]) -> list[str]:
+    if existing is None:
+        return []
+    return [name for name, value in values.items() if getattr(existing, name) != value]
+
+
+def _count(changes: Sequence[ProviderChange | LocationChange | ServiceChange]) -> dict[str, int]:
+    new = sum(1 for change in changes if change.existing is None)
+    changed = sum(1 for change in changes if change.existing is not None and change.changed)
+    return {"new": new, "changed": changed, "unchanged": len(changes) - new - changed}
