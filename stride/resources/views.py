@@ -24,7 +24,7 @@ from stride.core.guards import refuse_unless, require
 from stride.core.models import Organisation
 from stride.core.submissions import save_once
 from stride.core.vocabulary import Circumstance
-from stride.people.cases import open_case, viewed
+from stride.people.cases import open_case, shown_again, viewed
 
 from . import actions, chosen, directory, gaps, hsds
 from .circumstances import family_of
@@ -305,6 +305,7 @@ def refer(request: HttpRequest, uuid: UUID, service_uuid: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     referral = _referral(request, uuid)
+    viewed(request, referral.participant)
     can_edit = access.can_edit_cases(request.user)
     form = None
     if can_edit and not referral.is_closed:
@@ -327,7 +328,7 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 return redirect("resources:referral", uuid=referral.uuid)
     elif request.method == "POST":
         raise PermissionDenied
-    viewed(request, referral.participant)
+    shown_again(request, referral.participant)
     made_for, link = request.session.pop(PARTNER_LINK_KEY, [None, None])
     return render(
         request,

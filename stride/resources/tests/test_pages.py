@@ -338,3 +338,22 @@ def test_the_next_page_of_the_map_keeps_the_search(world, provider):
     page = client_for(world.coach).get(reverse("resources:services"), {"q": "Club"})
     assert page.context["page"].paginator.count == 30
     assert 'href="?q=Club&amp;page=2"' in page.content.decode()
+
+
+def test_a_referral_shown_is_a_view_of_the_family_and_a_refused_update_shown_again_too(
+    world, provider
+):
+    referral = actions.refer(Actor(world.coach), world.case, add(world, provider))
+    url = reverse("resources:referral", args=[referral.uuid])
+    coach = client_for(world.coach)
+
+    def views() -> int:
+        return AuditEvent.objects.filter(action="view", participant=world.case.uuid).count()
+
+    coach.get(url)
+    assert views() == 1
+    refused = coach.post(url, {"version": 1, "stage": "closed", "on": TODAY.isoformat()})
+    assert "Say how it ended." in refused.content.decode()
+    assert views() == 2
+    coach.post(url, {"version": 1, "stage": "contacted", "on": TODAY.isoformat()})
+    assert views() == 2  # the update records itself, as a change
