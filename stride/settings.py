@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stride.core.env import env_bool, env_int, env_list, env_str
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "stride.county",
     "stride.api",
     "stride.portal",
+    "stride.staff",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "stride.core.context_processors.navigation",
+                "stride.staff.menu.navigation",
+                "stride.portal.menu.navigation",
             ],
         },
     }
@@ -136,7 +139,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
+
+# The model every case record leads to; core's access rules know it by this name only.
+STRIDE_PARTICIPANT_MODEL = "people.Participant"
+
+# Where a participant's page is: the staff shell's profile. Declared here, at the top of
+# the house, so that every app links to it as `person.get_absolute_url` without naming
+# the shell above it.
+ABSOLUTE_URL_OVERRIDES = {
+    "people.participant": lambda person: reverse("staff:participant", args=[person.uuid]),
+}
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1). The

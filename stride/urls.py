@@ -1,7 +1,12 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from stride.staff import views as staff_views
+
 urlpatterns = [
+    # The front door, named without an app so that any page may link to it.
+    path("", staff_views.home, name="home"),
+    path("", include("stride.staff.urls")),
     path("", include("stride.core.urls")),
     path("", include("stride.people.urls")),
     path("", include("stride.coaching.urls")),

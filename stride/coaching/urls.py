@@ -5,8 +5,6 @@ from . import views
 app_name = "coaching"
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
-    path("today/<slug:kind>/", views.today_list, name="today_list"),
     path("participants/<uuid:uuid>/goals/", views.participant_goals, name="participant_goals"),
     path("participants/<uuid:uuid>/goals/new/", views.goal_new, name="goal_new"),
     path("participants/<uuid:uuid>/goal-storming/", views.goal_storming, name="goal_storming"),

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,16 +41,6 @@ from .forms import (
 )
 from .models import Achievement, CoachingSession, Goal, GoalIdea, Review, Step
 from .storming import MOST_GOALS_AT_ONCE, PROMPTS
-from .today import (
-    LIST_LENGTH,
-    change_events,
-    check_ins_due,
-    for_team,
-    steps_due,
-    today_for,
-    who_changed,
-    working_caseload,
-)
 
 RECENT_SESSIONS = 5
 FULL_LIST_PAGE = 50
@@ -85,49 +74,6 @@ def _goal_url(goal: Goal) -> str:
 def _step(request: HttpRequest, uuid: UUID) -> Step:
     return access.get_visible_or_404(
         Step.objects.select_related("goal__participant__member"), request.user, uuid=uuid
-    )
-
-
-@login_required
-def today(request: HttpRequest) -> HttpResponse:
-    """A coach's home page: who to see, what is due, who needs a check-in, what changed."""
-    _require(access.can_edit_cases(request.user))
-    return render(
-        request,
-        "coaching/today.html",
-        {"today": today_for(request.user, timezone.now()), "list_length": LIST_LENGTH},
-    )
-
-
-TODAY_LISTS = {
-    "steps": (steps_due, _lazy("Steps due")),
-    "check-ins": (check_ins_due, _lazy("Time for a check-in")),
-    "changes": (change_events, _lazy("What participants did since their last contact")),
-}
-
-
-@login_required
-def today_list(request: HttpRequest, kind: str) -> HttpResponse:
-    """One of Today's lists in full, a page at a time, over the same caseload."""
-    _require(access.can_edit_cases(request.user))
-    if kind not in TODAY_LISTS:
-        raise Http404
-    rows, title = TODAY_LISTS[kind]
-    now = timezone.now()
-    caseload = working_caseload(request.user)
-    page = Paginator(rows(caseload, now), FULL_LIST_PAGE).get_page(request.GET.get("page"))
-    items = who_changed(caseload, list(page)) if kind == "changes" else list(page)
-    return render(
-        request,
-        "coaching/today_list.html",
-        {
-            "kind": kind,
-            "title": title,
-            "page": page,
-            "items": items,
-            "day": timezone.localdate(now),
-            "for_team": for_team(request.user),
-        },
     )
 
 

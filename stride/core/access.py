@@ -8,7 +8,11 @@ Scopes by role (ARCHITECTURE.md):
   a county, office or provider, the agency);
 - system administrator: no case records at all.
 
-Case records are anchored on the Participant model. Every other protected
+Case records are anchored on the participant model, which core knows only as
+the setting STRIDE_PARTICIPANT_MODEL ("people.Participant"), as Django knows
+the user model by AUTH_USER_MODEL: core sits below people and imports nothing
+of it. The model must have the fields PARTICIPANT_FIELDS names, which the rules
+below filter on (a system check says so at start-up). Every other protected
 model names, in ACCESS_VIA, the relation that leads towards a participant,
 and `visible_to` follows that chain. Views, the API, exports and tasks call
 `visible_to` or `get_visible_or_404`; none writes its own filter.
@@ -17,6 +21,8 @@ and `visible_to` follows that chain. Views, the API, exports and tasks call
 from typing import Any, TypeVar, cast
 
 from django.apps import apps
+from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -33,9 +39,30 @@ CASE_EDITOR_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN}
 REASSIGNER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
 
 
+# The participant's own account, their coach, team and county, and the id in their URLs.
+PARTICIPANT_FIELDS = ("user", "coach", "team", "county", "uuid")
+
+
 def _participant_model() -> type[models.Model]:
-    # Looked up by name: core sits below people and must not import it.
-    return apps.get_model("people", "Participant")
+    return apps.get_model(settings.STRIDE_PARTICIPANT_MODEL)
+
+
+@checks.register()
+def participant_model_check(**kwargs: Any) -> list[checks.CheckMessage]:
+    """The declared participant model exists and has the fields the access rules use."""
+    try:
+        model = _participant_model()
+    except (LookupError, ValueError) as error:
+        return [checks.Error(f"STRIDE_PARTICIPANT_MODEL: {error}", id="stride.E001")]
+    names = {field.name for field in model._meta.get_fields()}
+    return [
+        checks.Error(
+            f"{model.__name__} has no field {name!r}, which core.access filters on.",
+            id="stride.E002",
+        )
+        for name in PARTICIPANT_FIELDS
+        if name not in names
+    ]
 
 
 def participant_filter(user: User) -> Q:

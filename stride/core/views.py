@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, health, passwords
 from . import accounts as staff_accounts
+from . import health, passwords
 from .audit import Actor, client_ip
 from .forms import PasswordLinkRequestForm, StaffAccountForm
 from .models import Organisation, Role, User
@@ -48,20 +48,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if found is not None:
         return JsonResponse({"status": "error", "database": found}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.role == Role.PARTICIPANT:
-        return redirect("portal:home")
-    if user.role == Role.COACH:
-        return redirect("coaching:today")
-    if access.can_see_caseloads(user):
-        return redirect("people:caseload")
-    if user.role == Role.SYSADMIN:
-        return redirect("core:accounts")
-    raise PermissionDenied
 
 
 class TokenForm(forms.Form):

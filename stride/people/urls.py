@@ -7,7 +7,6 @@ app_name = "people"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/export.csv", views.caseload_export, name="caseload_export"),
-    path("participants/<uuid:uuid>/", views.participant, name="participant"),
     path("participants/<uuid:uuid>/audit/", views.participant_audit, name="participant_audit"),
     path("participants/<uuid:uuid>/reassign/", views.reassign, name="reassign"),
     path("enrollments/<uuid:uuid>/edit/", views.enrollment_edit, name="enrollment_edit"),

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -132,29 +131,6 @@ def caseload_export(request: HttpRequest) -> spreadsheets.SpreadsheetResponse:
 
 
 @login_required
-def participant(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
-    actions.record_view(Actor.from_request(request), person)
-    members = person.household.members.select_related("participant").defer("ssn")
-    enrollments = person.enrollments.select_related("program")
-    assignments = person.assignments.select_related("coach", "team", "assigned_by")
-    return render(
-        request,
-        "people/participant.html",
-        {
-            "person": person,
-            "members": members,
-            "enrollments": enrollments,
-            "assignments": assignments,
-            "can_edit": access.can_edit_cases(request.user),
-            "can_reassign": access.can_reassign(request.user),
-            "can_read_audit": access.can_read_audit(request.user),
-        },
-    )
-
-
-@login_required
 def participant_audit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Who has seen or changed this participant's record."""
     _require(access.can_read_audit(request.user))
@@ -199,7 +175,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
             request,
             form,
             open_case,
-            lambda opened: reverse("people:participant", kwargs={"uuid": opened.uuid}),
+            lambda opened: opened.get_absolute_url(),
             _("The household is saved. Add the other people in it below."),
         )
         if saved:
@@ -237,7 +213,7 @@ def _back_to_household(request: HttpRequest, household: Household) -> HttpRespon
 
 def _household_url(request: HttpRequest, household: Household) -> str:
     person = _household_participant(request, household)
-    return reverse("people:participant", kwargs={"uuid": person.uuid})
+    return person.get_absolute_url()
 
 
 @login_required
@@ -338,7 +314,7 @@ def reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 _("%(name)s now works with %(coach)s.")
                 % {"name": person.member.first_name, "coach": data["coach"].get_full_name()},
             )
-            return redirect("people:participant", uuid=person.uuid)
+            return redirect(person)
     history = person.assignments.select_related("coach")
     return render(
         request, "people/reassign.html", {"form": form, "person": person, "history": history}
@@ -370,5 +346,5 @@ def enrollment_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
             ),
         ):
             messages.success(request, _("Enrollment saved."))
-            return redirect("people:participant", uuid=enrollment.participant.uuid)
+            return redirect(enrollment.participant)
     return render(request, "people/enrollment_form.html", {"form": form, "enrollment": enrollment})

@@ -345,7 +345,7 @@ def careers_page(request: HttpRequest) -> HttpResponse:
     found = career_pages.choices(career_ladders.load(), interests)
     return render(
         request,
-        "careers/me.html",
+        "portal/careers.html",
         {
             "interests": career_pages.interest_names(interests),
             "ranked": found if interests else None,
@@ -376,7 +376,7 @@ def career_ladder(request: HttpRequest, industry: str, ladder: str) -> HttpRespo
     )
     return render(
         request,
-        "careers/me_ladder.html",
+        "portal/career_ladder.html",
         {
             "industry": found_industry,
             "ladder": found_ladder,

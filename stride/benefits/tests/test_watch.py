@@ -212,7 +212,7 @@ def flagged(world, computed) -> Participant:
 
 
 def test_the_coachs_today_page_gives_the_reasons_in_words(world, flagged, client_for):
-    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.coach).get(reverse("staff:today")).content.decode()
     assert "Families near a benefits cliff" in page
     assert reverse("benefits:calculator", args=[flagged.uuid]) in page
     assert NEAR in page and RUNG in page
@@ -220,7 +220,7 @@ def test_the_coachs_today_page_gives_the_reasons_in_words(world, flagged, client
 
 @pytest.mark.parametrize("who", ["supervisor", "county_admin"])
 def test_supervisors_and_administrators_see_counts_by_coach(world, flagged, client_for, who):
-    response = client_for(world.people()[who]).get(reverse("coaching:today"))
+    response = client_for(world.people()[who]).get(reverse("staff:today"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Families near a benefits cliff, by coach" in page
@@ -229,18 +229,18 @@ def test_supervisors_and_administrators_see_counts_by_coach(world, flagged, clie
 
 
 def test_another_coach_and_another_county_see_no_flags(world, flagged, client_for):
-    page = client_for(world.coach_same_team).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.coach_same_team).get(reverse("staff:today")).content.decode()
     assert "No one on your caseload is near a benefits cliff." in page and NEAR not in page
-    page = client_for(world.other_county_supervisor).get(reverse("coaching:today")).content
+    page = client_for(world.other_county_supervisor).get(reverse("staff:today")).content
     assert "No family in your area is near a benefits cliff." in page.decode()
-    profile = reverse("people:participant", args=[flagged.uuid])
+    profile = reverse("staff:participant", args=[flagged.uuid])
     assert client_for(world.coach_same_team).get(profile).status_code == 404
 
 
 def test_the_profile_shows_the_participants_flags(world, flagged, client_for):
     page = (
         client_for(world.coach)
-        .get(reverse("people:participant", args=[flagged.uuid]))
+        .get(reverse("staff:participant", args=[flagged.uuid]))
         .content.decode()
     )
     assert "Benefits as pay rises" in page and NEAR in page and RUNG in page
@@ -250,7 +250,7 @@ def test_the_profile_shows_the_participants_flags(world, flagged, client_for):
 def test_a_profile_without_flags_says_so(world, client_for):
     page = (
         client_for(world.coach)
-        .get(reverse("people:participant", args=[world.case.uuid]))
+        .get(reverse("staff:participant", args=[world.case.uuid]))
         .content.decode()
     )
     assert "The cliff watch found no raise ahead that would leave this family worse off." in page
@@ -260,7 +260,7 @@ def test_flags_of_a_family_no_longer_active_are_not_on_the_today_page(world, fla
     Enrollment.objects.filter(pk=flagged.current_enrollment_id).update(
         status=Enrollment.Status.EXITED
     )
-    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.coach).get(reverse("staff:today")).content.decode()
     assert NEAR not in page
 
 
@@ -274,12 +274,12 @@ def test_today_and_the_profile_cost_the_same_queries_for_more_flagged_families(
     world, flagged, client_for
 ):
     coach, supervisor = client_for(world.coach), client_for(world.supervisor)
-    profile = reverse("people:participant", args=[flagged.uuid])
+    profile = reverse("staff:participant", args=[flagged.uuid])
 
     def counts() -> tuple[int, int, int]:
         return (
-            page_queries(coach, reverse("coaching:today")),
-            page_queries(supervisor, reverse("coaching:today")),
+            page_queries(coach, reverse("staff:today")),
+            page_queries(supervisor, reverse("staff:today")),
             page_queries(coach, profile),
         )
 

@@ -209,7 +209,7 @@ def test_getting_the_goal_address_is_refused(world, client_for):
 
 
 def test_the_profile_links_to_careers_and_shows_the_plan(world, client_for):
-    url = reverse("people:participant", args=[world.case.uuid])
+    url = reverse("staff:participant", args=[world.case.uuid])
     page = client_for(world.coach).get(url).content.decode()
     assert for_case(EXPLORER, world) in page and "No career ladder chosen yet." in page
     plan = actions.make_ladder_goal(

@@ -75,3 +75,14 @@ def test_coach_lists_are_scoped(world):
     assert world.other_county_coach not in set(access.coaches_visible_to(world.county_admin))
     assert world.other_county_coach in set(access.coaches_visible_to(world.state_admin))
     assert not access.assignable_coaches(world.state_admin).exists()
+
+
+def test_core_knows_the_participant_model_by_its_setting_and_checks_its_fields(settings):
+    from stride.core.access import participant_model_check
+
+    assert participant_model_check() == []
+    settings.STRIDE_PARTICIPANT_MODEL = "core.Organisation"
+    missing = {error.msg.split("'")[1] for error in participant_model_check()}
+    assert missing == {"user", "coach", "team", "county"}
+    settings.STRIDE_PARTICIPANT_MODEL = "people.Nobody"
+    assert [error.id for error in participant_model_check()] == ["stride.E001"]

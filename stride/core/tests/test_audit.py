@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_opening_a_profile_is_a_view_event_with_who_role_and_where(world, client_for):
     client_for(world.coach).get(
-        reverse("people:participant", args=[world.case.uuid]), REMOTE_ADDR="10.1.2.3"
+        reverse("staff:participant", args=[world.case.uuid]), REMOTE_ADDR="10.1.2.3"
     )
     event = AuditEvent.objects.filter(action="view").get()
     assert (event.actor, event.actor_role, event.record_type) == (
@@ -43,7 +43,7 @@ def test_events_never_hold_ssn_or_values(world, client_for):
 
 
 def test_a_supervisor_reads_who_has_seen_the_record(world, client_for):
-    client_for(world.coach).get(reverse("people:participant", args=[world.case.uuid]))
+    client_for(world.coach).get(reverse("staff:participant", args=[world.case.uuid]))
     page = client_for(world.supervisor).get(
         reverse("people:participant_audit", args=[world.case.uuid])
     )
@@ -58,7 +58,7 @@ def test_a_supervisor_reads_who_has_seen_the_record(world, client_for):
 
 def test_the_audit_page_does_not_leak_other_participants(world, client_for):
     client_for(world.other_county_coach).get(
-        reverse("people:participant", args=[world.other_case.uuid])
+        reverse("staff:participant", args=[world.other_case.uuid])
     )
     page = client_for(world.supervisor).get(
         reverse("people:participant_audit", args=[world.case.uuid])

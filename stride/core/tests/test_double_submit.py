@@ -463,16 +463,16 @@ VERSIONED = "changes a record by its version: a second press is refused as a sta
 ADDS_NOTHING: dict[str, str] = {
     **dict.fromkeys(
         [
-            "core:home",
+            "home",
             "core:healthz",
             "core:accounts",
             "core:accounts_waiting",
             "people:caseload",
             "people:caseload_export",
-            "people:participant",
+            "staff:participant",
             "people:participant_audit",
-            "coaching:today",
-            "coaching:today_list",
+            "staff:today",
+            "staff:today_list",
             "coaching:participant_goals",
             "coaching:sessions",
             "coaching:incentives",

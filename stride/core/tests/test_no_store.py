@@ -19,7 +19,7 @@ def kept(response) -> bool:
 def test_a_participants_page_its_api_record_and_the_caseload_csv_are_not_kept(world, client_for):
     coach = client_for(world.coach)
     answers = [
-        coach.get(reverse("people:participant", kwargs={"uuid": world.case.uuid})),
+        coach.get(reverse("staff:participant", kwargs={"uuid": world.case.uuid})),
         coach.get(reverse("api:participant-detail", kwargs={"uuid": world.case.uuid})),
         coach.get(reverse("people:caseload_export")),
         client_for(world.participant_user).get(reverse("portal:home")),

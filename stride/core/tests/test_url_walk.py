@@ -231,7 +231,7 @@ def _audit_event(world) -> str:
 
 # route name -> (kwargs from the world, expected status for each person)
 RULES = {
-    "core:home": (None, same(302)),
+    "home": (None, same(302)),
     "core:login": (None, same(302, anonymous=200)),
     "core:logout": (None, same(405, anonymous=405)),
     "core:two_factor": (None, same(200)),
@@ -253,7 +253,7 @@ RULES = {
     "people:caseload": (None, scoped(CASELOAD_READERS, EVERYONE)),
     "people:caseload_export": (None, scoped(CASELOAD_READERS, EVERYONE)),
     "people:household_new": (None, scoped(CASE_EDITORS, EVERYONE)),
-    "people:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "staff:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "people:participant_audit": (lambda w: {"uuid": w.case.uuid}, scoped(AUDIT_READERS)),
     "people:reassign": (lambda w: {"uuid": w.case.uuid}, scoped(REASSIGNERS)),
     "people:enrollment_edit": (
@@ -264,8 +264,8 @@ RULES = {
     "people:member_new": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
     "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
-    "coaching:today": (None, scoped(CASE_EDITORS, EVERYONE)),
-    "coaching:today_list": (lambda w: {"kind": "steps"}, scoped(CASE_EDITORS, EVERYONE)),
+    "staff:today": (None, scoped(CASE_EDITORS, EVERYONE)),
+    "staff:today_list": (lambda w: {"kind": "steps"}, scoped(CASE_EDITORS, EVERYONE)),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),

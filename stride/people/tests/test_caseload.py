@@ -134,7 +134,7 @@ def caseload_queries(client) -> int:
 
 def profile_queries(client, participant) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("people:participant", args=[participant.uuid]))
+        response = client.get(reverse("staff:participant", args=[participant.uuid]))
     assert response.status_code == 200
     return len(data_queries(queries))
 

@@ -35,7 +35,7 @@ def test_a_coach_opens_a_case_on_their_own_caseload(world, client_for):
     response = client_for(world.coach).post(reverse("people:household_new"), new_case_form(world))
     participant = Participant.objects.get(household__case_number="FR0000099")
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:participant", args=[participant.uuid])
+    assert response["Location"] == reverse("staff:participant", args=[participant.uuid])
     assert participant.coach == world.coach
     assert participant.household.member_count == 1
     assert participant.assignments.get().ended_on is None
@@ -119,7 +119,7 @@ def test_the_ssn_is_encrypted_at_rest_and_shown_masked(world, client_for):
         stored = cursor.fetchone()[0]
     assert "6789" not in stored and "123" not in stored
     assert Member.objects.get(pk=member.pk).ssn == "123456789"
-    page = client_for(world.coach).get(reverse("people:participant", args=[world.case.uuid]))
+    page = client_for(world.coach).get(reverse("staff:participant", args=[world.case.uuid]))
     assert "•••-••-6789" in page.content.decode()
     assert "123-45-6789" not in page.content.decode() and "123456789" not in page.content.decode()
 
@@ -141,7 +141,7 @@ def test_a_coach_adds_a_child_and_the_household_grows(world, client_for):
     assert add_child(world, client_for).status_code == 302
     household = Household.objects.get(pk=world.case.household_id)
     assert household.member_count == 2
-    page = client_for(world.coach).get(reverse("people:participant", args=[world.case.uuid]))
+    page = client_for(world.coach).get(reverse("staff:participant", args=[world.case.uuid]))
     assert "Leo Lopez" in page.content.decode()
 
 

@@ -33,7 +33,7 @@ def test_the_profile_shows_the_history(world, client_for):
         reverse("people:reassign", args=[world.case.uuid]),
         {"coach": world.coach_same_team.pk, "reason": "Coach on leave"},
     )
-    page = client_for(world.supervisor).get(reverse("people:participant", args=[world.case.uuid]))
+    page = client_for(world.supervisor).get(reverse("staff:participant", args=[world.case.uuid]))
     html = page.content.decode()
     assert "Coach on leave" in html and "Coach Same Team Tester" in html and "Coach Tester" in html
 

@@ -24,8 +24,8 @@ def a_step(world, due_in_days: int, case=None, coach=None):
 
 
 def test_a_coach_lands_on_today(world, client_for):
-    response = client_for(world.coach).get(reverse("core:home"))
-    assert response["Location"] == reverse("coaching:today")
+    response = client_for(world.coach).get(reverse("home"))
+    assert response["Location"] == reverse("staff:today")
 
 
 def test_todays_appointments_are_listed_and_tomorrows_are_not(world):
@@ -99,7 +99,7 @@ def test_today_makes_the_same_number_of_queries_for_a_bigger_caseload(world, cli
         counted = []
         for client in clients:
             with CaptureQueriesContext(connection) as captured:
-                assert client.get(reverse("coaching:today")).status_code == 200
+                assert client.get(reverse("staff:today")).status_code == 200
             counted.append(len(data_queries(captured)))
         return tuple(counted)
 
@@ -121,7 +121,7 @@ def test_a_supervisors_today_covers_the_caseloads_of_the_team(world, client_for)
     step = a_step(world, -3)
     today = today_for(world.supervisor, timezone.now())
     assert today.for_team and today.quiet == [world.case] and today.due_steps == [step]
-    page = client_for(world.supervisor).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.supervisor).get(reverse("staff:today")).content.decode()
     assert "Everyone has been in touch recently." not in page
     assert world.case.member.full_name in page and world.coach.get_full_name() in page
 
@@ -138,7 +138,7 @@ def test_another_countys_supervisor_and_another_coach_do_not_see_the_team(world)
 
 def test_overdue_steps_are_marked_overdue(world, client_for):
     late, soon = a_step(world, -2), a_step(world, 1)
-    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.coach).get(reverse("staff:today")).content.decode()
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
     late_row = next(row for row in rows if f"#step-{late.uuid}" in row)
     soon_row = next(row for row in rows if f"#step-{soon.uuid}" in row)
@@ -148,7 +148,7 @@ def test_overdue_steps_are_marked_overdue(world, client_for):
 def test_each_list_says_how_long_it_is_at_the_top(world, client_for):
     a_step(world, 0)
     a_step(world, 1)
-    page = client_for(world.coach).get(reverse("coaching:today")).content.decode()
+    page = client_for(world.coach).get(reverse("staff:today")).content.decode()
     assert 'Steps due <span class="text-normal">(2)</span></h2>' in page
     assert 'Time for a check-in <span class="text-normal">(1)</span></h2>' in page
     assert 'Appointments today <span class="text-normal">(0)</span></h2>' in page
@@ -159,16 +159,15 @@ def test_each_list_says_how_long_it_is_at_the_top(world, client_for):
 def short_lists(monkeypatch):
     """Lists cut at two rows and full lists of two a page, so a few steps fill them."""
     monkeypatch.setattr("stride.coaching.today.LIST_LENGTH", 2)
-    monkeypatch.setattr("stride.coaching.views.LIST_LENGTH", 2)
-    monkeypatch.setattr("stride.coaching.views.FULL_LIST_PAGE", 2)
+    monkeypatch.setattr("stride.staff.views.FULL_LIST_PAGE", 2)
 
 
 def test_a_cut_list_links_to_all_of_it_page_by_page(world, client_for, short_lists):
     steps = [a_step(world, days) for days in (-1, 0, 1)]
     client = client_for(world.coach)
-    today = client.get(reverse("coaching:today"))
+    today = client.get(reverse("staff:today"))
     assert today.context["today"].due_steps_total == 3
-    full = reverse("coaching:today_list", args=["steps"])
+    full = reverse("staff:today_list", args=["steps"])
     page = today.content.decode()
     assert f'href="{full}"' in page and "See all 3 steps due" in page
     assert "See all" not in page.split("quiet-heading")[1]  # one check-in: not cut
@@ -181,14 +180,14 @@ def test_a_cut_list_links_to_all_of_it_page_by_page(world, client_for, short_lis
 def test_the_full_lists_keep_to_the_same_caseload(world, client_for):
     a_step(world, -1)
     for kind in ("steps", "check-ins", "changes"):
-        url = reverse("coaching:today_list", args=[kind])
+        url = reverse("staff:today_list", args=[kind])
         assert client_for(world.coach).get(url).status_code == 200
         other = client_for(world.coach_same_team).get(url)
         assert (
             other.status_code == 200 and world.case.member.full_name not in other.content.decode()
         )
         assert client_for(world.participant_user).get(url).status_code == 403
-    supervisor = client_for(world.supervisor).get(reverse("coaching:today_list", args=["steps"]))
+    supervisor = client_for(world.supervisor).get(reverse("staff:today_list", args=["steps"]))
     assert world.case.member.full_name in supervisor.content.decode()
     assert client_for(world.coach).get("/today/anything/").status_code == 404
 
@@ -196,5 +195,5 @@ def test_the_full_lists_keep_to_the_same_caseload(world, client_for):
 def test_the_full_list_of_changes_names_who_changed_what(world, client_for):
     step = a_step(world, 3)
     actions.mark_step(Actor(world.participant_user), step, 1, Step.Status.DONE, "Called!")
-    page = client_for(world.coach).get(reverse("coaching:today_list", args=["changes"]))
+    page = client_for(world.coach).get(reverse("staff:today_list", args=["changes"]))
     assert [c.participant for c in page.context["items"]] == [world.case]

@@ -1,46 +1,26 @@
-from dataclasses import dataclass, field
+"""The header's links for staff, by role (the portal gives a participant theirs).
+
+The main row holds a person's daily places; reports share one menu, and
+account and county settings sit with Sign out in the small links above it,
+so that even a county administrator's row fits beside nothing but itself.
+"""
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import access
-from .models import Role
-
-
-@dataclass
-class NavItem:
-    """A header link, or a group of links opened from one button (USWDS submenu)."""
-
-    label: str | Promise
-    href: str = ""
-    children: list["NavItem"] = field(default_factory=list)
-    current: bool = False
-
-    def mark_current(self, path: str) -> "NavItem":
-        for child in self.children:
-            child.mark_current(path)
-        self.current = path == self.href or any(child.current for child in self.children)
-        return self
+from stride.core import access
+from stride.core.models import Role
+from stride.core.navigation import NavItem, marked
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The links in the header, by role.
-
-    The main row holds a person's daily places; reports share one menu, and
-    account and county settings sit with Sign out in the small links above it,
-    so that even a county administrator's row fits beside nothing but itself.
-    """
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_links": [], "account_links": []}
+    if user is None or not user.is_authenticated or user.role == Role.PARTICIPANT:
+        return {}
     links: list[NavItem] = []
-    if user.role == Role.PARTICIPANT:
-        links.append(NavItem(_("My page"), reverse("portal:home")))
-        links.append(NavItem(_("Careers"), reverse("portal:careers")))
     if access.can_edit_cases(user):
-        links.append(NavItem(_("Today"), reverse("coaching:today")))
+        links.append(NavItem(_("Today"), reverse("staff:today")))
     if access.can_see_caseloads(user):
         label = _("My caseload") if user.role == Role.COACH else _("Caseloads")
         links.append(NavItem(label, reverse("people:caseload")))
@@ -67,9 +47,5 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in (Role.COUNTY_ADMIN, Role.STATE_ADMIN):
         account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))
     account.append(NavItem(_("Security"), reverse("core:two_factor")))
-    if user.role != Role.PARTICIPANT:
-        account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))
-    return {
-        "nav_links": [item.mark_current(request.path) for item in links],
-        "account_links": [item.mark_current(request.path) for item in account],
-    }
+    account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))
+    return marked(request, links, account)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("today/<slug:kind>/", views.today_list, name="today_list"),
+    path("participants/<uuid:uuid>/", views.participant, name="participant"),
+]
