@@ -91,8 +91,8 @@ def pages_for(coach: User) -> list[tuple[str, str]]:
         ("Caseload, first page (sort by name)", url),
         ("Caseload, name search", f"{url}?{urlencode({'q': name})}"),
         ("Caseload, sorted by months on aid", f"{url}?{urlencode({'sort': 'months_on_aid'})}"),
-        ("Participant profile", reverse("people:participant", args=[first.uuid])),
-        ("Today", reverse("coaching:today")),
+        ("Participant profile", reverse("staff:participant", args=[first.uuid])),
+        ("Today", reverse("staff:today")),
         ("Participant's goals", reverse("coaching:participant_goals", args=[busiest.uuid])),
     ]
     if goal is not None:
