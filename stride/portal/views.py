@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -28,14 +28,15 @@ from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Re
 from stride.core import access
 from stride.core.audit import Actor, client_ip
 from stride.core.edits import StaleEdit
-from stride.core.models import Organisation, Role
+from stride.core.guards import require
+from stride.core.models import Organisation
 from stride.core.submissions import save_once
 from stride.participation import actions as participation
 from stride.participation import ledger
 from stride.participation.forms import MyHoursForm
 from stride.participation.models import Activity
 from stride.participation.presenting import chosen_month, month_context
-from stride.people import actions as people_actions
+from stride.people.cases import open_case, open_own_case, participants, shown_again
 from stride.people.models import Member, Participant
 from stride.resources import chosen
 
@@ -44,18 +45,6 @@ from .forms import CheckOffForm, IdeaForm, ReflectionForm, WelcomeForm
 
 # The backend that signs a participant in after they set their password.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _me(request: HttpRequest) -> Participant:
-    """The signed-in participant; anyone else (staff included) gets a 404."""
-    if request.user.role != Role.PARTICIPANT:
-        raise Http404
-    return access.get_visible_or_404(
-        Participant.objects.select_related(
-            "member", "household", "coach", "county", "current_enrollment__program"
-        ).filter(user=request.user, user__role=Role.PARTICIPANT),
-        request.user,
-    )
 
 
 def _my_goal(request: HttpRequest, me: Participant, uuid: UUID) -> Goal:
@@ -79,8 +68,7 @@ def _back_to(request: HttpRequest) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A participant's own page: goals, next steps, appointment, roadmap, then family and coach."""
-    me = _me(request)
-    people_actions.record_view(Actor.from_request(request), me)
+    me = open_own_case(request)
     user = request.user
     goals = list(access.visible_to(Goal.objects.filter(participant=me), user))
     steps = list(
@@ -131,7 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """One of the participant's goals: its plan, potholes and detours, and their thoughts."""
-    me = _me(request)
+    me = open_own_case(request)
     my_goal = _my_goal(request, me, uuid)
     actor = Actor.from_request(request)
     form = ReflectionForm(request.POST or None)
@@ -145,7 +133,7 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         if saved:
             return saved
-    people_actions.record_view(actor, me)
+        shown_again(request, me)
     user = request.user
     steps = list(access.visible_to(Step.objects.filter(goal=my_goal), user))
     return render(
@@ -166,7 +154,7 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @require_POST
 def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Check a step off: done, or not done yet, with a short note."""
-    me = _me(request)
+    me = open_own_case(request)
     step = access.get_visible_or_404(
         Step.objects.select_related("goal__participant").filter(goal__participant=me),
         request.user,
@@ -227,7 +215,7 @@ def _checked_off(step: Step, status: str) -> str:
 @require_http_methods(["GET", "POST"])
 def idea_new(request: HttpRequest) -> HttpResponse:
     """Draft a goal for the next meeting."""
-    me = _me(request)
+    me = open_own_case(request)
     area = request.GET.get("area")
     form = IdeaForm(request.POST or None, initial={"life_area": area} if area else None)
     if request.method == "POST":
@@ -253,7 +241,7 @@ def idea_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessments_page(request: HttpRequest) -> HttpResponse:
     """Check-ins sent by the coach, ones to start on one's own, and one's results over time."""
-    me = _me(request)
+    me = open_own_case(request)
     offered = [i for i in assessments.instruments_in_use(me.county) if i.self_service]
     if request.method == "POST":
         chosen = {i.slug: i for i in offered}.get(request.POST.get("instrument", ""))
@@ -274,7 +262,6 @@ def assessments_page(request: HttpRequest) -> HttpResponse:
             return redirect("portal:assessments")
         assert started is not None
         return started
-    people_actions.record_view(Actor.from_request(request), me)
     responses = list(access.visible_to(Response.objects.filter(participant=me), request.user))
     waiting = [
         (r, assessments.instrument_of(r))
@@ -297,8 +284,7 @@ def assessments_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def services_page(request: HttpRequest) -> HttpResponse:
     """The services the participant chose with their coach, with how to reach each."""
-    me = _me(request)
-    people_actions.record_view(Actor.from_request(request), me)
+    me = open_own_case(request)
     return render(
         request, "portal/services.html", {"referrals": chosen.chosen_services(request.user, me)}
     )
@@ -309,7 +295,7 @@ def services_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hours_page(request: HttpRequest) -> HttpResponse:
     """The participant's hours this month, what counts and why, and a form to report more."""
-    me = _me(request)
+    me = open_own_case(request)
     activities = Activity.objects.filter(county_id=me.county_id, active=True)
     form = MyHoursForm(request.POST or None, activities=activities)
     if request.method == "POST":
@@ -330,7 +316,7 @@ def hours_page(request: HttpRequest) -> HttpResponse:
         )
         if saved:
             return saved
-    people_actions.record_view(Actor.from_request(request), me)
+        shown_again(request, me)
     context = month_context(me, chosen_month(request.GET.get("month")))
     context.update({"form": form, "clocks": ledger.readings(me, timezone.localdate())})
     return render(request, "portal/hours.html", context)
@@ -339,8 +325,7 @@ def hours_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def careers_page(request: HttpRequest) -> HttpResponse:
     """Career ladders, in the order of the participant's own interests."""
-    me = _me(request)
-    people_actions.record_view(Actor.from_request(request), me)
+    me = open_own_case(request)
     interests = career_pages.interests_of(request.user, me)
     found = career_pages.choices(career_ladders.load(), interests)
     return render(
@@ -368,9 +353,8 @@ def _career_ladder(
 @login_required
 def career_ladder(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
     """One ladder in the participant's language, with the partners in their county."""
-    me = _me(request)
     found_industry, found_ladder = _career_ladder(industry, ladder)
-    people_actions.record_view(Actor.from_request(request), me)
+    me = open_own_case(request)
     partners = career_pages.partners_for(
         Organisation.objects.filter(pk=me.county_id), industry, ladder
     )
@@ -393,7 +377,7 @@ def career_ladder(request: HttpRequest, industry: str, ladder: str) -> HttpRespo
 @require_POST
 def career_goal(request: HttpRequest, industry: str, ladder: str) -> HttpResponse:
     """The participant makes a ladder their own goal: a My Roadmap with steps on the way."""
-    me = _me(request)
+    me = open_own_case(request)
     _career_ladder(industry, ladder)
     form = LadderGoalForm(request.POST)
     saved = save_once(
@@ -425,7 +409,8 @@ def career_goal(request: HttpRequest, industry: str, ladder: str) -> HttpRespons
 @never_cache
 @login_required
 def services_printout(request: HttpRequest) -> HttpResponse:
-    return chosen.services_pdf(request, _me(request))
+    # The printout records itself as an export.
+    return chosen.services_pdf(request, open_own_case(request, recorded_elsewhere=True))
 
 
 @never_cache
@@ -450,21 +435,14 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """For staff: make a one-time link that lets a participant set up their own page."""
-    if not access.can_edit_cases(request.user):
-        raise PermissionDenied
-    person = access.get_visible_or_404(
-        Participant.objects.select_related("member", "user"), request.user, uuid=uuid
-    )
-    actor = Actor.from_request(request)
+    person = open_case(request, uuid, participants().select_related("user"))
     link = None
     if request.method == "POST":
-        link = request.build_absolute_uri(invitations.invite(actor, person))
-    else:
-        people_actions.record_view(actor, person)
+        link = request.build_absolute_uri(invitations.invite(Actor.from_request(request), person))
     return render(
         request,
         "portal/invite.html",

@@ -76,3 +76,19 @@ def test_each_visit_is_an_audit_event(world, me):
     assert AuditEvent.objects.filter(
         action="view", participant=world.case.uuid, actor=world.participant_user
     ).exists()
+
+
+def test_the_goal_page_is_a_view_and_a_refused_reflection_shown_again_too(world, me):
+    goal = a_goal_with_steps(world, "Finish my GED")
+    url = reverse("portal:goal", args=[goal.uuid])
+
+    def views() -> int:
+        return AuditEvent.objects.filter(action="view", participant=world.case.uuid).count()
+
+    me.get(url)
+    assert views() == 1
+    refused = me.post(url, {"words": ""})
+    assert refused.status_code == 200
+    assert views() == 2
+    me.post(url, {"words": "Going well."})
+    assert views() == 2  # the reflection records itself
