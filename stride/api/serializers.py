@@ -110,11 +110,23 @@ class ParticipantDetailSerializer(ParticipantListSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    changes = serializers.DictField(
+        child=serializers.ListField(
+            child=serializers.CharField(allow_null=True), min_length=2, max_length=2
+        ),
+        read_only=True,
+        help_text=(
+            "Old and new value of each changed field whose values are not personal (a status, "
+            "a stage), as {field: [old, new]} in the choices' stored values; old is null for a "
+            "new record. Other fields are only named in `fields`."
+        ),
+    )
+
     class Meta:
         model = AuditEvent
         fields = [
             "uuid", "at", "actor_name", "actor_role", "action", "record_type", "record_id",
-            "participant", "fields", "ip_address", "channel",
+            "participant", "fields", "changes", "ip_address", "channel",
         ]  # fmt: skip
 
 

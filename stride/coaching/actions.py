@@ -1,7 +1,8 @@
 """Every change to goals, plans, obstacles, reviews and sessions.
 
 Each function writes and records its audit event in one transaction (field
-names only: the words of a goal or a note never reach the audit trail).
+names only: the words of a goal or a note never reach the audit trail; the
+statuses a model lists in AUDIT_VALUES go with their old and new value).
 Edits of an existing goal or step take the version the person saw and
 refuse to overwrite a newer one: a coach and a participant may both have
 the same step open.
@@ -227,6 +228,7 @@ def update_step(actor: Actor, step: Step, expected_version: int, details: StepDe
 def mark_step(actor: Actor, step: Step, expected_version: int, status: str, note: str = "") -> Step:
     """Done or not done yet, with a short note: no failure, only feedback."""
     current = lock_for_edit(Step, step, expected_version)
+    was = current.status
     current.status, current.outcome_note = status, note.strip()
     current.status_on = timezone.localdate() if status != Step.Status.PLANNED else None
     current.version += 1
@@ -237,6 +239,7 @@ def mark_step(actor: Actor, step: Step, expected_version: int, status: str, note
         current,
         _owner(step.goal),
         ["status", "outcome_note", "status_on"],
+        changes={"status": (was, current.status)},
     )
     return current
 
@@ -280,10 +283,13 @@ def record_review(actor: Actor, goal: Goal, details: ReviewDetails) -> Review:
     audit.record(actor, Action.CREATE, review, _owner(current), [f.name for f in fields(details)])
     status = STATUS_AFTER_REVIEW[details.decision]
     if status != current.status:
+        was = current.status
         _set_status(actor, current, status)
         current.version += 1
         current.save(update_fields=["status", "status_since", "version"])
-        audit.record(actor, Action.CHANGE, current, _owner(current), ["status"])
+        audit.record(
+            actor, Action.CHANGE, current, _owner(current), changes={"status": (was, status)}
+        )
         if status == Goal.Status.ACHIEVED and current.participant is not None:
             recognise(actor, current.participant, current.words, goal=current)
     return review
@@ -331,7 +337,13 @@ def decide_incentive(actor: Actor, achievement: Achievement, approve: bool) -> A
     )
     current.decided_by, current.decided_on = actor.user, timezone.localdate()
     current.save(update_fields=["incentive", "decided_by", "decided_on"])
-    audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["incentive"])
+    audit.record(
+        actor,
+        Action.CHANGE,
+        current,
+        current.participant.uuid,
+        changes={"incentive": (Achievement.Incentive.PENDING, current.incentive)},
+    )
     return current
 
 

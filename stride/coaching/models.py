@@ -35,6 +35,7 @@ class Goal(models.Model):
 
     ACCESS_VIA = "participant"
     STAFF_VIA = "staff"  # professional goals: the access module's staff rule
+    AUDIT_VALUES = ("status",)  # audit events keep its old and new value (core/audit.py)
 
     class Term(models.TextChoices):
         SHORT = "short", _("Short-term")
@@ -189,6 +190,7 @@ class Step(models.Model):
     """One small step of a goal's plan."""
 
     ACCESS_VIA = "goal"
+    AUDIT_VALUES = ("status",)
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("To do")
@@ -251,6 +253,7 @@ class Review(models.Model):
     """Looking back at a goal together: what happened, what was learned, what next."""
 
     ACCESS_VIA = "goal"
+    AUDIT_VALUES = ("decision",)
 
     class Decision(models.TextChoices):
         KEEP_GOING = "keep_going", _("Keep going")
@@ -306,6 +309,8 @@ class Achievement(models.Model):
     incentive that a supervisor approves before it is paid."""
 
     ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("incentive",)  # never the amount: money of a person stays out
+    AUDIT_LABELS = {"incentive": _("incentive")}  # the field has no verbose name of its own
 
     class Kind(models.TextChoices):
         GOAL = "goal", _("Goal reached")
@@ -352,6 +357,7 @@ class CoachingSession(models.Model):
     """A contact between coach and participant: the contact log."""
 
     ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("mode",)
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")

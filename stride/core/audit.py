@@ -1,13 +1,19 @@
 """Writing audit events.
 
 Action functions call `record` inside their transaction, so a change and
-its audit event are saved together or not at all. Only field names are
-kept, never values.
+its audit event are saved together or not at all. Events name the fields
+that changed, never their values, with one exception: a model may declare
+in `AUDIT_VALUES` fields whose values say nothing about a person (a step's
+status, a referral's stage), and an event keeps their old and new values
+(`changes`). A value for any other field, or one that is not among the
+field's choices, is refused, so a name or a note cannot slip in.
 """
 
-from collections.abc import Callable, Iterable
+import enum
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -62,13 +68,61 @@ def client_ip(request: HttpRequest) -> str | None:
     return address
 
 
+Change = tuple[Any, Any]  # (old, new); old is None for a new record
+
+
+class UndeclaredValue(ValueError):
+    """A value the audit trail may not keep: its field is not in the model's
+    `AUDIT_VALUES`, or it is not one of the field's choices."""
+
+
+def _stored(value: Any) -> Any:
+    """A choice as the database keeps it; a blank choice (no outcome yet) is None."""
+    value = value.value if isinstance(value, enum.Enum) else value
+    return None if value == "" else value
+
+
+@functools.cache
+def _choices(model: type[models.Model], name: str) -> frozenset[Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is not a field"
+    return frozenset(value for value, _label in field.flatchoices)
+
+
+def _checked(record: models.Model, changes: Mapping[str, Change]) -> dict[str, list[Any]]:
+    """`changes` as the event keeps them, refusing any value that is not declared safe."""
+    model = type(record)
+    declared = getattr(model, "AUDIT_VALUES", ())
+    kept = {}
+    for name, (old, new) in changes.items():
+        if name not in declared:
+            raise UndeclaredValue(
+                f"{model.__name__}.{name} is not in {model.__name__}.AUDIT_VALUES: "
+                "the audit trail keeps only its name"
+            )
+        allowed = _choices(model, name)
+        old, new = _stored(old), _stored(new)
+        for value in (old, new):
+            if value is not None and value not in allowed:
+                raise UndeclaredValue(f"{value!r} is not one of the choices of {name}")
+        if old != new:  # a new record's blank choice (None, None) is left out too
+            kept[name] = [old, new]
+    return kept
+
+
 def _event(
     actor: Actor,
     action: str,
     record: models.Model,
     participant: UUID | None,
     fields: Iterable[str] = (),
+    changes: Mapping[str, Change] | None = None,
 ) -> AuditEvent:
+    if changes is None and action == Action.CREATE:
+        # A new record's declared fields start somewhere worth knowing (a review's decision).
+        starts = {name: getattr(record, name) for name in getattr(record, "AUDIT_VALUES", ())}
+        changes = {name: (None, value) for name, value in starts.items()}
+    kept = _checked(record, changes or {})
     user = actor.user
     return AuditEvent(
         actor=user,
@@ -78,7 +132,8 @@ def _event(
         record_type=type(record).__name__,
         record_id=getattr(record, "uuid", None),
         participant=participant,
-        fields=sorted(fields),
+        fields=sorted({*fields, *kept}),
+        changes=kept,
         ip_address=actor.ip_address,
         channel=actor.channel,
     )
@@ -90,8 +145,13 @@ def record(
     record: models.Model,
     participant: UUID | None,
     fields: Iterable[str] = (),
+    changes: Mapping[str, Change] | None = None,
 ) -> AuditEvent:
-    event = _event(actor, action, record, participant, fields)
+    """Record an event; `changes` gives {field: (old, new)} for fields in `AUDIT_VALUES`.
+
+    Without `changes`, a CREATE keeps the values its new record's declared fields start with.
+    """
+    event = _event(actor, action, record, participant, fields, changes)
     event.save()
     return event
 

@@ -1,9 +1,11 @@
 import functools
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -119,8 +121,11 @@ class AuditEvent(models.Model):
     """Who did what to which record, when and from where.
 
     Events name fields, never their values: no SSN or note text is kept
-    here. `participant` is the participant whose record was touched, kept
-    as a UUID so the audit trail outlives a deleted record.
+    here. The one exception is `changes`: the old and new value of a field
+    its model declares in `AUDIT_VALUES` (a step's status, a referral's
+    stage), checked by `audit.record`. `participant` is the participant whose
+    record was touched, kept as a UUID so the audit trail outlives a deleted
+    record.
     """
 
     class Action(models.TextChoices):
@@ -146,6 +151,8 @@ class AuditEvent(models.Model):
     record_id = models.UUIDField(null=True, blank=True)
     participant = models.UUIDField(null=True, blank=True)
     fields = models.JSONField(default=list, blank=True)
+    # {field: [old, new]}, the choices' stored values; old is None for a new record.
+    changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     channel = models.CharField(max_length=16, default="web")
 
@@ -170,6 +177,43 @@ class AuditEvent(models.Model):
     @property
     def channel_display(self) -> str:
         return str(CHANNEL_NAMES.get(self.channel, self.channel))
+
+    def changes_display(self) -> list["ValueChange"]:
+        """The changes in words: the field's name and the choices' labels, in today's language."""
+        model = _models_by_name().get(self.record_type)
+        shown = []
+        for name, (old, new) in sorted(self.changes.items()):
+            field = _field(model, name)
+            label = getattr(model, "AUDIT_LABELS", {}).get(name) or (
+                field.verbose_name if field else name
+            )
+            choices = dict(field.flatchoices) if field else {}
+            shown.append(
+                ValueChange(
+                    str(capfirst(label)),
+                    None if old is None else str(choices.get(old, old)),
+                    "—" if new is None else str(choices.get(new, new)),
+                )
+            )
+        return shown
+
+
+def _field(model: type[models.Model] | None, name: str) -> "models.Field[Any, Any] | None":
+    """The model's field of that name; None once the model or field is gone (old events)."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One field of an audit event's `changes`, as a reader sees it."""
+
+    field: str
+    old: str | None
+    new: str
 
 
 class SubmissionKey(models.Model):

@@ -86,6 +86,7 @@ def verify_hours(
     actor: Actor, entry: HoursEntry, verification: str, expected_version: int
 ) -> HoursEntry:
     current = lock_for_edit(HoursEntry, entry, expected_version)
+    was = current.verification
     current.verification = HoursEntry.Verification(verification)
     current.verified_by = actor.user
     current.verified_at = timezone.now()
@@ -93,7 +94,12 @@ def verify_hours(
     current.save()
     current.refresh_from_db()
     audit.record(
-        actor, Action.CHANGE, current, entry.participant.uuid, ["verification", "verified_by"]
+        actor,
+        Action.CHANGE,
+        current,
+        entry.participant.uuid,
+        ["verification", "verified_by"],
+        {"verification": (was, current.verification)},
     )
     recount_participant(entry.participant, current.day)
     return current

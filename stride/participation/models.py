@@ -115,6 +115,7 @@ class HoursEntry(models.Model):
     """Hours on one day in one activity: attended, an excused absence, or a holiday."""
 
     ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("verification",)  # audit events keep old and new (core/audit.py)
 
     class Kind(models.TextChoices):
         PARTICIPATION = "participation", _("Took part")

@@ -342,11 +342,12 @@ def update_enrollment(
     changed = [n for n in ENROLLMENT_FIELDS if n in values and getattr(current, n) != values[n]]
     if not changed:
         return current
+    moved = {"status": (current.status, values["status"])} if "status" in changed else {}
     for name in changed:
         setattr(current, name, values[name])
     current.version += 1
     current.save()
-    audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed)
+    audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed, moved)
     return current
 
 

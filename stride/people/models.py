@@ -189,6 +189,7 @@ class Enrollment(models.Model):
     """A participant's enrollment in a program, from the month aid started."""
 
     ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("status",)  # audit events keep old and new (core/audit.py)
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")

@@ -310,15 +310,17 @@ def record_progress(
     if new_stage == Referral.Stage.CLOSED and not outcome:
         raise ValidationError({"outcome": _("Say how it ended.")})
     changed = ["stage", STAGE_DATE[new_stage]]
+    moved: dict[str, audit.Change] = {"stage": (current.stage, new_stage)}
     current.stage = new_stage
     setattr(current, STAGE_DATE[new_stage], on)
     if new_stage == Referral.Stage.CLOSED:
+        moved["outcome"] = (current.outcome, outcome)
         current.outcome = Referral.Outcome(outcome)
         changed.append("outcome")
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
-    audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed)
+    audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed, moved)
     return current
 
 

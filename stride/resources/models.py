@@ -302,6 +302,7 @@ class Referral(models.Model):
     """A family sent to a service, followed until the loop closes with an outcome."""
 
     ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("stage", "outcome")  # audit events keep old and new (core/audit.py)
 
     class Stage(models.TextChoices):
         SENT = "sent", _("Sent")

@@ -101,3 +101,19 @@ def test_the_schema_documents_errors_and_the_values_the_api_sends():
     components = schema["components"]["schemas"]
     assert components["Assignment"]["properties"]["ended_on"]["nullable"] is True
     assert "format" not in components["Schedule"]["properties"]["opens_at"]
+
+
+def test_an_audit_event_carries_a_status_change_as_old_and_new(world):
+    from stride.core.audit import Actor
+    from stride.people import actions as people
+
+    enrollment = world.case.current_enrollment
+    people.update_enrollment(Actor(world.coach), enrollment, enrollment.version, status="on_hold")
+    response = api_as(world.supervisor).get(
+        reverse("api:audit-event-list"), {"participant": str(world.case.uuid), "action": "change"}
+    )
+    [event] = response.json()["results"]
+    assert (event["record_type"], event["changes"]) == (
+        "Enrollment",
+        {"status": ["active", "on_hold"]},
+    )

@@ -37,6 +37,13 @@ def test_checking_a_step_off_is_audited_with_the_participant_as_actor(world, me,
     assert event.actor == world.participant_user and event.participant == world.case.uuid
 
 
+def test_a_check_off_keeps_the_steps_old_and_new_status_in_the_audit_trail(me, step):
+    mark(me, step, note="Called on Monday")
+    event = AuditEvent.objects.get(record_type="Step", action="change", record_id=step.uuid)
+    assert event.changes == {"status": ["planned", "done"]}
+    assert "Monday" not in str(event.changes)
+
+
 def test_the_coach_sees_the_participants_check_off_on_the_goal_page(world, me, client_for, step):
     mark(me, step, status="not_done", note="The office was closed")
     page = client_for(world.coach).get(reverse("coaching:goal", args=[step.goal.uuid]))
