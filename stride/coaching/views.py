@@ -2,8 +2,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,10 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import refuse_unless, require
 from stride.core.submissions import save_once
 from stride.core.vocabulary import LifeArea
 from stride.people import actions as people_actions
-from stride.people.models import Participant
+from stride.people.cases import open_case, viewed
 
 from . import actions, printouts
 from .cycle import goal_hints
@@ -48,17 +48,6 @@ SESSIONS_PAGE = 20
 RECENT_DECISIONS = 20
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _participant(request: HttpRequest, uuid: UUID) -> Participant:
-    return access.get_visible_or_404(
-        Participant.objects.select_related("member", "coach"), request.user, uuid=uuid
-    )
-
-
 def _goal(request: HttpRequest, uuid: UUID) -> Goal:
     return access.get_visible_or_404(
         Goal.objects.select_related("participant__member", "staff", "parent"),
@@ -77,12 +66,10 @@ def _step(request: HttpRequest, uuid: UUID) -> Step:
     )
 
 
-@login_required
+@require(access.can_see_caseloads)
 def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The participant's goals, open ones first with their progress, and recent sessions."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
-    people_actions.record_view(Actor.from_request(request), person)
+    person = open_case(request, uuid)
     goals = person.goals.select_related("parent").annotate(
         steps_done=Count("steps", filter=Q(steps__status=Step.Status.DONE)),
         steps_total=Count("steps"),
@@ -106,17 +93,15 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_see_caseloads, to_change=access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Ideas by life area, in the participant's words; they pick one to three to work on."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     can_edit = access.can_edit_cases(request.user)
     focus = request.GET.get("area")
     form = IdeaForm(request.POST or None, initial={"life_area": focus} if focus else None)
     if request.method == "POST":
-        _require(can_edit)
         saved = save_once(
             request,
             form,
@@ -133,8 +118,6 @@ def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         if saved:
             return saved
-    else:
-        people_actions.record_view(Actor.from_request(request), person)
     ideas = list(person.goal_ideas.select_related("goal"))
     areas = [
         (value, label, PROMPTS[value], [idea for idea in ideas if idea.life_area == value])
@@ -157,11 +140,10 @@ def goal_storming(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     idea = None
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
     if request.GET.get("idea"):
@@ -195,13 +177,12 @@ def goal_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_see_caseloads)
 def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_see_caseloads(request.user))
     goal = _goal(request, uuid)
     person = goal.participant
     if person is not None:
-        people_actions.record_view(Actor.from_request(request), person)
+        viewed(request, person)
     steps = list(goal.steps.all())
     return render(
         request,
@@ -225,10 +206,9 @@ def goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form: GoalEditForm | ProfessionalGoalEditForm
     if goal.participant is not None:
@@ -261,10 +241,9 @@ def goal_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def step_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = StepForm(request.POST or None)
     if request.method == "POST":
@@ -283,10 +262,9 @@ def step_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "coaching/step_form.html", {"form": form, "goal": goal})
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def step_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     step = _step(request, uuid)
     initial = {name: getattr(step, name) for name in StepForm.Meta.fields} | {
         "version": step.version
@@ -306,10 +284,9 @@ def step_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     step = _step(request, uuid)
     form = MarkStepForm(request.POST)
     # Keyed like a form that adds something: a second press is told it was saved, not
@@ -334,20 +311,18 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("coaching:goal", uuid=step.goal.uuid)
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def step_move(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     step = _step(request, uuid)
     offset = -1 if request.POST.get("to") == "up" else 1
     actions.move_step(Actor.from_request(request), step, offset)
     return redirect(reverse("coaching:goal", kwargs={"uuid": step.goal.uuid}) + "#plan-heading")
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def obstacles_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = PotholesForm(request.POST or None, goal=goal)
     if request.method == "POST":
@@ -367,10 +342,9 @@ def obstacles_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "coaching/obstacles_form.html", {"form": form, "goal": goal})
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     goal = _goal(request, uuid)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
@@ -396,11 +370,10 @@ def _after_review(goal: Goal, decision: str) -> str:
     return _goal_url(goal)
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     form = SessionForm(request.POST or None)
     if request.method == "POST":
         saved = save_once(
@@ -415,12 +388,10 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "coaching/session_form.html", {"form": form, "person": person})
 
 
-@login_required
+@require(access.can_see_caseloads)
 def sessions(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Every session with the participant, newest first, with the notes."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
-    people_actions.record_view(Actor.from_request(request), person)
+    person = open_case(request, uuid)
     held = access.visible_to(
         CoachingSession.objects.filter(participant=person).select_related("coach"), request.user
     )
@@ -441,17 +412,16 @@ def _notes_editable(request: HttpRequest, sessions: Iterable[CoachingSession]) -
     return {s.uuid for s in sessions if access.can_edit_session_notes(request.user, s)}
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def session_notes(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The coach who held a session, or a supervisor, corrects or adds to its notes."""
-    _require(access.can_edit_cases(request.user))
     session = access.get_visible_or_404(
         CoachingSession.objects.select_related("participant__member", "coach"),
         request.user,
         uuid=uuid,
     )
-    _require(access.can_edit_session_notes(request.user, session))
+    refuse_unless(access.can_edit_session_notes(request.user, session))
     form = SessionNotesForm(
         request.POST or None, initial={"notes": session.notes, "version": session.version}
     )
@@ -478,11 +448,10 @@ def session_notes(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def achievement_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = open_case(request, uuid)
     form = AchievementForm(request.POST or None)
     if request.method == "POST":
         saved = save_once(
@@ -502,10 +471,9 @@ def achievement_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "coaching/achievement_form.html", {"form": form, "person": person})
 
 
-@login_required
+@require(access.can_approve_incentives)
 def incentives(request: HttpRequest) -> HttpResponse:
     """Incentives waiting for a supervisor's decision, and the latest decided."""
-    _require(access.can_approve_incentives(request.user))
     achievements = access.visible_to(Achievement.objects.all(), request.user).select_related(
         "participant__member", "by", "decided_by"
     )
@@ -521,10 +489,9 @@ def incentives(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_approve_incentives)
 @require_POST
 def incentive_decide(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_approve_incentives(request.user))
     achievement = access.get_visible_or_404(Achievement.objects.all(), request.user, uuid=uuid)
     try:
         actions.decide_incentive(
@@ -537,10 +504,9 @@ def incentive_decide(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("coaching:incentives")
 
 
-@login_required
+@require(access.can_set_professional_goals)
 def professional_goals(request: HttpRequest) -> HttpResponse:
     """A staff member's own professional goals; a supervisor also sees the team's."""
-    _require(access.can_set_professional_goals(request.user))
     goals = (
         access.visible_to(Goal.objects.filter(staff__isnull=False), request.user)
         .select_related("staff")
@@ -561,10 +527,9 @@ def professional_goals(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_set_professional_goals)
 @require_http_methods(["GET", "POST"])
 def professional_goal_new(request: HttpRequest) -> HttpResponse:
-    _require(access.can_set_professional_goals(request.user))
     form = ProfessionalGoalForm(request.POST or None, staff=request.user)
     if request.method == "POST":
         saved = save_once(
@@ -592,10 +557,9 @@ def _pdf(
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads)
 def goal_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
     """The worksheet, potholes or pocket card of one goal, filled in: an export of the record."""
-    _require(access.can_see_caseloads(request.user))
     goal = access.get_visible_or_404(
         # Professional goals are not printed (yet): these forms speak to a participant.
         Goal.objects.filter(participant__isnull=False).select_related(
@@ -614,15 +578,10 @@ def goal_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads)
 def participant_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
     """The roadmap or postcard of a participant, filled in: an export of the record."""
-    _require(access.can_see_caseloads(request.user))
-    person = access.get_visible_or_404(
-        Participant.objects.select_related("member", "household", "coach"),
-        request.user,
-        uuid=uuid,
-    )
+    person = open_case(request, uuid, recorded_elsewhere=True)  # recorded as an export below
     language = printouts.language_for(
         request.GET.get("lang"), person.household, request.LANGUAGE_CODE
     )
@@ -631,10 +590,9 @@ def participant_printout(request: HttpRequest, uuid: UUID, kind: str) -> HttpRes
     return response
 
 
-@login_required
+@require(access.can_see_caseloads)
 def blank_printout(request: HttpRequest, kind: str) -> HttpResponse:
     """An empty form to fill in by hand: no case data."""
-    _require(access.can_see_caseloads(request.user))
     if kind not in printouts.PRINTABLES:
         raise Http404
     language = printouts.language_for(request.GET.get("lang"), None, request.LANGUAGE_CODE)
@@ -642,10 +600,9 @@ def blank_printout(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads)
 def certificate(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A certificate for an achievement, to print and sign: an export of the record."""
-    _require(access.can_see_caseloads(request.user))
     achievement = access.get_visible_or_404(
         Achievement.objects.select_related(
             "participant__member", "participant__household", "participant__coach"
