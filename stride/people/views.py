@@ -2,8 +2,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from stride.core import access, spreadsheets
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import require
 from stride.core.models import AuditEvent, Role
 from stride.core.submissions import save_once
 
-from . import actions
+from . import actions, cases
 from .filters import CaseloadFilter
 from .forms import (
     EnrollmentForm,
@@ -44,11 +43,6 @@ CASELOAD_FIELDS = (
 )  # fmt: skip
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _caseload(request: HttpRequest) -> CaseloadFilter:
     participants = (
         access.visible_to(Participant.objects.all(), request.user)
@@ -58,24 +52,8 @@ def _caseload(request: HttpRequest) -> CaseloadFilter:
     return CaseloadFilter(request.GET or None, queryset=participants, user=request.user)
 
 
-def _participant(request: HttpRequest, uuid: UUID) -> Participant:
-    return access.get_visible_or_404(
-        Participant.objects.select_related(
-            "member",
-            "household",
-            "household__county",
-            "coach",
-            "team",
-            "current_enrollment__program",
-        ),  # fmt: skip
-        request.user,
-        uuid=uuid,
-    )
-
-
-@login_required
+@require(access.can_see_caseloads)
 def caseload(request: HttpRequest) -> HttpResponse:
-    _require(access.can_see_caseloads(request.user))
     found = _caseload(request)
     page = Paginator(found.qs, settings.STRIDE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -100,10 +78,9 @@ def _team_caseloads(request: HttpRequest) -> list[dict]:
     )
 
 
-@login_required
+@require(access.can_see_caseloads)
 def caseload_export(request: HttpRequest) -> spreadsheets.SpreadsheetResponse:
     """The filtered caseload as CSV; each participant in it gets an export event."""
-    _require(access.can_see_caseloads(request.user))
     rows = list(_caseload(request).qs[: settings.STRIDE_EXPORT_LIMIT])
     actions.record_export(Actor.from_request(request), rows)
 
@@ -130,11 +107,10 @@ def caseload_export(request: HttpRequest) -> spreadsheets.SpreadsheetResponse:
     return spreadsheets.download(lines(), f"caseload-{timezone.localdate()}.csv")
 
 
-@login_required
+@require(access.can_read_audit)
 def participant_audit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Who has seen or changed this participant's record."""
-    _require(access.can_read_audit(request.user))
-    person = _participant(request, uuid)
+    person = cases.open_case(request, uuid)
     events = access.audit_events_visible_to(request.user).filter(participant=person.uuid)
     action = request.GET.get("action", "")
     if action in AuditEvent.Action.values:
@@ -147,10 +123,9 @@ def participant_audit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def household_new(request: HttpRequest) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     form = OpenCaseForm(request.POST or None, user=request.user)
     if request.method == "POST":
 
@@ -187,10 +162,9 @@ def _household_participant(request: HttpRequest, household: Household) -> Partic
     return access.visible_to(household.participants.all(), request.user).first()
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     household = access.get_visible_or_404(Household.objects.all(), request.user, uuid=uuid)
     initial = {name: getattr(household, name) for name in actions.HOUSEHOLD_FIELDS}
     form = HouseholdForm(request.POST or None, initial={**initial, "version": household.version})
@@ -216,10 +190,9 @@ def _household_url(request: HttpRequest, household: Household) -> str:
     return person.get_absolute_url()
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def member_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     household = access.get_visible_or_404(Household.objects.all(), request.user, uuid=uuid)
     form = MemberForm(request.POST or None)
     if request.method == "POST":
@@ -239,10 +212,9 @@ def member_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "people/member_form.html", {"form": form, "household": household})
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     member = access.get_visible_or_404(
         Member.objects.select_related("household"), request.user, uuid=uuid
     )
@@ -271,10 +243,9 @@ def member_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     member = access.get_visible_or_404(
         Member.objects.select_related("household"), request.user, uuid=uuid
     )
@@ -295,11 +266,10 @@ def member_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "people/member_remove.html", {"form": form, "member": member})
 
 
-@login_required
+@require(access.can_reassign)
 @require_http_methods(["GET", "POST"])
 def reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_reassign(request.user))
-    person = _participant(request, uuid)
+    person = cases.open_case(request, uuid)
     form = ReassignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -321,10 +291,9 @@ def reassign(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def enrollment_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
     enrollment = access.get_visible_or_404(
         Enrollment.objects.select_related("participant__member", "program"), request.user, uuid=uuid
     )
