@@ -3,7 +3,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +18,10 @@ from stride.careers.models import CareerPlan
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
+from stride.core.guards import require
 from stride.core.models import Role
 from stride.core.submissions import save_once
-from stride.people import actions as people_actions
+from stride.people import cases
 from stride.people.models import Participant, age_on
 
 from . import actions, curves, presenting, queueing
@@ -28,25 +29,9 @@ from .forms import AdultMoneyForm, ChildMoneyForm, HouseholdMoneyForm, ScenarioF
 from .models import Curve, HouseholdBudget, MemberBudget, Scenario
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _participant(request: HttpRequest, uuid: UUID) -> Participant:
-    return access.get_visible_or_404(
-        curves.with_money(Participant.objects.select_related("member", "county")),
-        request.user,
-        uuid=uuid,
-    )
-
-
-def _me(request: HttpRequest) -> Participant:
-    if request.user.role != Role.PARTICIPANT:
-        raise Http404
-    return access.get_visible_or_404(
-        curves.with_money(Participant.objects.select_related("member", "county")), request.user
-    )
+def _with_money() -> QuerySet[Participant]:
+    """Participants with the money facts the calculator reads, in the same query."""
+    return curves.with_money(cases.participants())
 
 
 def _rung_points(request: HttpRequest, person: Participant) -> list[curves.Point]:
@@ -108,12 +93,10 @@ def _calculator(request: HttpRequest, person: Participant) -> dict[str, Any]:
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads)
 def calculator(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A family's net resources as pay rises, with the cliffs, what-ifs and saved pictures."""
-    _require(access.can_see_caseloads(request.user))
-    person = _participant(request, uuid)
-    people_actions.record_view(Actor.from_request(request), person)
+    person = cases.open_case(request, uuid, _with_money())
     context = _calculator(request, person)
     context["scenarios"] = access.visible_to(
         Scenario.objects.filter(participant=person), request.user
@@ -124,32 +107,30 @@ def calculator(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_see_caseloads_or_own)
 def curve_part(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The curve alone, polled by the page while the worker computes it.
 
     Not audited: the page that polls it recorded the view."""
-    return render(
-        request, "benefits/_curve.html", _calculator(request, _asked_about(request, uuid))
-    )
+    person = _asked_about(request, uuid, recorded_elsewhere=True)
+    return render(request, "benefits/_curve.html", _calculator(request, person))
 
 
-def _asked_about(request: HttpRequest, uuid: UUID) -> Participant:
+def _asked_about(request: HttpRequest, uuid: UUID, recorded_elsewhere: bool) -> Participant:
     """The participant whose curve this is: a participant only ever their own."""
     if request.user.role == Role.PARTICIPANT:
-        person = _me(request)
+        person = cases.open_own_case(request, _with_money(), recorded_elsewhere=recorded_elsewhere)
         if person.uuid != uuid:
             raise Http404
         return person
-    _require(access.can_see_caseloads(request.user))
-    return _participant(request, uuid)
+    return cases.open_case(request, uuid, _with_money(), recorded_elsewhere=recorded_elsewhere)
 
 
-@login_required
+@require(access.can_see_caseloads_or_own)
 @require_POST
 def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Ask the worker again for a curve that failed (a participant, for their own)."""
-    person = _asked_about(request, uuid)
+    person = _asked_about(request, uuid, recorded_elsewhere=False)
     context = _calculator(request, person)
     if context["curve"] is not None and context["curve"].status == Curve.Status.FAILED:
         try:
@@ -164,11 +145,10 @@ def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect(f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}")
 
 
-@login_required
+@require(access.can_edit_cases)
 @require_POST
 def save_scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = cases.open_case(request, uuid, _with_money())
     context = _calculator(request, person)
     form = ScenarioForm(request.POST)
     back = f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}"
@@ -205,7 +185,7 @@ def scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
         request.user,
         uuid=uuid,
     )
-    people_actions.record_view(Actor.from_request(request), saved.participant)
+    cases.viewed(request, saved.participant)
     language = get_language() or "en"
     return render(
         request,
@@ -220,12 +200,11 @@ def scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def money(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The family's pay, hours, child care and rent: what the calculator reads from the record."""
-    _require(access.can_edit_cases(request.user))
-    person = _participant(request, uuid)
+    person = cases.open_case(request, uuid, _with_money())
     members = list(
         access.visible_to(person.household.members.all(), request.user).order_by("birth_date", "pk")
     )
@@ -268,8 +247,6 @@ def money(request: HttpRequest, uuid: UUID) -> HttpResponse:
             ):
                 messages.success(request, _("Saved. The benefits picture uses these figures now."))
                 return redirect("benefits:calculator", uuid=person.uuid)
-    else:
-        people_actions.record_view(Actor.from_request(request), person)
     return render(
         request,
         "benefits/money.html",
@@ -281,8 +258,7 @@ def money(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The participant's own picture: what happens to my benefits if I earn more."""
-    me = _me(request)
-    people_actions.record_view(Actor.from_request(request), me)
+    me = cases.open_own_case(request, _with_money())
     context = _calculator(request, me)
     context["scenarios"] = access.visible_to(Scenario.objects.filter(participant=me), request.user)
     return render(request, "benefits/mine.html", context)
