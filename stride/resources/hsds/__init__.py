@@ -1,4 +1,4 @@
-"""A county's directory in and out as an Open Referral HSDS 3.0 data package.
+"""A county's directory in and out as an Open Referral HSDS data package (1.x, 2.0 or 3.0 in, 3.0 out).
 
 The package is a Frictionless tabular data package: a zip of CSV files with
 an optional `datapackage.json`, or one `datapackage.json` carrying its rows
@@ -35,7 +35,10 @@ first object of an inline JSON resource is row 2, as in its CSV).
 The modules, in the order a file goes through them (this one only re-exports):
 - tables.py: the HSDS tables and their columns; taxonomy.py: Stride's own
   terms; values.py: phones, ZIP codes, times and languages in cells.
-- reading.py: read_package(), a zip or JSON file into tables of rows.
+- versions.py: HSDS 1.x, 2.0 and 3.0, each one table of names for the 3.0 tables and
+  columns the checker reads.
+- reading.py: read_package(), a zip, a JSON file or a CSV file into tables of rows
+  under 3.0 names (read_files(): loose files, a folder's); a UTF-16 file is read too.
 - cells.py and checking.py: every row checked, every problem collected, one
   read_ method per table; dry_run.py: check(), what an import would add or
   change, as plan.py's ImportPlan.
@@ -46,7 +49,7 @@ The modules, in the order a file goes through them (this one only re-exports):
 from .dry_run import check
 from .exporting import export_json, export_zip
 from .plan import ImportPlan, ImportRefused, RowProblem
-from .reading import HsdsError, read_package
+from .reading import HsdsError, read_files, read_package
 from .tables import Tables
 from .values import language_name
 from .writing import apply
@@ -62,5 +65,6 @@ __all__ = [
     "export_json",
     "export_zip",
     "language_name",
+    "read_files",
     "read_package",
 ]

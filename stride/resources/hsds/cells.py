@@ -24,13 +24,23 @@ class Cells:
         self.table = ""  # the table being read
         self.problems: list[RowProblem] = []
         self.broken: set[str] = set()
+        self.file_table: dict[str, str] = {}  # the file's name of a table -> its 3.0 name
         self.columns = {
             name: set[str]().union(*(row.keys() for row in rows)) for name, rows in tables.items()
         }
 
     def bad(self, row: Row | int, column: str, message: object, table: str = "") -> None:
-        line = row if isinstance(row, int) else row.line
-        self.problems.append(RowProblem(table or self.table, line, column, str(message)))
+        """A problem on a row (or on row 1, the header), named as the file names its table and column."""
+        table = table or self.table
+        if isinstance(row, int):
+            source = next((r.source for r in self.tables.get(table, ())), None)
+            line = row
+        else:
+            source, line = row.source, row.line
+        if source is not None:
+            self.file_table[source.name] = table
+            table, column = source.name, source.column(column)
+        self.problems.append(RowProblem(table, line, column, str(message)))
 
     def has(self, table: str) -> bool:
         """The package has this table, with the columns an import needs."""

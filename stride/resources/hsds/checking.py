@@ -13,9 +13,18 @@ from stride.core.models import Organisation
 from ..models import Location, Provider, Service
 from .cells import FILL_IN, Cells
 from .plan import LocationKey, Opening, RowProblem
-from .tables import DAYS, SPECS, TABLE_ORDER, Row, Tables
-from .taxonomy import BAD_TERM, SERVICE_TERMS, TAXONOMY, Meaning, meaning_of, stride_terms, term_id
-from .values import LANGUAGE_PATTERN, format_phone, language_codes, parse_phone
+from .tables import SPECS, TABLE_ORDER, Row, Source, Tables
+from .taxonomy import (
+    BAD_TERM,
+    SERVICE_TERMS,
+    TAXONOMY,
+    Meaning,
+    meaning_of,
+    meaning_of_id,
+    stride_terms,
+    term_id,
+)
+from .values import LANGUAGE_PATTERN, format_phone, language_codes, parse_day, parse_phone
 
 MAIN_PHONE_TYPES = {"", "voice", "cell", "text", "mobile", "main"}
 
@@ -140,15 +149,24 @@ class Checker(Cells):
             if name not in SPECS or not rows:
                 continue
             self.table = name
-            missing = [c for c in SPECS[name].required if not self.has_column(c)]
-            if missing:
-                self.broken.add(name)
-                message = ngettext(
-                    "add the missing column: %(columns)s.",
-                    "add the missing columns: %(columns)s.",
-                    len(missing),
-                )
-                self.bad(1, ", ".join(missing), message % {"columns": ", ".join(missing)})
+            by_source: dict[Source | None, Row] = {}
+            for row in rows:
+                by_source.setdefault(row.source, row)
+            for first in by_source.values():
+                missing = [c for c in SPECS[name].required if c not in first]
+                if missing:
+                    self.broken.add(name)
+                    message = ngettext(
+                        "add the missing column: %(columns)s.",
+                        "add the missing columns: %(columns)s.",
+                        len(missing),
+                    )
+                    shown = ", ".join(missing)
+                    if first.source is not None:
+                        shown = first.source.column(shown)
+                    self.bad(
+                        Row({}, 1, first.source), ", ".join(missing), message % {"columns": shown}
+                    )
         self.read_organizations()
         self.read_locations()
         self.read_addresses()
@@ -162,9 +180,12 @@ class Checker(Cells):
         self.read_attributes()
         self.check_services()
         order = {name: number for number, name in enumerate(TABLE_ORDER)}
-        return sorted(
-            self.problems, key=lambda p: (order.get(p.table, len(order)), p.row, p.column)
-        )
+
+        def key(problem: RowProblem) -> tuple[int, str, int, str]:
+            table = self.file_table.get(problem.table, problem.table)
+            return (order.get(table, len(order)), problem.table, problem.row, problem.column)
+
+        return sorted(self.problems, key=key)
 
     def read_organizations(self) -> None:
         seen: dict[str, int] = {}
@@ -307,13 +328,14 @@ class Checker(Cells):
                 self.bad(row, "freq", _("Stride keeps weekly hours: use WEEKLY."))
             days: list[int] = []
             byday = self.text(row, "byday", required=True)
-            for token in filter(None, (part.strip().upper() for part in byday.split(","))):
-                if token not in DAYS:
+            for token in filter(None, (part.strip() for part in byday.split(","))):
+                day = parse_day(token)
+                if day is None:
                     message = _("use the days MO, TU, WE, TH, FR, SA and SU, separated by commas.")
                     self.bad(row, "byday", message)
                     days = []
                     break
-                days.append(DAYS[token])
+                days.append(day)
             opens_at, closes_at = self.clock(row, "opens_at"), self.clock(row, "closes_at")
             if opens_at is None or closes_at is None:
                 continue
@@ -375,8 +397,8 @@ class Checker(Cells):
                 if key:
                     self.terms[key] = None  # another taxonomy's term: Stride leaves it be
                 continue
-            code = self.text(row, "code", required=True)
-            meaning = meaning_of(code) if code else None
+            code = self.text(row, "code", required=not meaning_of_id(key))
+            meaning = meaning_of(code) if code else meaning_of_id(key)
             if code and meaning is None:
                 message = _(
                     "use a code of the stride taxonomy, like category:food or "

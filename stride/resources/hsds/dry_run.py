@@ -20,16 +20,21 @@ from ..models import (
 )
 from .checking import Checker
 from .plan import ImportPlan, LocationChange, LocationKey, ProviderChange, ServiceChange
-from .tables import SPECS, Tables
+from .tables import Row, Tables
 
 
-def check(county: Organisation, tables: Tables) -> ImportPlan:
+def check(county: Organisation, tables: Mapping[str, list[Row]]) -> ImportPlan:
     """The dry run: every problem in the tables, and what an import would add or change."""
+    if not isinstance(tables, Tables):
+        tables = Tables(tables)
     checker = Checker(county, tables)
     problems = checker.run()
     plan = _plan(checker)
     plan.problems = problems
-    plan.ignored_tables = sorted(name for name in tables if name not in SPECS)
+    plan.version = tables.version
+    plan.unread = dict(sorted(tables.unread.items()))
+    plan.unread_columns = dict(sorted(tables.unread_columns.items()))
+    plan.warnings = list(tables.warnings)
     return plan
 
 

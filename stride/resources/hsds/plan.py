@@ -57,7 +57,10 @@ class ImportPlan:
 
     problems: list[RowProblem] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    ignored_tables: list[str] = field(default_factory=list)
+    version: str = "3.0"  # the HSDS version the file was read as
+    unread: dict[str, str] = field(default_factory=dict)  # table -> why Stride leaves it
+    unread_columns: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what reading the file passed over
     providers: list[ProviderChange] = field(default_factory=list, repr=False)
     locations: list[LocationChange] = field(default_factory=list, repr=False)
     services: list[ServiceChange] = field(default_factory=list, repr=False)

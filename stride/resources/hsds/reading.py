@@ -6,12 +6,13 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import versions
 from .tables import SPECS, Row, Tables
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -41,6 +42,22 @@ def read_package(data: bytes, filename: str) -> Tables:
         raise HsdsError(
             _("%(file)s nests its JSON too deeply to be a data package.") % {"file": filename}
         ) from None
+    return _checked(tables, filename)
+
+
+def read_files(files: Mapping[str, bytes], filename: str) -> Tables:
+    """The tables of loose files: CSV files, and a datapackage.json if there is one.
+
+    `files` is by file name (a folder's files, or the files of an upload); `filename`
+    names them all in a message.
+    """
+    by_name = {PurePosixPath(name).name.lower(): data for name, data in files.items()}
+    if not by_name:
+        raise HsdsError(_("%(file)s is empty.") % {"file": filename})
+    return _checked(_read_members(sorted(by_name), by_name.__getitem__), filename)
+
+
+def _checked(tables: Tables, filename: str) -> Tables:
     if not any(name in SPECS for name in tables):
         raise HsdsError(
             _(
@@ -56,7 +73,10 @@ def _read_tables(data: bytes, filename: str) -> Tables:
     if zipfile.is_zipfile(io.BytesIO(data)):
         return _read_zip(data)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return _read_json_package(_load_json(data, filename), {})
+        return _read_members(["datapackage.json"], lambda _name: data)
+    if filename.lower().endswith(".csv"):
+        name = PurePosixPath(filename).name.lower()
+        return _read_members([name], lambda _name: data)
     raise HsdsError(
         _(
             "%(file)s is neither a zip of HSDS CSV files nor a JSON data package. "
@@ -64,14 +84,6 @@ def _read_tables(data: bytes, filename: str) -> Tables:
         )
         % {"file": filename}
     )
-
-
-def _table_name(name: str) -> str:
-    name = re.sub(r"[\s-]+", "_", name.strip().lower())
-    for candidate in (name, f"{name}s", f"{name}es"):
-        if candidate in SPECS:
-            return candidate
-    return name
 
 
 def _load_json(data: bytes, filename: str) -> dict[str, Any]:
@@ -94,7 +106,6 @@ def _load_json(data: bytes, filename: str) -> dict[str, Any]:
 
 
 def _read_zip(data: bytes) -> Tables:
-    tables: Tables = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [
@@ -110,35 +121,62 @@ def _read_zip(data: bytes) -> Tables:
                     % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)}
                 )
             by_name = {PurePosixPath(info.filename).name.lower(): info for info in members}
-            named: dict[str, str] = {}
-            descriptor = by_name.get("datapackage.json")
-            if descriptor is not None:
-                package = _load_json(archive.read(descriptor), "datapackage.json")
-                for resource in package["resources"]:
-                    if isinstance(resource, dict) and isinstance(resource.get("path"), str):
-                        path = PurePosixPath(resource["path"]).name.lower()
-                        named[path] = _table_name(
-                            str(resource.get("name") or PurePosixPath(path).stem)
-                        )
-                tables.update(_read_json_package(package, by_name))
-            for filename, info in sorted(by_name.items()):
-                if not filename.endswith(".csv"):
-                    continue
-                name = named.get(filename) or _table_name(filename[: -len(".csv")])
-                if name in tables:
-                    raise HsdsError(
-                        _("The zip holds two files for %(table)s; keep one.") % {"table": name}
-                    )
-                tables[name] = _read_csv(archive.read(info), filename)
+            return _read_members(sorted(by_name), lambda name: archive.read(by_name[name]))
     except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError) as error:
         raise HsdsError(_("The zip file is damaged and can't be opened.")) from error
+
+
+def _read_members(names: list[str], load: Callable[[str], bytes]) -> Tables:
+    """The tables of a package's files, by (lower-case) name, under their 3.0 names."""
+    raw: list[versions.RawTable] = []
+    warnings: list[str] = []
+    version: versions.Version | None = None
+    resource_of: dict[str, str] = {}  # a CSV file's name -> its resource's name
+    if "datapackage.json" in names:
+        package = _load_json(load("datapackage.json"), "datapackage.json")
+        version = versions.declared(package)
+        raw += _read_inline(package, names, resource_of, warnings)
+    for filename in names:
+        if filename.endswith(".csv"):
+            header, rows = _read_csv(load(filename), filename)
+            raw.append(
+                versions.RawTable(
+                    filename[: -len(".csv")], rows, header, resource_of.get(filename, "")
+                )
+            )
+    version = version or versions.guessed([t.also or t.shown for t in raw])
+    try:
+        tables = versions.translate(raw, version)
+    except versions.TwoFiles as two:
+        raise HsdsError(
+            _("The zip holds two files for %(table)s; keep one.") % {"table": str(two)}
+        ) from None
+    tables.warnings = warnings
     return tables
 
 
-def _read_csv(raw: bytes, filename: str) -> list[Row]:
+def _encoding(raw: bytes) -> str:
+    """UTF-16 when the file says so or looks it (every other byte a NUL), else UTF-8."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    start = raw[:200]
+    if len(start) >= 4 and start[1::2].count(0) > len(start) // 4 and not start[::2].count(0):
+        return "utf-16-le"
+    if len(start) >= 4 and start[::2].count(0) > len(start) // 4 and not start[1::2].count(0):
+        return "utf-16-be"
+    return "utf-8-sig"
+
+
+def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[Row]]:
+    encoding = _encoding(raw)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError:
+        if encoding != "utf-8-sig":
+            raise HsdsError(
+                _("%(file)s says it is UTF-16 but can't be read as UTF-16; save it as UTF-8.")
+                % {"file": filename}
+            ) from None
         text = raw.decode("cp1252", errors="replace")  # saved by a spreadsheet on Windows
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -162,30 +200,46 @@ def _read_csv(raw: bytes, filename: str) -> list[Row]:
             _("%(file)s, row %(row)d, can't be read as CSV: %(reason)s.")
             % {"file": filename, "row": reader.line_num, "reason": reason}
         ) from error
-    return rows
+    return [column for column in header if column], rows
 
 
-def _read_json_package(package: Mapping[str, Any], files: Mapping[str, object]) -> Tables:
-    tables: Tables = {}
+def _read_inline(
+    package: Mapping[str, Any],
+    files: list[str],
+    resource_of: dict[str, str],
+    warnings: list[str],
+) -> list[versions.RawTable]:
+    """The tables whose rows the package holds; notes which resource each CSV file is."""
+    tables: list[versions.RawTable] = []
     for number, resource in enumerate(package["resources"]):
         if not isinstance(resource, dict):
             continue
         path = resource.get("path")
-        name = _table_name(
-            str(resource.get("name") or (PurePosixPath(path).stem if isinstance(path, str) else ""))
-            or f"resource {number + 1}"
+        name = re.sub(
+            r"[\s-]+",
+            "_",
+            str(
+                resource.get("name")
+                or (PurePosixPath(path).stem if isinstance(path, str) else "")
+                or f"resource {number + 1}"
+            )
+            .strip()
+            .lower(),
         )
         data = resource.get("data")
         if data is None:
-            if isinstance(path, str) and PurePosixPath(path).name.lower() in files:
-                continue  # the CSV file is read on its own
-            raise HsdsError(
-                _(
-                    "The package's %(table)s table points at %(path)s, which isn't in it. "
-                    "Send the zip with the CSV files, or a datapackage.json with its rows inside."
+            filename = PurePosixPath(path).name.lower() if isinstance(path, str) else ""
+            if filename in files:
+                resource_of[filename] = name  # the CSV file is read on its own
+            else:
+                warnings.append(
+                    _(
+                        "The datapackage.json lists the %(table)s table in %(path)s, which "
+                        "isn't in the file; the rest was read without it."
+                    )
+                    % {"table": name, "path": path if isinstance(path, str) else "?"}
                 )
-                % {"table": name, "path": path or "?"}
-            )
+            continue
         if not isinstance(data, list):
             raise HsdsError(_("The rows of the %(table)s table must be a list.") % {"table": name})
         schema = resource.get("schema")
@@ -215,7 +269,7 @@ def _read_json_package(package: Mapping[str, Any], files: Mapping[str, object]) 
             if not any(value.strip() for value in values.values()):
                 continue
             rows.append(Row({column: values.get(column, "") for column in columns}, line))
-        tables[name] = rows
+        tables.append(versions.RawTable(name, rows, columns))
     return tables
 
 

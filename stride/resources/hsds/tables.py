@@ -1,7 +1,7 @@
 """The HSDS 3.0 tables Stride reads and writes: their columns, types and references."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
 DAY_CODES = {number: code for code, number in DAYS.items()}
@@ -79,7 +79,7 @@ SPECS: dict[str, TableSpec] = {
     ),
     "taxonomy_terms": TableSpec(
         _strings("id code name description taxonomy"),
-        ("id", "code"),
+        ("id",),  # a stride term needs its code, or an id that says it (1.x has no code)
     ),
     "attributes": TableSpec(
         _strings("id link_id link_type link_entity taxonomy_term_id value"),
@@ -93,12 +93,37 @@ TABLE_ORDER = list(SPECS)
 # Rows and problems
 
 
+@dataclass(frozen=True, eq=False)  # one per table of the file: known by identity
+class Source:
+    """The file's table a row comes from, and the file's names for 3.0 columns it renames."""
+
+    name: str
+    columns: Mapping[str, str] = field(default_factory=dict)  # 3.0 column -> the file's
+
+    def column(self, name: str) -> str:
+        return ", ".join(self.columns.get(part, part) for part in name.split(", "))
+
+
 class Row(dict[str, str]):
     """One row of a table, and the row a spreadsheet shows it on (the header is row 1)."""
 
-    def __init__(self, values: Mapping[str, str], line: int) -> None:
+    def __init__(self, values: Mapping[str, str], line: int, source: Source | None = None) -> None:
         super().__init__(values)
         self.line = line
+        self.source = source
 
 
-Tables = dict[str, list[Row]]
+class Tables(dict[str, list[Row]]):
+    """A package's tables under their 3.0 names, and what reading it found.
+
+    `unread` names the tables Stride does not read, with the reason, and
+    `unread_columns` the columns it does not read in the tables it does, both
+    by the file's own names; `warnings` are what reading passed over.
+    """
+
+    def __init__(self, tables: Mapping[str, list[Row]] | None = None, version: str = "3.0") -> None:
+        super().__init__(tables or {})
+        self.version = version
+        self.unread: dict[str, str] = {}
+        self.unread_columns: dict[str, list[str]] = {}
+        self.warnings: list[str] = []

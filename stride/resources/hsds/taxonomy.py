@@ -36,6 +36,17 @@ def meaning_of(code: str) -> Meaning | None:
     return None
 
 
+def meaning_of_id(term: str) -> Meaning | None:
+    """What a term of the stride taxonomy means, read from its id when the file gives no code.
+
+    (HSDS 1.x terms have no code column: stride-category-food is category:food.)
+    """
+    for meaning, _name, _description in stride_terms():
+        if term_id(meaning) == term.strip():
+            return meaning
+    return None
+
+
 def stride_terms() -> list[tuple[Meaning, str, str]]:
     """Every term of the stride taxonomy, with its name and description."""
     terms: list[tuple[Meaning, str, str]] = []

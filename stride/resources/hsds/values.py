@@ -16,6 +16,7 @@ _PHONE = re.compile(
 )
 ZIP_PATTERN = re.compile(r"\d{5}(?:-\d{4})?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?\s*([ap])\.?\s*m\.?", re.I)
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
 STATE_PATTERN = re.compile(r"[A-Z]{2}")
@@ -45,13 +46,51 @@ def real_zip(five_digits: str) -> bool:
 
 
 def parse_time(text: str) -> time | None:
+    """A time of day written 17:30, 17:30:00 (with a zone or not), 5:30pm, 5:30 p.m. or 5pm."""
     found = _TIME.fullmatch(text.strip())
-    if found is None:
-        return None
-    hour, minute = int(found[1]), int(found[2])
+    if found is not None:
+        hour, minute = int(found[1]), int(found[2])
+    else:
+        found = _TWELVE_HOUR.fullmatch(text.strip())
+        if found is None or not 1 <= int(found[1]) <= 12:
+            return None
+        hour, minute = (
+            int(found[1]) % 12 + (12 if found[3].lower() == "p" else 0),
+            int(found[2] or 0),
+        )
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+_DAY_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("mo", "mon", "monday"),
+            ("tu", "tue", "tues", "tuesday"),
+            ("we", "wed", "wednesday"),
+            ("th", "thu", "thur", "thurs", "thursday"),
+            ("fr", "fri", "friday"),
+            ("sa", "sat", "saturday"),
+            ("su", "sun", "sunday"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_day(text: str) -> int | None:
+    """The day (1 Monday to 7 Sunday) written MO, Mon, Monday, or as a number (ISO 8601: 1 is Monday).
+
+    0 is read as Sunday too, as systems that count from Sunday write it.
+    """
+    token = text.strip().lower().rstrip(".")
+    if token.isascii() and token.isdigit():
+        number = int(token)
+        return 7 if number == 0 else number if number <= 7 else None
+    return _DAY_NAMES.get(token)
 
 
 _MORE_LANGUAGES = {

@@ -12,13 +12,16 @@ from stride.resources import hsds
 
 class Command(BaseCommand):
     help = (
-        "Check an HSDS data package (a .zip of CSV files or a datapackage.json) against a "
+        "Check an HSDS 1.x, 2.0 or 3.0 data package (a .zip or folder of CSV files, or a "
+        "datapackage.json) against a "
         "county's directory, and with --apply import it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("county", help='the county\'s name, like "Fresno County"')
-        parser.add_argument("file", type=Path, help="the .zip or .json file")
+        parser.add_argument(
+            "file", type=Path, help="the .zip, .json or .csv file, or a folder of CSV files"
+        )
         parser.add_argument(
             "--apply", action="store_true", help="import it (without: only check and count)"
         )
@@ -27,7 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, county: str, file: Path, apply: bool, **options: Any) -> None:
         directory = county_named(county)
         try:
-            tables = hsds.read_package(file.read_bytes(), file.name)
+            if file.is_dir():
+                files = {path.name: path.read_bytes() for path in file.iterdir() if path.is_file()}
+                tables = hsds.read_files(files, file.name)
+            else:
+                tables = hsds.read_package(file.read_bytes(), file.name)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from error
         except hsds.HsdsError as error:
@@ -50,8 +57,18 @@ class Command(BaseCommand):
                     "message": problem.message,
                 }
             )
-        for name in plan.ignored_tables:
-            self.stdout.write(_("Not read: %(table)s (Stride doesn't keep it).") % {"table": name})
+        self.stdout.write(_("Read as HSDS %(version)s.") % {"version": plan.version})
+        for warning in plan.warnings:
+            self.stdout.write(warning)
+        for name, reason in plan.unread.items():
+            self.stdout.write(
+                _("Not read: %(table)s (%(reason)s).") % {"table": name, "reason": reason}
+            )
+        for name, columns in plan.unread_columns.items():
+            self.stdout.write(
+                _("Not read in %(table)s: %(columns)s.")
+                % {"table": name, "columns": ", ".join(columns)}
+            )
         for table, count in plan.counts.items():
             self.stdout.write(
                 _("%(table)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged")
