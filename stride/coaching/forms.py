@@ -250,3 +250,22 @@ class SessionNotesForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Strengths-based, in plain words."),
     )
+
+
+class StepDateForm(VersionedForm):
+    """A step's date moved in the meeting (the rest of the step stays as it is)."""
+
+    due_on = DateField(label=_("New date"), required=False)
+
+
+class ObstacleForm(forms.Form):
+    """One pothole and its detour, added in the meeting."""
+
+    pothole = forms.CharField(label=_("What could get in the way"), max_length=300)
+    detour = forms.CharField(label=_("The plan if it happens"), max_length=500)
+    kind = forms.ChoiceField(
+        label=_("Where it comes from"),
+        choices=Obstacle.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Obstacle.Kind.EXTERNAL,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "coaching"
 
@@ -38,4 +38,13 @@ urlpatterns = [
     path("participants/<uuid:uuid>/print/roadmap.pdf", views.participant_printout, {"kind": "roadmap"}, name="print_roadmap"),
     path("participants/<uuid:uuid>/print/postcard.pdf", views.participant_printout, {"kind": "postcard"}, name="print_postcard"),
     path("print/blank/<slug:kind>.pdf", views.blank_printout, name="print_blank"),
+    # The meeting on one page, and the small endpoints its inline forms post to.
+    path("participants/<uuid:uuid>/meeting/", meeting_views.meeting_page, name="meeting"),
+    path("participants/<uuid:uuid>/meeting/session/", meeting_views.session_new, name="meeting_session"),
+    path("participants/<uuid:uuid>/meeting/summary.pdf", meeting_views.summary, name="meeting_summary"),
+    path("meeting/steps/<uuid:uuid>/mark/", meeting_views.step_mark, name="meeting_step_mark"),
+    path("meeting/steps/<uuid:uuid>/date/", meeting_views.step_date, name="meeting_step_date"),
+    path("meeting/goals/<uuid:uuid>/steps/", meeting_views.step_new, name="meeting_step_new"),
+    path("meeting/goals/<uuid:uuid>/potholes/", meeting_views.obstacle_new, name="meeting_obstacle_new"),
+    path("meeting/goals/<uuid:uuid>/review/", meeting_views.review_new, name="meeting_review"),
 ]  # fmt: skip

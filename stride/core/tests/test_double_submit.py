@@ -252,6 +252,44 @@ CREATES: dict[str, list[Case]] = {
             Goal,
         )
     ],
+    # The meeting's inline forms, read off the meeting page and posted without htmx
+    # (coaching/tests/test_meeting.py sends them with htmx too).
+    "coaching:meeting_step_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:meeting_step_new", uuid=_goal(w).uuid),
+            lambda w: {"what": "Call the adult school"},
+            Step,
+            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+        )
+    ],
+    "coaching:meeting_obstacle_new": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:meeting_obstacle_new", uuid=_goal(w).uuid),
+            lambda w: {"kind": "internal", "pothole": "I get nervous", "detour": "Call my sister"},
+            Obstacle,
+            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+        )
+    ],
+    "coaching:meeting_review": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:meeting_review", uuid=_goal(w).uuid),
+            lambda w: {"how_it_went": "Two classes done", "decision": "keep_going"},
+            Review,
+            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+        )
+    ],
+    "coaching:meeting_session": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:meeting_session", uuid=w.case.uuid),
+            lambda w: {"mode": "in_person", "minutes": "45", "notes": "Two steps done"},
+            CoachingSession,
+            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+        )
+    ],
     "people:household_new": [
         Case(
             "coach",
@@ -485,6 +523,8 @@ ADDS_NOTHING: dict[str, str] = {
             "coaching:print_roadmap",
             "coaching:print_postcard",
             "coaching:print_blank",
+            "coaching:meeting",
+            "coaching:meeting_summary",
             "portal:home",
             "portal:services",
             "portal:careers",
@@ -524,6 +564,7 @@ ADDS_NOTHING: dict[str, str] = {
             "coaching:goal_edit",
             "coaching:step_edit",
             "coaching:session_notes",
+            "coaching:meeting_step_date",
             "assessments:fill",
             "participation:verify",
             "participation:remove",
@@ -531,6 +572,7 @@ ADDS_NOTHING: dict[str, str] = {
             "participation:activity_edit",
             "resources:service_edit",
             "resources:review",
+            "resources:to_sort",
             "resources:referral",
             "careers:partner_edit",
             "careers:partner_remove",
@@ -540,6 +582,7 @@ ADDS_NOTHING: dict[str, str] = {
         VERSIONED,
     ),  # fmt: skip
     "coaching:step_mark": "marks a step by its version; keyed, so a second press is told so",
+    "coaching:meeting_step_mark": "marks a step by its version; keyed, as on the goal page",
     "portal:step_mark": "checks a step off by its version; keyed, so a second tap is told so",
     "core:login": "signs in",
     "core:logout": "signs out",
@@ -636,6 +679,10 @@ def test_a_form_sent_twice_makes_one_record(world, route, n):
 # as a stale edit ("the step changed since you opened this page"): it is keyed too.
 STEP_MARKS = {
     "coaching:step_mark": ("coach", lambda w: _reverse("coaching:goal", uuid=_goal(w).uuid)),
+    "coaching:meeting_step_mark": (
+        "coach",
+        lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+    ),
     "portal:step_mark": ("participant_user", lambda w: _reverse("portal:goal", uuid=_goal(w).uuid)),
 }
 

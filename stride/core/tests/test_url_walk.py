@@ -299,6 +299,19 @@ RULES = {
     "coaching:print_postcard": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     # Blank forms hold no case data: everyone who sees caseloads may print them.
     "coaching:print_blank": (lambda w: {"kind": "card"}, scoped(CASELOAD_READERS, EVERYONE)),
+    # The meeting on one page; its inline forms post only (coaching/tests/test_meeting.py
+    # posts to each one as each kind of person).
+    "coaching:meeting": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "coaching:meeting_summary": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "coaching:meeting_session": (lambda w: {"uuid": w.case.uuid}, same(405, anonymous=405)),
+    "coaching:meeting_step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405, anonymous=405)),
+    "coaching:meeting_step_date": (lambda w: {"uuid": _step(w).uuid}, same(405, anonymous=405)),
+    "coaching:meeting_step_new": (lambda w: {"uuid": _goal(w).uuid}, same(405, anonymous=405)),
+    "coaching:meeting_obstacle_new": (
+        lambda w: {"uuid": _goal(w).uuid},
+        same(405, anonymous=405),
+    ),
+    "coaching:meeting_review": (lambda w: {"uuid": _goal(w).uuid}, same(405, anonymous=405)),
     "portal:home": (None, same(404, participant_user=200)),
     # The participant's own pages: staff get 404 like any record outside their scope.
     "portal:goal": (lambda w: {"uuid": _goal(w).uuid}, same(404, participant_user=200)),
@@ -354,6 +367,7 @@ RULES = {
         same(403, county_admin=200, other_county_admin=404),
     ),
     "resources:review": (None, same(403, county_admin=200, other_county_admin=200)),
+    "resources:to_sort": (None, same(403, county_admin=200, other_county_admin=200)),
     "resources:import": (None, same(403, county_admin=200, other_county_admin=200)),
     "resources:import_result": (
         lambda w: {"uuid": _directory_import(w).uuid},
