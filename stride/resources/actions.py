@@ -202,6 +202,21 @@ def pause_service(actor: Actor, service: Service, expected_version: int, status:
     return _save_checked(actor, current, ["status"])
 
 
+@transaction.atomic
+def place_service(actor: Actor, service: Service, category: str, expected_version: int) -> Service:
+    """Give a service to sort (one the taxonomy crosswalk could not place) its kind of service."""
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose a kind of service.")})
+    current = lock_for_edit(Service, service, expected_version)
+    current.category = Category(category)
+    current.area = CATEGORY_AREA[Category(category)]
+    current.version = F("version") + 1
+    current.save(update_fields=["category", "area", "version", "updated_at"])
+    current.refresh_from_db()
+    audit.record(actor, Action.CHANGE, current, None, ["category", "area"])
+    return current
+
+
 def _save_checked(actor: Actor, current: Service, changed: list[str]) -> Service:
     """Save a locked service as checked today by `actor`, with its audit event."""
     current.last_verified_on = timezone.localdate()

@@ -7,4 +7,4 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resource map"
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401  (registers the demo step)
+        from . import crosswalk, demo  # noqa: F401  (the crosswalk's check, the demo step)

@@ -209,8 +209,15 @@ class Service(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    category = models.CharField(_("kind of service"), max_length=20, choices=Category.choices)
-    area = models.CharField(_("service area"), max_length=12, choices=ServiceArea.choices)
+    # Blank: to sort. An imported service the taxonomy crosswalk could not place waits,
+    # with the kinds its file gave (file_terms), for staff to choose its kind.
+    category = models.CharField(
+        _("kind of service"), max_length=20, choices=Category.choices, blank=True
+    )
+    area = models.CharField(
+        _("service area"), max_length=12, choices=ServiceArea.choices, blank=True
+    )
+    file_terms = models.CharField(_("kinds in the directory file"), max_length=500, blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     fees_description = models.CharField(_("fees"), max_length=300, blank=True)
     eligibility_description = models.TextField(_("who can use it"), blank=True)
@@ -228,6 +235,9 @@ class Service(models.Model):
         related_name="services_offered",
         help_text=_("The counties whose families may use the service."),
     )
+    # What an imported file said that Stride could not read as counties or weekly hours.
+    areas_note = models.TextField(_("areas served, as the file gives them"), blank=True)
+    hours_note = models.TextField(_("opening hours, as the file gives them"), blank=True)
     locations = models.ManyToManyField(Location, blank=True, related_name="services")
     # Kept from the schedules, so the evening and weekend filters are plain columns.
     open_evenings = models.BooleanField(default=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import directory_views, views
 
 app_name = "resources"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("resources/", views.service_list, name="services"),
     path("resources/new/", views.service_new, name="service_new"),
     path("resources/review/", views.review, name="review"),
+    path("resources/to-sort/", directory_views.to_sort, name="to_sort"),
     path("resources/gaps/", views.gap_view, name="gaps"),
     path("resources/import/", views.import_directory, name="import"),
     path("resources/import/<uuid:uuid>/", views.import_result, name="import_result"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from stride.core.models import Organisation
 
+from .. import crosswalk
 from ..models import Location, Provider, Service
 from .cells import FILL_IN, Cells
 from .plan import LocationKey, Opening, RowProblem
@@ -79,6 +80,13 @@ class Checker(Cells):
         self.fits: dict[str, set[str]] = defaultdict(set)
         self.months: dict[tuple[str, str], tuple[int, int]] = {}  # (service, kind) -> value, row
         self.contracted: dict[str, bool] = {}
+        # Kinds of service in other taxonomies (211 codes, term names), for the crosswalk.
+        self.crosswalk = crosswalk.load()
+        self.other_terms: dict[str, tuple[str, str]] = {}  # term id -> code, name
+        self.file_terms: dict[str, list[tuple[str, str]]] = defaultdict(list)  # by service
+        self.taxonomy_ids: dict[str, list[str]] = {}  # 1.x services.taxonomy_ids
+        self.placed: dict[str, str] = {}  # service -> the crosswalk's kind, "" to sort
+        self.terms_given: dict[str, str] = {}  # service -> its terms, for staff who sort it
 
     # References between the file's records, and to the directory's
 
@@ -264,6 +272,9 @@ class Checker(Cells):
                 self.bad(row, "status", _("use one of: active, inactive, defunct."))
             self.put(values, "status", statuses.get(status, "active"))
             self.put(values, "assured_date", self.assured_date(row), "last_verified_on")
+            ids = self.text(row, "taxonomy_ids")
+            if key and ids:
+                self.taxonomy_ids[key] = [i.strip() for i in re.split(r"[,;|]", ids) if i.strip()]
             if key and org and (org, key) not in self.db_services and self.db_service_orgs[key]:
                 self.bad(row, "id", TAKEN_ID)
             elif key and org:
@@ -395,7 +406,8 @@ class Checker(Cells):
             taxonomy = self.text(row, "taxonomy") or self.text(row, "taxonomy_id")
             if taxonomy.lower() != TAXONOMY:
                 if key:
-                    self.terms[key] = None  # another taxonomy's term: Stride leaves it be
+                    self.terms[key] = None  # another taxonomy's term: a kind, for the crosswalk
+                    self.other_terms[key] = (self.text(row, "code") or key, self.text(row, "name"))
                 continue
             code = self.text(row, "code", required=not meaning_of_id(key))
             meaning = meaning_of(code) if code else meaning_of_id(key)
@@ -413,14 +425,19 @@ class Checker(Cells):
         for row in self.rows("attributes"):
             self.ident(row, seen, required=False)
             term = self.text(row, "taxonomy_term_id", required=True)
-            if term and term not in self.terms:
+            if term and term not in self.terms and not self.crosswalk.place([term], []):
                 if "taxonomy_terms" not in self.broken:
                     message = _("use the id of a term in taxonomy_terms.csv.")
                     self.bad(row, "taxonomy_term_id", message)
                 continue
             meaning = self.terms.get(term)
-            if meaning is None or meaning == BAD_TERM:
-                continue  # another taxonomy's term, or one reported in taxonomy_terms.csv
+            if meaning is None:  # another taxonomy's term (or a 211 code as it is): a kind
+                link = self.text(row, "link_id")
+                if link in self.svcs and self.text(row, "link_entity").lower() in ("", "service"):
+                    self.file_terms[link].append(self.other_terms.get(term, (term, "")))
+                continue
+            if meaning == BAD_TERM:
+                continue  # reported in taxonomy_terms.csv
             kind, code = meaning
             entity = "service" if kind in SERVICE_TERMS else "organization"
             known: Mapping[str, object] = self.svcs if entity == "service" else self.orgs
@@ -465,19 +482,25 @@ class Checker(Cells):
             elif value:
                 self.months[(link, kind)] = (int(value), row.line)
 
+    def kind_of(self, key: str) -> None:
+        """A service the file gives no stride kind: the crosswalk's kind for its terms, or to sort."""
+        terms = list(self.file_terms.get(key, []))
+        for term in self.taxonomy_ids.get(key, []):
+            terms.append(self.other_terms.get(term, (term, "")))
+        self.placed[key] = self.crosswalk.place(
+            (code for code, _name in terms), (name for _code, name in terms)
+        )
+        self.terms_given[key] = "; ".join(
+            " ".join(part for part in term if part) for term in dict.fromkeys(terms)
+        )[:500]
+
     def check_services(self) -> None:
         if "attributes" in self.broken:
             return
         self.table = "services"
-        for key, (row, org, _values) in self.svcs.items():
-            if key not in self.category and (
-                self.has("attributes") or (org, key) not in self.db_services
-            ):
-                message = _(
-                    "give this service its kind of service: add a row to attributes.csv "
-                    "linking it to a term like stride-category-food."
-                )
-                self.bad(row, "category", message)
+        for key in self.svcs:
+            if key not in self.category:
+                self.kind_of(key)
             low = self.months.get((key, "months_on_aid_from"))
             high = self.months.get((key, "months_on_aid_up_to"))
             if low and high and low[0] > high[0]:

@@ -85,6 +85,14 @@ def _plan_services(checker: Checker, plan: ImportPlan) -> None:
                 "months_on_aid_min": low[0] if low else None,
                 "months_on_aid_max": high[0] if high else None,
             }
+        elif key in checker.placed and (new or existing is not None and not existing.category):
+            kind = checker.placed[key]
+            values["category"] = kind
+            values["area"] = str(CATEGORY_AREA[Category(kind)]) if kind else ""
+            plan.to_sort += not kind
+            plan.placed += bool(kind)
+        if checker.terms_given.get(key):
+            values["file_terms"] = checker.terms_given[key]
         change = ServiceChange(org, key, existing, values, [])
         if checker.has("languages") or new:
             change.languages = set(checker.languages.get(key, set()))

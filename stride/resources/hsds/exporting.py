@@ -147,7 +147,9 @@ def _export_tables(county: Organisation) -> dict[str, list[dict[str, str]]]:
             tables["service_areas"].append(
                 {"id": f"{sid}-area-{county_pk}", "service_id": sid, "name": county_name}
             )
-        meanings: list[tuple[Meaning, str]] = [(("category", service.category), "")]
+        meanings: list[tuple[Meaning, str]] = (
+            [(("category", service.category), "")] if service.category else []  # to sort: none
+        )
         meanings += [(("circumstance", code), "") for code in circumstances_in(service.fits_mask)]
         if service.months_on_aid_min is not None:
             meanings.append((("months_on_aid_from", ""), str(service.months_on_aid_min)))

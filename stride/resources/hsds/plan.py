@@ -61,6 +61,8 @@ class ImportPlan:
     unread: dict[str, str] = field(default_factory=dict)  # table -> why Stride leaves it
     unread_columns: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what reading the file passed over
+    placed: int = 0  # services the taxonomy crosswalk gives a kind
+    to_sort: int = 0  # services it cannot place, left for staff to sort
     providers: list[ProviderChange] = field(default_factory=list, repr=False)
     locations: list[LocationChange] = field(default_factory=list, repr=False)
     services: list[ServiceChange] = field(default_factory=list, repr=False)

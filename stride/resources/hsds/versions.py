@@ -212,6 +212,7 @@ def translate(raw: list[RawTable], version: Version) -> Tables:
 # Columns the checker looks at beyond those Stride writes (to skip a row, or to find its service).
 READ_ALSO: dict[str, set[str]] = {
     "phones": {"location_id", "contact_id", "service_at_location_id"},
+    "services": {"taxonomy_ids"},
     "schedules": {"location_id", "service_at_location_id"},
     "service_areas": {"service_at_location_id"},
     "taxonomy_terms": {"taxonomy_id"},
