@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from stride.core import access
 from stride.core.models import User
-from stride.people.models import Participant
 
 from .instruments import catalogue
 from .models import Response
@@ -67,10 +66,8 @@ class Quality:
 def _finished(user: User, instrument: str) -> dict[int, list[tuple[int, datetime, dict[str, Any]]]]:
     """Finished results in scope for one instrument, by participant, oldest first."""
     rows = (
-        Response.objects.filter(
-            instrument=instrument,
-            completed_at__isnull=False,
-            participant__in=Participant.objects.filter(access.participant_filter(user)),
+        access.visible_to(
+            Response.objects.filter(instrument=instrument, completed_at__isnull=False), user
         )
         .order_by("participant_id", "completed_at", "pk")
         .values_list("participant_id", "instrument_version", "completed_at", "result")

@@ -79,10 +79,11 @@ def today_for(user: User, now: datetime) -> Today:
     start = timezone.make_aware(datetime.combine(day, time.min))
 
     appointments = (
-        CoachingSession.objects.filter(
-            participant__in=caseload,
-            next_appointment__gte=start,
-            next_appointment__lt=start + timedelta(days=1),
+        access.belonging_to(
+            CoachingSession.objects.filter(
+                next_appointment__gte=start, next_appointment__lt=start + timedelta(days=1)
+            ),
+            caseload,
         )
         .select_related("participant__member", "participant__coach")
         .only(*participant_fields("participant__"), "next_appointment")
@@ -108,11 +109,13 @@ def steps_due(caseload: QuerySet[Participant], now: datetime) -> QuerySet[Step]:
     """Open steps due in the next two days or earlier (overdue ones first)."""
     day = timezone.localdate(now)
     return (
-        Step.objects.filter(
-            goal__participant__in=caseload,
-            goal__status__in=Goal.OPEN_STATUSES,
-            status__in=[Step.Status.PLANNED, Step.Status.NOT_DONE],
-            due_on__lte=day + DUE_SOON,
+        access.belonging_to(
+            Step.objects.filter(
+                goal__status__in=Goal.OPEN_STATUSES,
+                status__in=[Step.Status.PLANNED, Step.Status.NOT_DONE],
+                due_on__lte=day + DUE_SOON,
+            ),
+            caseload,
         )
         .select_related("goal__participant__member", "goal__participant__coach")
         .only(

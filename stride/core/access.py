@@ -18,6 +18,7 @@ and `visible_to` follows that chain. Views, the API, exports and tasks call
 `visible_to` or `get_visible_or_404`; none writes its own filter.
 """
 
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from django.apps import apps
@@ -118,6 +119,30 @@ def visible_to(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:
         # Records that belong either to a participant or to a staff member.
         rule |= Q(**{f"{staff_via}__in": User.objects.filter(staff_filter(user)).values("pk")})
     return queryset.filter(rule)
+
+
+def path_to_participant(model: type[models.Model]) -> str:
+    """The lookup from `model` to its participant, following ACCESS_VIA ("" on Participant)."""
+    steps: list[str] = []
+    while (via := getattr(model, "ACCESS_VIA", None)) is not None:
+        steps.append(via)
+        model = cast(type[models.Model], model._meta.get_field(via).related_model)
+    if not hasattr(model, "ACCESS_VIA"):
+        raise TypeError(f"{model.__name__} declares no ACCESS_VIA: it has no access rule.")
+    return "__".join(steps)
+
+
+def belonging_to(
+    queryset: models.QuerySet[M],
+    participants: models.Model | models.QuerySet[Any] | Sequence[models.Model],
+) -> models.QuerySet[M]:
+    """Narrow `queryset` to the records of `participants`: one participant, or several (a
+    queryset or a list), that the caller has already read through this module (an opened
+    case, a working caseload, `visible_to`). Domain modules working on them read this way."""
+    path = path_to_participant(queryset.model)
+    if isinstance(participants, models.Model):
+        return queryset.filter(**{path or "pk": participants if path else participants.pk})
+    return queryset.filter(**{f"{path or 'pk'}__in": participants})
 
 
 def working_caseload(queryset: models.QuerySet[M], user: User) -> models.QuerySet[M]:

@@ -6,19 +6,22 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from stride.core import access
 from stride.people.models import Participant
 
 from .clocks import ClockReading, LedgerMonth, clocks_for, read_clock
 from .models import AidMonth, MonthResult
 
 
-def _ledgers(participants: QuerySet[Participant]) -> dict[int, list[LedgerMonth]]:
+def _ledgers(
+    participants: QuerySet[Participant] | list[Participant],
+) -> dict[int, list[LedgerMonth]]:
     met = MonthResult.objects.filter(
         participant=OuterRef("participant"), month=OuterRef("month"), meets_rate=True
     )
     ledgers: dict[int, list[LedgerMonth]] = defaultdict(list)
     for participant_id, month, program, exemption, requirement_met in (
-        AidMonth.objects.filter(participant__in=participants)
+        access.belonging_to(AidMonth.objects.all(), participants)
         .annotate(requirement_met=Exists(met))
         .values_list("participant_id", "month", "program__code", "exemption", "requirement_met")
     ):
@@ -33,7 +36,7 @@ def readings(participant: Participant, on: date) -> list[ClockReading]:
 
 def readings_for(people: list[Participant], on: date) -> dict[int, list[ClockReading]]:
     """Each participant's running clocks (current_enrollment__program selected), in one query."""
-    ledgers = _ledgers(Participant.objects.filter(pk__in=[person.pk for person in people]))
+    ledgers = _ledgers(people)
     found = {}
     for person in people:
         enrollment = person.current_enrollment

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from stride.core import access
 from stride.people.models import Participant
 
 from .countable import add_months
@@ -50,8 +51,11 @@ def activity_rows(result: MonthResult | None) -> list[dict[str, object]]:
 def month_context(person: Participant, month: date) -> dict[str, object]:
     """What a participant's month of hours shows, to staff and to the participant."""
     results = list(
-        MonthResult.objects.filter(
-            participant=person, month__gt=add_months(month, -HISTORY_MONTHS), month__lte=month
+        access.belonging_to(
+            MonthResult.objects.filter(
+                month__gt=add_months(month, -HISTORY_MONTHS), month__lte=month
+            ),
+            person,
         ).order_by("-month")
     )
     result = results[0] if results and results[0].month == month else None
@@ -68,8 +72,8 @@ def month_context(person: Participant, month: date) -> dict[str, object]:
         "history": results,
         "steps": MonthResult.Step.choices,
         "entries": list(
-            HoursEntry.objects.filter(
-                participant=person, day__gte=month, day__lt=add_months(month, 1)
+            access.belonging_to(
+                HoursEntry.objects.filter(day__gte=month, day__lt=add_months(month, 1)), person
             ).select_related("activity", "entered_by")
         ),
     }

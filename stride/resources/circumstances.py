@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from stride.assessments.instruments import catalogue
 from stride.assessments.models import Response
 from stride.assessments.scoring import hints
+from stride.core import access
 from stride.core.vocabulary import Circumstance
 from stride.people.models import Member, Participant, age_on
 
@@ -113,8 +114,8 @@ def _ages_in_words(ages: list[int]) -> str:
 def _from_assessments(family: Family, participant: Participant, with_private: bool) -> None:
     instruments = catalogue()
     latest: dict[str, Response] = {}
-    finished = Response.objects.filter(
-        participant=participant, completed_at__isnull=False
+    finished = access.belonging_to(
+        Response.objects.filter(completed_at__isnull=False), participant
     ).order_by("-completed_at")
     for response in finished:
         latest.setdefault(response.instrument, response)

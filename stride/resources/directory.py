@@ -12,7 +12,7 @@ from django.utils import timezone
 from stride.core import access
 from stride.core.models import Organisation, User
 
-from .models import Provider, Referral, Service
+from .models import Provider, Service
 
 # A county reviews each entry at least once a year (seed 003: "a plan for regularly
 # updating the resource map"); older entries are listed for review.
@@ -68,12 +68,4 @@ def referral_counts(services: QuerySet[Service]) -> QuerySet[Service]:
     return services.annotate(
         referrals_made=Count("referrals"),
         referrals_enrolled=Count("referrals", filter=Q(referrals__enrolled_on__isnull=False)),
-    )
-
-
-def open_referral_exists(participant_id: int, service: Service) -> bool:
-    return (
-        Referral.objects.filter(participant_id=participant_id, service=service)
-        .exclude(stage=Referral.Stage.CLOSED)
-        .exists()
     )

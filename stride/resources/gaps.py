@@ -110,8 +110,8 @@ def for_county(user: User, county: Organisation) -> GapReport:
         )
     )
     referrals = list(
-        Referral.objects.filter(
-            participant__in=families.values("pk"), sent_on__gte=report.since
+        access.belonging_to(
+            Referral.objects.filter(sent_on__gte=report.since), families.values("pk")
         ).values_list("service_id", "enrolled_on", "outcome")
     )
     answering: dict[str, set[int]] = {
@@ -149,7 +149,9 @@ def for_county(user: User, county: Organisation) -> GapReport:
         row.helped += outcome in HELPED
     report.areas = list(by_area.values())
     working_on = dict(
-        Goal.objects.filter(participant__in=families.values("pk"), status__in=Goal.OPEN_STATUSES)
+        access.belonging_to(
+            Goal.objects.filter(status__in=Goal.OPEN_STATUSES), families.values("pk")
+        )
         .exclude(life_area="")
         .values_list("life_area")
         .annotate(families=Count("participant", distinct=True))
@@ -165,7 +167,8 @@ def for_county(user: User, county: Organisation) -> GapReport:
     ]
     report.unused = (
         Service.objects.filter(county=county, status=Service.Status.ACTIVE)
-        .filter(~Exists(Referral.objects.filter(service=OuterRef("pk"))))
+        # Unused: no referral to it that this person may see.
+        .filter(~Exists(access.visible_to(Referral.objects.filter(service=OuterRef("pk")), user)))
         .select_related("provider")
         .order_by("area", "name", "pk")
     )
@@ -236,7 +239,9 @@ def _needs_from_assessments(families: QuerySet[Participant]) -> dict[str, int]:
         .values("pk")[:1]
     )
     rows = (
-        Response.objects.filter(participant__in=families.values("pk"), completed_at__isnull=False)
+        access.belonging_to(
+            Response.objects.filter(completed_at__isnull=False), families.values("pk")
+        )
         .filter(pk=Subquery(latest))
         .values_list("participant_id", "instrument", "instrument_version", "answers")
     )

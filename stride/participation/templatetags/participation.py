@@ -42,8 +42,8 @@ def participation_today(user: User) -> dict[str, Any]:
     )
     return {
         "warnings": ledger.warnings_for(caseload, timezone.localdate()),
-        "to_check": HoursEntry.objects.filter(
-            participant__in=caseload, verification=HoursEntry.Verification.REPORTED
+        "to_check": access.belonging_to(
+            HoursEntry.objects.filter(verification=HoursEntry.Verification.REPORTED), caseload
         )
         .values(
             "participant__uuid", "participant__member__first_name", "participant__member__last_name"
