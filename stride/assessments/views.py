@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.core import access
 from stride.core.audit import Actor
@@ -266,8 +266,7 @@ def private_answers(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def discard(request: HttpRequest, uuid: UUID) -> HttpResponse:
     response = _response(request, uuid)
     person = response.participant

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.careers import catalogue
 from stride.careers.models import CareerPlan
@@ -126,8 +126,7 @@ def _asked_about(request: HttpRequest, uuid: UUID, recorded_elsewhere: bool) -> 
     return cases.open_case(request, uuid, _with_money(), recorded_elsewhere=recorded_elsewhere)
 
 
-@require(access.can_see_caseloads_or_own)
-@require_POST
+@require(access.can_see_caseloads_or_own, methods=["POST"])
 def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Ask the worker again for a curve that failed (a participant, for their own)."""
     person = _asked_about(request, uuid, recorded_elsewhere=False)
@@ -145,8 +144,7 @@ def retry(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect(f"{reverse('benefits:calculator', args=[person.uuid])}?{context['query']}")
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def save_scenario(request: HttpRequest, uuid: UUID) -> HttpResponse:
     person = cases.open_case(request, uuid, _with_money())
     context = _calculator(request, person)

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.core import access
 from stride.core.audit import Actor
@@ -113,8 +113,7 @@ def ladder_page(request: HttpRequest, industry: str, ladder: str) -> HttpRespons
     )
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def make_goal(request: HttpRequest, uuid: UUID, industry: str, ladder: str) -> HttpResponse:
     """Turn the ladder into the participant's My Roadmap (once: again shows the one made)."""
     person = open_case(request, uuid)

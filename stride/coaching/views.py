@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.core import access
 from stride.core.audit import Actor
@@ -284,8 +284,7 @@ def step_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     step = _step(request, uuid)
     form = MarkStepForm(request.POST)
@@ -311,8 +310,7 @@ def step_mark(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("coaching:goal", uuid=step.goal.uuid)
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def step_move(request: HttpRequest, uuid: UUID) -> HttpResponse:
     step = _step(request, uuid)
     offset = -1 if request.POST.get("to") == "up" else 1
@@ -489,8 +487,7 @@ def incentives(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(access.can_approve_incentives)
-@require_POST
+@require(access.can_approve_incentives, methods=["POST"])
 def incentive_decide(request: HttpRequest, uuid: UUID) -> HttpResponse:
     achievement = access.get_visible_or_404(Achievement.objects.all(), request.user, uuid=uuid)
     try:

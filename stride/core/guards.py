@@ -1,12 +1,12 @@
 """Who may open a page: one decorator instead of a check written at the top of each view."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from .models import User
 
@@ -16,16 +16,22 @@ READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 def require(
-    rule: Callable[[User], bool], *, to_change: Callable[[User], bool] | None = None
+    rule: Callable[[User], bool],
+    *,
+    to_change: Callable[[User], bool] | None = None,
+    methods: Collection[str] | None = None,
 ) -> Callable[[View], View]:
     """Sign-in first, then `rule` (an `access.can_*` function): a signed-in person it refuses
     gets 403; whether a particular record is theirs to see is still the access module's 404.
     `to_change` is asked as well for anything but a GET or HEAD (a page that some may read
-    and fewer may send)."""
+    and fewer may send). `methods` answers 405 to any other method, after sign-in and
+    before the rule, as `require_POST` under `login_required` did."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if methods is not None and request.method not in methods:
+                return HttpResponseNotAllowed(sorted(methods))
             # login_required below has let only a signed-in person through.
             if not isinstance(request.user, User) or not rule(request.user):
                 raise PermissionDenied

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.core import access
 from stride.core.audit import Actor
@@ -139,8 +139,7 @@ def _run_and_say(
             messages.error(request, error)
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
     entry = _entry(request, uuid)
     form = VerifyForm(request.POST)
@@ -155,8 +154,7 @@ def verify(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _to_month(entry.participant, entry.day)
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     entry = _entry(request, uuid)
     form = RemoveForm(request.POST)
@@ -168,8 +166,7 @@ def remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _to_month(entry.participant, entry.day)
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
     plan = access.get_visible_or_404(
         ActivityPlan.objects.select_related("participant"), request.user, uuid=uuid

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from stride.assessments import actions as assessment_actions
 from stride.coaching.models import Step
@@ -344,8 +344,7 @@ def referral_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-@require(access.can_edit_cases)
-@require_POST
+@require(access.can_edit_cases, methods=["POST"])
 def partner_link(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A new one-time link for the service's staff, shown once."""
     referral = _referral(request, uuid)

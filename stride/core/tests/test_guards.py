@@ -100,3 +100,24 @@ def test_to_change_is_asked_only_of_a_send(world):
     sending.user = world.coach
     assert read_by_more_than_send(sending).status_code == 200
     assert ran == ["GET", "POST"]
+
+
+@require(access.can_edit_cases, methods=["POST"])
+def sent_only(request):
+    ran.append(request.method)
+    return HttpResponse()
+
+
+def test_a_wrong_method_is_405_for_everyone_signed_in_and_sign_in_comes_first(world, db):
+    for who in (world.coach, world.sysadmin):
+        reading = RequestFactory().get("/")
+        reading.user = who
+        assert sent_only(reading).status_code == 405
+    signed_out = RequestFactory().get("/")
+    signed_out.user = AnonymousUser()
+    assert sent_only(signed_out).status_code == 302
+    refused = RequestFactory().post("/")
+    refused.user = world.sysadmin
+    with pytest.raises(PermissionDenied):
+        sent_only(refused)
+    assert ran == []
