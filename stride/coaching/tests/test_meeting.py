@@ -448,9 +448,7 @@ def test_the_meeting_page_makes_the_same_number_of_queries_however_much_there_is
     assert small == 13
 
 
-def test_the_profile_the_goals_page_and_todays_appointments_link_to_the_meeting(
-    world, client_for
-):
+def test_the_profile_the_goals_page_and_todays_appointments_link_to_the_meeting(world, client_for):
     actions.record_session(
         Actor(world.coach),
         world.case,
