@@ -1,16 +1,16 @@
 """The "API tokens" part of a person's account: make one, see them, revoke one."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from knox.models import AuthToken
 
 from stride.core.audit import Actor
+from stride.core.guards import require
 from stride.core.submissions import save_once
 
 from . import tokens
@@ -19,15 +19,9 @@ from . import tokens
 _NEW_TOKEN = "stride_new_api_token"  # noqa: S105  (a session key, not a secret)
 
 
-def _require_holder(request: HttpRequest) -> None:
-    if not tokens.may_hold_tokens(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@require(tokens.may_hold_tokens)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    _require_holder(request)
     user = request.user
     blocked = tokens.needs_second_factor(user) and not tokens.second_factor_passed(user)
     if request.method == "POST":
@@ -51,10 +45,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "api/tokens.html", context)
 
 
-@login_required
-@require_POST
+@require(tokens.may_hold_tokens, methods=["POST"])
 def revoke(request: HttpRequest) -> HttpResponse:
-    _require_holder(request)
     try:
         tokens.revoke_token(Actor.from_request(request), request.POST.get("token_key", ""))
     except AuthToken.DoesNotExist:

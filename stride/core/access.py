@@ -227,6 +227,11 @@ def can_see_caseloads_or_own(user: User) -> bool:
     return can_see_caseloads(user) or (user.is_authenticated and user.role == Role.PARTICIPANT)
 
 
+def can_keep_accounts(user: User) -> bool:
+    """The system administrator makes, deactivates and resets staff accounts."""
+    return user.is_authenticated and user.role == Role.SYSADMIN
+
+
 def is_staff_member(user: User) -> bool:
     """Anyone signed in who works here: every role but a participant's."""
     return user.is_authenticated and user.role != Role.PARTICIPANT

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import access, health, passwords
 from . import accounts as staff_accounts
-from . import health, passwords
 from .audit import Actor, client_ip
 from .forms import PasswordLinkRequestForm, StaffAccountForm
+from .guards import require
 from .models import Organisation, Role, User
 from .submissions import save_once
 
@@ -106,15 +106,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "core/two_factor.html", context)
 
 
-def _require_sysadmin(request: HttpRequest) -> None:
-    if request.user.role != Role.SYSADMIN:
-        raise PermissionDenied
-
-
-@login_required
+@require(access.can_keep_accounts)
 def accounts(request: HttpRequest) -> HttpResponse:
     """The system administrator's view of accounts and the organisation tree."""
-    _require_sysadmin(request)
     organisations = Organisation.objects.all()
     staff = (
         User.objects.exclude(role=Role.PARTICIPANT)
@@ -148,11 +142,10 @@ def _account_made(user: User) -> str:
     }
 
 
-@login_required
+@require(access.can_keep_accounts)
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest) -> HttpResponse:
     """The system administrator makes an account; its owner chooses the password."""
-    _require_sysadmin(request)
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST":
         saved = save_once(
@@ -171,11 +164,9 @@ def account_new(request: HttpRequest) -> HttpResponse:
     return render(request, "core/account_new.html", {"form": form})
 
 
-@login_required
-@require_POST
+@require(access.can_keep_accounts, methods=["POST"])
 def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Deactivate, reactivate, or reset two-step sign-in for a staff account."""
-    _require_sysadmin(request)
     user = get_object_or_404(User.objects.exclude(role=Role.PARTICIPANT), uuid=uuid)
     actor = Actor.from_request(request)
     change = request.POST.get("change")
@@ -208,13 +199,10 @@ def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("core:accounts")
 
 
-@login_required
-@require_GET
+@require(staff_accounts.can_confirm_any, methods=["GET"])
 def accounts_waiting(request: HttpRequest) -> HttpResponse:
     """For state and county administrators: new accounts to confirm, and what was done to
     the accounts they look after."""
-    if not staff_accounts.can_confirm_any(request.user):
-        raise PermissionDenied
     return render(
         request,
         "core/accounts_waiting.html",
@@ -225,11 +213,8 @@ def accounts_waiting(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@require(staff_accounts.can_confirm_any, methods=["POST"])
 def account_confirm(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    if not staff_accounts.can_confirm_any(request.user):
-        raise PermissionDenied
     account = get_object_or_404(staff_accounts.waiting_for(request.user), uuid=uuid)
     staff_accounts.confirm(Actor.from_request(request), account)
     messages.success(
