@@ -95,8 +95,10 @@
     if (offline) offline.hidden = true;
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
+  // Before the swap: the form that sent is still in the page (the swap may replace it).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var form = (config && config.elt) || event.detail.elt; // the form that sent, not the target
     var xhr = event.detail.xhr;
     if (!xhr || xhr.getResponseHeader("Stride-Saved") !== "true") return;
     if (form.id === "session-form") {
