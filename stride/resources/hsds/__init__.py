@@ -42,13 +42,15 @@ The modules, in the order a file goes through them (this one only re-exports):
 - cells.py and checking.py: every row checked, every problem collected, one
   read_ method per table; dry_run.py: check(), what an import would add or
   change, as plan.py's ImportPlan.
-- writing.py: apply(), the plan written in one transaction.
+- partial.py: check_good_rows(), the plan of the good rows, with the rows skipped and why.
+- writing.py: apply(), the plan written in one transaction (skip_bad: the good rows only).
 - exporting.py: export_zip() and export_json().
 """
 
 from .dry_run import check
 from .exporting import export_json, export_zip
-from .plan import ImportPlan, ImportRefused, RowProblem
+from .partial import check_good_rows
+from .plan import ImportPlan, ImportRefused, RowProblem, Summary
 from .reading import HsdsError, read_files, read_package
 from .tables import Tables
 from .values import language_name
@@ -60,8 +62,10 @@ __all__ = [
     "ImportRefused",
     "RowProblem",
     "Tables",
+    "Summary",
     "apply",
     "check",
+    "check_good_rows",
     "export_json",
     "export_zip",
     "language_name",

@@ -14,6 +14,7 @@ from .values import DATE_PATTERN, STATE_PATTERN, ZIP_PATTERN, parse_time, real_z
 
 # The message for a cell that must be filled in; the row and column are reported beside it.
 FILL_IN = gettext_lazy("fill this in; it can't be left empty.")
+BARE_DOMAIN = gettext_lazy("Web addresses without https://: https:// added.")
 
 
 class Cells:
@@ -23,6 +24,7 @@ class Cells:
         self.tables = tables
         self.table = ""  # the table being read
         self.problems: list[RowProblem] = []
+        self.defaults: list[RowProblem] = []
         self.broken: set[str] = set()
         self.file_table: dict[str, str] = {}  # the file's name of a table -> its 3.0 name
         self.columns = {
@@ -41,6 +43,13 @@ class Cells:
             self.file_table[source.name] = table
             table, column = source.name, source.column(column)
         self.problems.append(RowProblem(table, line, column, str(message)))
+
+    def used(self, row: Row, column: str, default: object) -> None:
+        """A default the import uses for a cell (reported like a problem, but not one)."""
+        table, source = self.table, row.source
+        if source is not None:
+            table, column = source.name, source.column(column)
+        self.defaults.append(RowProblem(table, row.line, column, str(default)))
 
     def has(self, table: str) -> bool:
         """The package has this table, with the columns an import needs."""
@@ -84,6 +93,14 @@ class Cells:
 
     def url(self, row: Row, column: str) -> str:
         value = self.text(row, column, limit=200)
+        if value and "://" not in value and len(value) <= 200 - len("https://"):
+            try:
+                validate_url(f"https://{value}")
+            except ValidationError:
+                pass
+            else:
+                self.used(row, column, BARE_DOMAIN)
+                return f"https://{value}"
         try:
             if value:
                 validate_url(value)

@@ -25,7 +25,14 @@ from .taxonomy import (
     stride_terms,
     term_id,
 )
-from .values import LANGUAGE_PATTERN, format_phone, language_codes, parse_day, parse_phone
+from .values import (
+    LANGUAGE_PATTERN,
+    format_phone,
+    language_codes,
+    parse_day,
+    parse_phone,
+    parse_time,
+)
 
 MAIN_PHONE_TYPES = {"", "voice", "cell", "text", "mobile", "main"}
 
@@ -34,6 +41,10 @@ MAIN_PHONE_TYPES = {"", "voice", "cell", "text", "mobile", "main"}
 UNKNOWN_SERVICE = gettext_lazy("use the id of a service in services.csv.")
 UNKNOWN_ORGANIZATION = gettext_lazy("use the id of an organization in organizations.csv.")
 UNKNOWN_LANGUAGE = gettext_lazy("enter the language's two-letter code, like es for Spanish.")
+# Defaults an import uses, each reported with its rows.
+HOURS_KEPT = gettext_lazy("Opening hours Stride can't read as days and times: kept as a note.")
+AREA_KEPT = gettext_lazy("Service areas that aren't a county's name: kept as text.")
+BLANK_STATUS = gettext_lazy("Services with no status: imported as active.")
 TAKEN_ID = gettext_lazy(
     "another organization in the directory already uses this id; use a new one."
 )
@@ -80,6 +91,8 @@ class Checker(Cells):
         self.fits: dict[str, set[str]] = defaultdict(set)
         self.months: dict[tuple[str, str], tuple[int, int]] = {}  # (service, kind) -> value, row
         self.contracted: dict[str, bool] = {}
+        self.hours_notes: dict[str, list[str]] = defaultdict(list)  # by service
+        self.area_notes: dict[str, list[str]] = defaultdict(list)
         # Kinds of service in other taxonomies (211 codes, term names), for the crosswalk.
         self.crosswalk = crosswalk.load()
         self.other_terms: dict[str, tuple[str, str]] = {}  # term id -> code, name
@@ -267,8 +280,10 @@ class Checker(Cells):
             self.put(values, "fees_description", self.text(row, "fees_description", limit=300))
             self.put(values, "url", self.url(row, "url"))
             self.put(values, "email", self.email(row, "email"))
-            status = self.text(row, "status", required=True).lower()
-            if status and status not in statuses:
+            status = self.text(row, "status").lower()
+            if not status and (self.has_column("status") or (org, key) not in self.db_services):
+                self.used(row, "status", BLANK_STATUS)  # (a left-out column keeps a status)
+            elif status and status not in statuses:
                 self.bad(row, "status", _("use one of: active, inactive, defunct."))
             self.put(values, "status", statuses.get(status, "active"))
             self.put(values, "assured_date", self.assured_date(row), "last_verified_on")
@@ -337,24 +352,34 @@ class Checker(Cells):
                 self.bad(row, "service_id", _("enter the service_id these hours are for."))
             if self.text(row, "freq").upper() not in ("", "WEEKLY"):
                 self.bad(row, "freq", _("Stride keeps weekly hours: use WEEKLY."))
-            days: list[int] = []
-            byday = self.text(row, "byday", required=True)
-            for token in filter(None, (part.strip() for part in byday.split(","))):
-                day = parse_day(token)
-                if day is None:
-                    message = _("use the days MO, TU, WE, TH, FR, SA and SU, separated by commas.")
-                    self.bad(row, "byday", message)
-                    days = []
-                    break
-                days.append(day)
-            opens_at, closes_at = self.clock(row, "opens_at"), self.clock(row, "closes_at")
-            if opens_at is None or closes_at is None:
+            byday = self.text(row, "byday")
+            opens, closes = self.text(row, "opens_at"), self.text(row, "closes_at")
+            tokens = [part.strip() for part in byday.split(",") if part.strip()]
+            days = [parse_day(token) for token in tokens]
+            opens_at, closes_at = parse_time(opens), parse_time(closes)
+            if not days or None in days or opens_at is None or closes_at is None:
+                # Hours Stride cannot read as weekly openings are kept as the file writes them.
+                written = self.text(row, "description") or " ".join(
+                    filter(None, (byday, "-".join(filter(None, (opens, closes)))))
+                )
+                column = (
+                    "byday"
+                    if not days or None in days
+                    else "opens_at"
+                    if not opens_at
+                    else "closes_at"
+                )
+                if not written:
+                    self.bad(row, "byday", FILL_IN)
+                elif service:
+                    self.hours_notes[service].append(written)
+                    self.used(row, column, HOURS_KEPT)
                 continue
             if opens_at >= closes_at:
                 message = _("make the closing time later than the opening time.")
                 self.bad(row, "closes_at", message)
             elif service:
-                self.openings[service].update((day, opens_at, closes_at) for day in days)
+                self.openings[service].update((day, opens_at, closes_at) for day in days if day)
 
     def read_languages(self) -> None:
         seen: dict[str, int] = {}
@@ -367,7 +392,7 @@ class Checker(Cells):
             if not code and name:
                 code = language_codes().get(name.lower(), "")
                 if not code:
-                    self.bad(row, "code", UNKNOWN_LANGUAGE)
+                    self.bad(row, "code" if self.has_column("code") else "name", UNKNOWN_LANGUAGE)
                     continue
             if not code:
                 self.bad(row, "code", FILL_IN)
@@ -393,9 +418,9 @@ class Checker(Cells):
                 )
             name = self.text(row, "name", required=True)
             county = counties.get(name.lower())
-            if name and county is None:
-                message = _("use the name of a county in Stride, like %(county)s.")
-                self.bad(row, "name", message % {"county": self.county.name})
+            if name and county is None and service:
+                self.area_notes[service].append(name)  # a city, a ZIP code, "statewide"...
+                self.used(row, "name", AREA_KEPT)
             elif service and county is not None:
                 self.serves[service].add(county)
 

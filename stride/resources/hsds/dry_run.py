@@ -31,6 +31,7 @@ def check(county: Organisation, tables: Mapping[str, list[Row]]) -> ImportPlan:
     problems = checker.run()
     plan = _plan(checker)
     plan.problems = problems
+    plan.defaults = checker.defaults
     plan.version = tables.version
     plan.unread = dict(sorted(tables.unread.items()))
     plan.unread_columns = dict(sorted(tables.unread_columns.items()))
@@ -98,9 +99,11 @@ def _plan_services(checker: Checker, plan: ImportPlan) -> None:
             change.languages = set(checker.languages.get(key, set()))
         if checker.has("schedules") or new:
             change.schedules = set(checker.openings.get(key, set()))
+            values["hours_note"] = "; ".join(dict.fromkeys(checker.hours_notes.get(key, [])))
             values["open_evenings"] = any(c > EVENING_FROM for _d, _o, c in change.schedules)
             values["open_weekends"] = any(d in WEEKEND for d, _o, _c in change.schedules)
         if checker.has("service_areas") or new:
+            values["areas_note"] = "; ".join(dict.fromkeys(checker.area_notes.get(key, [])))
             change.serves = set(checker.serves.get(key, set())) or {checker.county.pk}
         if checker.has("service_at_locations") or new:
             change.locations = set(checker.at_locations.get(key, set()))

@@ -134,6 +134,11 @@ def _export_tables(county: Organisation) -> dict[str, list[dict[str, str]]]:
                     }
                 )
         tables["schedules"].extend(_schedule_rows(sid, hours[service.pk]))
+        for number, note in enumerate(filter(None, service.hours_note.split("; ")), start=1):
+            # Hours kept as the directory file wrote them: a schedule of words only.
+            tables["schedules"].append(
+                {"id": f"{sid}-hours-note-{number}", "service_id": sid, "description": note}
+            )
         for code in languages[service.pk]:
             tables["languages"].append(
                 {
@@ -146,6 +151,10 @@ def _export_tables(county: Organisation) -> dict[str, list[dict[str, str]]]:
         for county_pk, county_name in served[service.pk]:
             tables["service_areas"].append(
                 {"id": f"{sid}-area-{county_pk}", "service_id": sid, "name": county_name}
+            )
+        for number, note in enumerate(filter(None, service.areas_note.split("; ")), start=1):
+            tables["service_areas"].append(
+                {"id": f"{sid}-area-note-{number}", "service_id": sid, "name": note}
             )
         meanings: list[tuple[Meaning, str]] = (
             [(("category", service.category), "")] if service.category else []  # to sort: none

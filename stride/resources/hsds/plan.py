@@ -17,6 +17,23 @@ class RowProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class Summary:
+    """Rows that share one problem (or one default), how many, and the first few of them."""
+
+    message: str
+    count: int
+    first: list[RowProblem]
+
+
+def summarised(items: list[RowProblem], shown: int = 5) -> list[Summary]:
+    """Items grouped by what they say, in the order each message first appears."""
+    groups: dict[str, list[RowProblem]] = {}
+    for item in items:
+        groups.setdefault(item.message, []).append(item)
+    return [Summary(message, len(group), group[:shown]) for message, group in groups.items()]
+
+
 @dataclass
 class ProviderChange:
     key: str
@@ -61,6 +78,10 @@ class ImportPlan:
     unread: dict[str, str] = field(default_factory=dict)  # table -> why Stride leaves it
     unread_columns: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what reading the file passed over
+    defaults: list[RowProblem] = field(default_factory=list)  # cells the import fills in
+    skipped: list[RowProblem] = field(default_factory=list)  # rows left out, and why
+    skipped_rows: int = 0
+    good_rows: int = 0
     placed: int = 0  # services the taxonomy crosswalk gives a kind
     to_sort: int = 0  # services it cannot place, left for staff to sort
     providers: list[ProviderChange] = field(default_factory=list, repr=False)
@@ -70,6 +91,18 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_kinds(self) -> list[Summary]:
+        return summarised(self.problems)
+
+    @property
+    def default_kinds(self) -> list[Summary]:
+        return summarised(self.defaults)
+
+    @property
+    def skipped_kinds(self) -> list[Summary]:
+        return summarised(self.skipped)
 
     @property
     def changes_anything(self) -> bool:

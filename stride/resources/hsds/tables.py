@@ -37,7 +37,7 @@ SPECS: dict[str, TableSpec] = {
             "fees_description eligibility_description"
         )
         + (("assured_date", "date"),),
-        ("id", "organization_id", "name", "status"),
+        ("id", "organization_id", "name"),  # a blank status is active
         (("organization_id", "organizations"),),
     ),
     "locations": TableSpec(
@@ -63,7 +63,7 @@ SPECS: dict[str, TableSpec] = {
         (("organization_id", "organizations"), ("service_id", "services")),
     ),
     "schedules": TableSpec(
-        _strings("id service_id freq byday opens_at closes_at"),
+        _strings("id service_id freq byday opens_at closes_at description"),
         ("byday", "opens_at", "closes_at"),
         (("service_id", "services"),),
     ),

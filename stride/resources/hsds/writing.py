@@ -14,16 +14,21 @@ from stride.core.models import Organisation
 
 from ..models import Location, Provider, Schedule, Service, ServiceLanguage
 from .dry_run import check
+from .partial import check_good_rows
 from .plan import ImportPlan, ImportRefused, LocationKey
 from .tables import Tables
 
 CHUNK = 500
 
 
-def apply(actor: Actor, county: Organisation, tables: Tables) -> ImportPlan:
-    """Import the tables in one transaction, or raise ImportRefused and change nothing."""
+def apply(actor: Actor, county: Organisation, tables: Tables, skip_bad: bool = False) -> ImportPlan:
+    """Import the tables in one transaction, or raise ImportRefused and change nothing.
+
+    With skip_bad, the rows with problems (and the rows that belong to them) are
+    left out and the good rows imported; the plan lists what was skipped and why.
+    """
     with transaction.atomic():
-        plan = check(county, tables)
+        plan = check_good_rows(county, tables) if skip_bad else check(county, tables)
         if not plan.ok:
             raise ImportRefused(plan)
         _write(actor, county, plan)

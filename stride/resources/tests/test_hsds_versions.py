@@ -377,6 +377,8 @@ def test_a_file_the_datapackage_json_lists_but_leaves_out_is_passed_over_with_a_
 
 def test_a_problem_is_named_by_the_files_own_table_and_column(world):
     files = version_1_files()
+    files["services.csv"] = files["services.csv"].replace("active", "open")
+    files["languages.csv"] = files["languages.csv"].replace("Spanish", "Elvish")
     files["regular_schedules.csv"] = files["regular_schedules.csv"].replace("Wednesday", "Funday")
     files["organizations.csv"] = files["organizations.csv"].replace(
         "https://hope.example.org", "not a web address"
@@ -385,9 +387,13 @@ def test_a_problem_is_named_by_the_files_own_table_and_column(world):
     plan = hsds.check(world.county, hsds.read_package(zipped(files), "county-211.zip"))
 
     assert {(p.table, p.row, p.column) for p in plan.problems} == {
-        ("regular_schedules", 3, "weekday"),
+        ("services", 2, "status"),
         ("organizations", 2, "url"),
+        ("languages", 3, "language"),
     }
+    assert [(d.table, d.row, d.column) for d in plan.defaults] == [
+        ("regular_schedules", 3, "weekday")
+    ]
 
 
 def test_a_missing_column_is_named_as_the_version_names_it(world):

@@ -25,9 +25,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--apply", action="store_true", help="import it (without: only check and count)"
         )
+        parser.add_argument(
+            "--skip-bad",
+            action="store_true",
+            help="leave out the rows with problems (and the rows that belong to them) and "
+            "import the good rows (without: a file with any problem changes nothing)",
+        )
         parser.add_argument("--user", help="the username the audit trail names (default: system)")
 
-    def handle(self, *args: Any, county: str, file: Path, apply: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, county: str, file: Path, apply: bool, skip_bad: bool, **options: Any
+    ) -> None:
         directory = county_named(county)
         try:
             if file.is_dir():
@@ -41,22 +49,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if apply:
             try:
-                plan = hsds.apply(actor_for(options.get("user")), directory, tables)
+                plan = hsds.apply(actor_for(options.get("user")), directory, tables, skip_bad)
             except hsds.ImportRefused as refused:
                 plan = refused.plan
+        elif skip_bad:
+            plan = hsds.check_good_rows(directory, tables)
         else:
             plan = hsds.check(directory, tables)
 
         for problem in plan.problems:
-            self.stderr.write(
-                _("%(table)s.csv row %(row)d, %(column)s: %(message)s")
-                % {
-                    "table": problem.table,
-                    "row": problem.row,
-                    "column": problem.column,
-                    "message": problem.message,
-                }
-            )
+            self.stderr.write(_where(problem))
+        for problem in plan.skipped:
+            self.stderr.write(_("Skipped: %(row)s") % {"row": _where(problem)})
         self.stdout.write(_("Read as HSDS %(version)s.") % {"version": plan.version})
         for warning in plan.warnings:
             self.stdout.write(warning)
@@ -69,12 +73,48 @@ class Command(BaseCommand):
                 _("Not read in %(table)s: %(columns)s.")
                 % {"table": name, "columns": ", ".join(columns)}
             )
+        for default in plan.default_kinds:
+            self.stdout.write(
+                ngettext(
+                    "%(message)s %(count)d row: %(rows)s",
+                    "%(message)s %(count)d rows: %(rows)s",
+                    default.count,
+                )
+                % {
+                    "message": default.message,
+                    "count": default.count,
+                    "rows": _rows(default.first, default.count),
+                }
+            )
+        if plan.placed or plan.to_sort:
+            self.stdout.write(
+                _(
+                    "Kinds of service: %(placed)d found through the taxonomy crosswalk, %(to_sort)d to sort."
+                )
+                % {"placed": plan.placed, "to_sort": plan.to_sort}
+            )
         for table, count in plan.counts.items():
             self.stdout.write(
                 _("%(table)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged")
                 % {"table": table, **count}
             )
+        if skip_bad:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d row with problems (or belonging to one) left out.",
+                    "%(count)d rows with problems (or belonging to one) left out.",
+                    plan.skipped_rows,
+                )
+                % {"count": plan.skipped_rows}
+                + " "
+                + ngettext("%(count)d good row read.", "%(count)d good rows read.", plan.good_rows)
+                % {"count": plan.good_rows}
+            )
         if not plan.ok:
+            if not skip_bad:
+                self.stdout.write(
+                    _("Add --skip-bad to import the good rows and leave out those with problems.")
+                )
             raise CommandError(
                 ngettext(
                     "%(count)d problem; nothing was changed.",
@@ -85,6 +125,8 @@ class Command(BaseCommand):
             )
         if apply:
             self.stdout.write(self.style.SUCCESS(_("Imported.")))
+        elif plan.changes_anything and skip_bad:
+            self.stdout.write(_("Run again with --apply --skip-bad to import the good rows."))
         elif plan.changes_anything:
             self.stdout.write(_("No problems. Run again with --apply to import."))
         else:
@@ -107,3 +149,21 @@ def actor_for(username: str | None) -> Actor:
     if user is None:
         raise CommandError(_("No user is called %(name)s.") % {"name": username})
     return Actor(user, None, "system")
+
+
+def _where(problem: "hsds.RowProblem") -> str:
+    return _("%(table)s.csv row %(row)d, %(column)s: %(message)s") % {
+        "table": problem.table,
+        "row": problem.row,
+        "column": problem.column,
+        "message": problem.message,
+    }
+
+
+def _rows(first: list["hsds.RowProblem"], count: int) -> str:
+    shown = "; ".join(
+        _("%(table)s.csv row %(row)d, %(column)s")
+        % {"table": item.table, "row": item.row, "column": item.column}
+        for item in first
+    )
+    return shown + ("; ..." if count > len(first) else "")
