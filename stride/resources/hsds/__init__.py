@@ -39,6 +39,8 @@ The modules, in the order a file goes through them (this one only re-exports):
   columns the checker reads.
 - reading.py: read_package(), a zip, a JSON file or a CSV file into tables of rows
   under 3.0 names (read_files(): loose files, a folder's); a UTF-16 file is read too.
+- flat.py: the flat 211 export (iCarol's one wide CSV of agencies, sites and
+  programs), which reading.py hands it when a lone CSV file has its columns.
 - cells.py and checking.py: every row checked, every problem collected, one
   read_ method per table; dry_run.py: check(), what an import would add or
   change, as plan.py's ImportPlan.

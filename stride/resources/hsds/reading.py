@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from . import versions
+from . import flat, versions
 from .tables import SPECS, Row, Tables
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -138,7 +138,10 @@ def _read_members(names: list[str], load: Callable[[str], bytes]) -> Tables:
         raw += _read_inline(package, names, resource_of, warnings)
     for filename in names:
         if filename.endswith(".csv"):
-            header, rows = _read_csv(load(filename), filename)
+            header, shown, rows = _read_csv(load(filename), filename)
+            alone = [name for name in names if name.endswith((".csv", ".json"))] == [filename]
+            if alone and flat.recognises(header):
+                return flat.read(header, shown, rows, filename)  # a flat 211 export, not HSDS
             raw.append(
                 versions.RawTable(
                     filename[: -len(".csv")], rows, header, resource_of.get(filename, "")
@@ -167,7 +170,8 @@ def _encoding(raw: bytes) -> str:
     return "utf-8-sig"
 
 
-def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[Row]]:
+def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[str], list[Row]]:
+    """The header (in lower case, and as the file writes it) and the rows of a CSV file."""
     encoding = _encoding(raw)
     try:
         text = raw.decode(encoding)
@@ -180,7 +184,8 @@ def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[Row]]:
         text = raw.decode("cp1252", errors="replace")  # saved by a spreadsheet on Windows
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
+        shown = [cell.strip() for cell in next(reader, [])]
+        header = [cell.lower() for cell in shown]
         rows = []
         for line, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -200,7 +205,11 @@ def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[Row]]:
             _("%(file)s, row %(row)d, can't be read as CSV: %(reason)s.")
             % {"file": filename, "row": reader.line_num, "reason": reason}
         ) from error
-    return [column for column in header if column], rows
+    return (
+        [column for column in header if column],
+        [written for written in shown if written],
+        rows,
+    )
 
 
 def _read_inline(
