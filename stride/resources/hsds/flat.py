@@ -7,6 +7,10 @@ blank), a Site or a Program of an agency (`ParentAgencyNum` the agency's
 `ResourceAgencyNum`), or a ProgramAtSite, the row that puts a program at a
 site (`ConnectsToProgramNum` beside `ConnectsToSiteNum`). A file without
 levels is read by its parent numbers: no parent, an agency; else a program.
+A file of ProgramAtSite rows alone has the agency, site and program side by
+side in each row: ParentAgencyNum and ParentAgency; ConnectsToSiteNum,
+SiteAgencyNamePublic and the Physical address; ConnectsToProgramNum with the
+row's PublicName and program columns (a program at two sites is read once).
 
 The column names are the ones iCarol writes, as published code that reads
 real exports spells them: OpenCIOC's iCarol import
@@ -136,6 +140,14 @@ KNOWN = (
     + tuple(ORGANIZATION.values())
     + tuple(SERVICE.values())
 )
+# The columns that number and name a record: its own, or, in a file of programs at sites
+# only, the agency's, site's and program's side by side in each row.
+Ident = tuple[str, str]
+OWN: Ident = ("ResourceAgencyNum", "PublicName")
+AGENCY_BESIDE: Ident = ("ParentAgencyNum", "ParentAgency")
+SITE_BESIDE: Ident = ("ConnectsToSiteNum", "SiteAgencyNamePublic")
+PROGRAM_BESIDE: Ident = ("ConnectsToProgramNum", "PublicName")
+BESIDE_ONLY = ("ParentAgency", "SiteAgencyNamePublic")
 CODE = re.compile(r"[A-Z]{1,2}(?:-\d{4}(?:\.\d{4}(?:-\d{3}(?:\.\d{2})?)?)?)?")
 YES = {"yes", "y", "true", "1", "x"}
 US = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
@@ -207,11 +219,8 @@ class _Reader:
         for column, written in zip(header, shown, strict=False):
             self.column.setdefault(key(column), column)
             self.shown.setdefault(key(column), written)
-        self.unread = [
-            written
-            for column, written in zip(header, shown, strict=False)
-            if key(column) not in {key(name) for name in KNOWN}
-        ]
+        self.header = list(zip(header, shown, strict=False))
+        self.beside = False  # the file's rows are programs at sites, their records side by side
         self.sources: dict[tuple[str, tuple[tuple[str, str], ...]], Source] = {}
         self.out: dict[str, list[Row]] = defaultdict(list)
         self.notes: dict[str, list[int]] = defaultdict(list)  # what was left out -> rows
@@ -299,6 +308,23 @@ class _Reader:
                 if self.place(row, parent, "ParentAgencyNum"):
                     own_place[number] = number
                 self.at_own_place(row, number, own_place, "ResourceAgencyNum", parent)
+        self.beside = bool(by_level[PROGRAM_AT_SITE]) and not any(
+            by_level[level] for level in (AGENCY, SITE, PROGRAM)
+        )
+        made: set[tuple[str, str]] = set()
+        for row in by_level[PROGRAM_AT_SITE] if self.beside else ():
+            agency = self.cell(row, "ParentAgencyNum")
+            for ident in (AGENCY_BESIDE, SITE_BESIDE, PROGRAM_BESIDE):
+                number = self.cell(row, ident[0])
+                if (ident[0], number) in made:
+                    continue
+                made.add((ident[0], number))
+                if ident == AGENCY_BESIDE:
+                    self.organization(row, ident, details=False)
+                elif ident == SITE_BESIDE:
+                    self.place(row, agency, "ParentAgencyNum", site=True, ident=ident)
+                else:
+                    self.service(row, "ParentAgencyNum", ident)
         for row in by_level[PROGRAM_AT_SITE]:
             self.add(
                 "service_at_locations",
@@ -330,24 +356,26 @@ class _Reader:
                 {"service_id": "ResourceAgencyNum", "location_id": where},
             )
 
-    def organization(self, row: Row) -> None:
-        values, columns = self.scalars(row, ORGANIZATION)
-        values |= {"id": self.cell(row, "ResourceAgencyNum"), "name": self.cell(row, "PublicName")}
-        columns |= {"id": "ResourceAgencyNum", "name": "PublicName"}
+    def organization(self, row: Row, ident: Ident = OWN, details: bool = True) -> None:
+        """An agency; from a program's row (details False), its number and name only."""
+        values, columns = self.scalars(row, ORGANIZATION if details else {})
+        values |= {"id": self.cell(row, ident[0]), "name": self.cell(row, ident[1])}
+        columns |= {"id": ident[0], "name": ident[1]}
         self.add("organizations", row, values, columns)
-        self.phone(row, "organization_id")
+        if details:
+            self.phone(row, "organization_id")
 
-    def service(self, row: Row, parent: str) -> None:
-        number = self.cell(row, "ResourceAgencyNum")
+    def service(self, row: Row, parent: str, ident: Ident = OWN) -> None:
+        number = self.cell(row, ident[0])
         values, columns = self.scalars(row, SERVICE)
         if "assured_date" in values:
             values["assured_date"] = _iso_date(values["assured_date"])
         values |= {
             "id": number,
-            "organization_id": number if parent == "ResourceAgencyNum" else self.cell(row, parent),
-            "name": self.cell(row, "PublicName"),
+            "organization_id": self.cell(row, parent),
+            "name": self.cell(row, ident[1]),
         }
-        columns |= {"id": "ResourceAgencyNum", "organization_id": parent, "name": "PublicName"}
+        columns |= {"id": ident[0], "organization_id": parent, "name": ident[1]}
         if self.has("AgencyStatus", "MadeInactiveOn"):
             values["status"] = self.status(row)
             columns["status"] = "AgencyStatus" if self.has("AgencyStatus") else "MadeInactiveOn"
@@ -356,8 +384,8 @@ class _Reader:
             values["taxonomy_ids"] = ";".join(codes + names)
             columns["taxonomy_ids"] = "TaxonomyCodes"
         self.add("services", row, values, columns)
-        self.phone(row, "service_id")
-        of_service = {"service_id": "ResourceAgencyNum"}
+        self.phone(row, "service_id", ident[0])
+        of_service = {"service_id": ident[0]}
         name, hours = self.first(row, HOURS)
         if hours:
             blank = dict.fromkeys(("byday", "opens_at", "closes_at"), "")
@@ -390,7 +418,7 @@ class _Reader:
             return "inactive"
         return written
 
-    def phone(self, row: Row, owner: str) -> None:
+    def phone(self, row: Row, owner: str, number_column: str = "ResourceAgencyNum") -> None:
         given = []
         for name in PHONES:
             number = self.cell(row, name)
@@ -401,12 +429,14 @@ class _Reader:
         if not given:
             return
         name, number = next(((n, v) for n, v in given if parse_phone(v)), given[0])
-        values = {owner: self.cell(row, "ResourceAgencyNum"), "number": number}
-        self.add("phones", row, values, {owner: "ResourceAgencyNum", "number": name})
+        values = {owner: self.cell(row, number_column), "number": number}
+        self.add("phones", row, values, {owner: number_column, "number": name})
 
-    def place(self, row: Row, organization: str, column: str, site: bool = False) -> bool:
+    def place(
+        self, row: Row, organization: str, column: str, site: bool = False, ident: Ident = OWN
+    ) -> bool:
         """A location of the row's street address (a site's always); False when the row gives none."""
-        number = self.cell(row, "ResourceAgencyNum")
+        number = self.cell(row, ident[0])
         address, columns = self.scalars(row, ADDRESS)
         if not site and not any(address.get(part) for part in ("address_1", "city", "postal_code")):
             return False
@@ -414,9 +444,9 @@ class _Reader:
         values = {
             "id": number,
             "organization_id": organization,
-            "name": self.cell(row, "PublicName"),
+            "name": self.cell(row, ident[1]),
         }
-        names = {"id": "ResourceAgencyNum", "organization_id": column, "name": "PublicName"}
+        names = {"id": ident[0], "organization_id": column, "name": ident[1]}
         if not private:
             latitude, longitude = self.cell(row, "Latitude"), self.cell(row, "Longitude")
             if _number(latitude) != 0 or _number(longitude) != 0:  # 0, 0 is no map point
@@ -433,7 +463,7 @@ class _Reader:
             if address.get("country", "").lower() in US:
                 address["country"] = "US"
             address |= {"location_id": number, "address_type": "physical"}
-            self.add("addresses", row, address, columns | {"location_id": "ResourceAgencyNum"})
+            self.add("addresses", row, address, columns | {"location_id": ident[0]})
         return True
 
     def taxonomy(self, row: Row) -> tuple[list[str], list[str]]:
@@ -485,8 +515,10 @@ class _Reader:
         for table, wanted in present.items():
             if wanted or self.out.get(table):
                 tables[table] = self.out.get(table, [])
-        if self.unread:
-            tables.unread_columns[self.name] = self.unread
+        read = {key(name) for name in KNOWN + (BESIDE_ONLY if self.beside else ())}
+        unread = [written for column, written in self.header if key(column) not in read]
+        if unread:
+            tables.unread_columns[self.name] = unread
         tables.warnings = self.warnings()
         return tables
 

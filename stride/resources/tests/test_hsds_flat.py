@@ -248,6 +248,51 @@ def test_without_levels_a_row_is_an_agency_or_a_program_by_its_parent_number(wor
     assert plan.services[0].values["category"] == "food"
 
 
+def test_programs_at_sites_alone_carry_their_agency_site_and_program_side_by_side(world, admin):
+    columns = [
+        "ResourceAgencyNum",
+        "PublicName",
+        "TaxonomyLevelName",
+        "ParentAgencyNum",
+        "ParentAgency",
+        "ConnectsToSiteNum",
+        "SiteAgencyNamePublic",
+        "ConnectsToProgramNum",
+        "PhysicalAddress1",
+        "PhysicalCity",
+        "PhysicalStateProvince",
+        "PhysicalPostalCode",
+        "TaxonomyCodes",
+        "Phone1Number",
+    ]
+    rows = [
+        ["4001", "Food pantry", "ProgramAtSite", "1001", "Hope Family Center", "2001",
+         "Main office", "3001", "1 Main St", "Fresno", "CA", "93721", "BD-1800.2000",
+         "(559) 555-0124"],
+        ["4002", "Food pantry", "ProgramAtSite", "1001", "Hope Family Center", "2002",
+         "East office", "3001", "8 East Ave", "Fresno", "CA", "93727", "BD-1800.2000",
+         "(559) 555-0124"],
+    ]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out).writerows([columns, *rows])
+    data = out.getvalue().encode()
+
+    plan = hsds.check(world.county, hsds.read_package(data, "programs_at_sites.csv"))
+
+    assert (plan.problems, plan.unread_columns) == ([], {})
+    assert [change.key for change in plan.providers] == ["1001"]
+    assert [change.key for change in plan.locations] == ["2001", "2002"]
+    assert [change.key for change in plan.services] == ["3001"]
+    hsds.apply(admin, world.county, hsds.read_package(data, "programs_at_sites.csv"))
+    pantry = Service.objects.get(provider__name="Hope Family Center", hsds_id="3001")
+    assert (pantry.name, pantry.category, pantry.phone) == ("Food pantry", "food", "(559) 555-0124")
+    assert sorted(pantry.locations.values_list("name", "address_1")) == [
+        ("East office", "8 East Ave"), ("Main office", "1 Main St"),
+    ]  # fmt: skip
+    again = hsds.apply(admin, world.county, hsds.read_package(data, "programs_at_sites.csv"))
+    assert not again.changes_anything
+
+
 def test_an_hsds_table_alone_is_not_taken_for_a_flat_export():
     assert not flat.recognises(["id", "organization_id", "name", "description"])
     assert flat.recognises(["resource agency num", "Public_Name"])
