@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "stride.careers",
     "stride.benefits",
     "stride.county",
+    "stride.reminders",
     "stride.api",
     "stride.portal",
     "stride.staff",
@@ -263,6 +264,21 @@ TASKS = {
 # worker has not renewed it for this long was abandoned: it runs once more, then fails.
 STRIDE_TASK_LEASE_SECONDS = env_int("STRIDE_TASK_LEASE_SECONDS", 60)
 STRIDE_TASK_ATTEMPTS = env_int("STRIDE_TASK_ATTEMPTS", 2)
+
+# Reminders (stride/reminders): texts go out through this backend; the console one prints
+# them, FileSms appends them to STRIDE_SMS_FILE, TwilioSms sends them for real. Emails go
+# through EMAIL_BACKEND. The inbound and status webhooks check Twilio's signature against
+# STRIDE_PUBLIC_URL (the address Twilio calls) with the auth token.
+STRIDE_SMS_BACKEND = env_str("STRIDE_SMS_BACKEND", "stride.reminders.channels.ConsoleSms")
+STRIDE_SMS_FILE = env_str("STRIDE_SMS_FILE", str(BASE_DIR / "build" / "sms-outbox.jsonl"))
+STRIDE_TWILIO_ACCOUNT_SID = env_str("STRIDE_TWILIO_ACCOUNT_SID", "")
+STRIDE_TWILIO_AUTH_TOKEN = env_str("STRIDE_TWILIO_AUTH_TOKEN", "")
+STRIDE_TWILIO_FROM = env_str("STRIDE_TWILIO_FROM", "")
+STRIDE_PUBLIC_URL = env_str("STRIDE_PUBLIC_URL", "")
+STRIDE_EMAIL_DOMAIN = env_str("STRIDE_EMAIL_DOMAIN", "stride.localhost")
+# A reminder the provider refused is tried again after 1, 5, 30 minutes, 2 and 6 hours,
+# then shown as failed on the coach's Today page.
+STRIDE_REMINDER_ATTEMPTS = env_int("STRIDE_REMINDER_ATTEMPTS", 6, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

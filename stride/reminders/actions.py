@@ -1,0 +1,127 @@
+"""Every change to a participant's reminder consent, and the replies kept for their coach.
+
+Each function writes and records its audit event in one transaction. A consent
+is never edited: agreeing writes a row with the words shown, withdrawing dates
+it; a withdrawal also stops every reminder still waiting on that channel.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stride.core import audit
+from stride.core.audit import Action, Actor
+from stride.people.models import Participant
+
+from . import wording
+from .models import Channel, Consent, Message, Reply
+from .sending import cancel
+
+
+def normalise_phone(number: str) -> str:
+    """A US phone number as +1 and ten digits (the form providers send back); "" if it is not one."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return f"+1{digits}" if len(digits) == 10 else ""
+
+
+def checked_address(channel: str, address: str) -> str:
+    if channel == Channel.SMS:
+        phone = normalise_phone(address)
+        if not phone:
+            raise ValidationError({"address": _("Enter a 10-digit US phone number.")})
+        return phone
+    address = address.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"address": _("Enter an email address.")}) from None
+    return address.lower()
+
+
+@transaction.atomic
+def give_consent(
+    actor: Actor, participant: Participant, channel: str, address: str, how: str
+) -> Consent:
+    """The participant agreed, in the words shown in their language, to reminders here."""
+    address = checked_address(channel, address)
+    language = wording.language_of(participant)
+    for earlier in Consent.objects.select_for_update().filter(
+        participant=participant, channel=channel, revoked_at__isnull=True
+    ):
+        _revoke(actor, earlier, how)  # one consent per channel: a new address replaces the old
+    consent = Consent.objects.create(
+        participant=participant,
+        channel=channel,
+        address=address,
+        words=wording.consent_words(channel, language),
+        how=how,
+        given_at=timezone.now(),
+        recorded_by=actor.user,
+    )
+    audit.record(
+        actor,
+        Action.CREATE,
+        consent,
+        participant.uuid,
+        ["channel", "address", "words", "how", "given_at"],
+    )
+    return consent
+
+
+def _revoke(actor: Actor, consent: Consent, how: str) -> None:
+    consent.revoked_at, consent.revoked_how = timezone.now(), how
+    consent.save(update_fields=["revoked_at", "revoked_how"])
+    audit.record(
+        actor,
+        Action.CHANGE,
+        consent,
+        consent.participant.uuid,
+        ["revoked_at", "revoked_how"],
+        changes={"revoked_how": ("", how)},
+    )
+    for message in Message.objects.filter(
+        participant_id=consent.participant_id,
+        channel=consent.channel,
+        status=Message.Status.QUEUED,
+    ):
+        cancel(actor, message, "consent withdrawn")
+
+
+@transaction.atomic
+def withdraw_consent(actor: Actor, consent: Consent, how: str) -> Consent:
+    current = Consent.objects.select_for_update().select_related("participant").get(pk=consent.pk)
+    if current.revoked_at is None:
+        _revoke(actor, current, how)
+    return current
+
+
+@transaction.atomic
+def stop_texts(actor: Actor, phone: str) -> list[Consent]:
+    """STOP from a phone: every text consent at that number ends at once."""
+    stopped = list(
+        Consent.objects.select_for_update()
+        .select_related("participant")
+        .filter(channel=Channel.SMS, address=phone, revoked_at__isnull=True)
+    )
+    for consent in stopped:
+        _revoke(actor, consent, Consent.How.TEXT)
+    return stopped
+
+
+@transaction.atomic
+def keep_reply(
+    actor: Actor, participant: Participant, body: str, meaning: str, message: Message | None
+) -> Reply:
+    reply = Reply.objects.create(
+        participant=participant,
+        body=body[:1600],
+        meaning=meaning,
+        message=message,
+        received_at=timezone.now(),
+    )
+    audit.record(actor, Action.CREATE, reply, participant.uuid, ["body", "meaning"])
+    return reply

@@ -1,0 +1,85 @@
+"""The words of reminders and of the answers to a participant's texts, in their language.
+
+Texts go to a phone, so they are short and plain, and name Stride and how to stop.
+"""
+
+from datetime import date
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from stride.people.models import Household, Participant
+
+
+def language_of(participant: Participant) -> str:
+    """The household's language where Stride speaks it; English otherwise."""
+    language = participant.household.language
+    return (
+        language if language in (Household.Language.ENGLISH, Household.Language.SPANISH) else "en"
+    )
+
+
+def consent_words(channel: str, language: str) -> str:
+    """The sentence a person is shown when they agree to reminders (kept word for word)."""
+    with translation.override(language):
+        if channel == "email":
+            return _(
+                "I agree to get reminders about my plan from Stride by email. I can ask my "
+                "coach to stop them at any time."
+            )
+        return _(
+            "I agree to get text message reminders about my plan from Stride. Message and "
+            "data rates may apply. Reply STOP to stop, HELP for help."
+        )
+
+
+def step_reminder(what: str, due_on: date, language: str) -> str:
+    with translation.override(language):
+        # Translators: a date format (Django's date filter): "Thursday, March 12"
+        day = formats.date_format(due_on, _("l, F j"))
+        return _(
+            "Stride: a reminder for %(day)s: %(what)s. Reply 1 when it's done, 2 if not yet. "
+            "Reply STOP to stop reminders."
+        ) % {"day": day, "what": what}
+
+
+def step_subject(language: str) -> str:
+    with translation.override(language):
+        return _("A reminder about your plan")
+
+
+def stopped(language: str) -> str:
+    with translation.override(language):
+        return _("Stride: you will get no more text reminders. Reply START to get them again.")
+
+
+def started(language: str) -> str:
+    with translation.override(language):
+        return _(
+            "Stride: text reminders are on again. Message and data rates may apply. Reply "
+            "STOP to stop, HELP for help."
+        )
+
+
+def help_text(contact: str, language: str) -> str:
+    with translation.override(language):
+        if contact:
+            return _(
+                "Stride reminders from your county. For help, contact %(contact)s. Reply STOP "
+                "to stop reminders."
+            ) % {"contact": contact}
+        return _(
+            "Stride reminders from your county. For help, call your coach. Reply STOP to stop reminders."
+        )
+
+
+def marked(done: bool, language: str) -> str:
+    with translation.override(language):
+        if done:
+            return _("Stride: well done! Your coach will see that this step is done.")
+        return _("Stride: thanks for letting us know. Your coach will see it is not done yet.")
+
+
+def kept_for_coach(language: str) -> str:
+    with translation.override(language):
+        return _("Stride: thanks, your coach will read your message.")
