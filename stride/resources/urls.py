@@ -12,6 +12,11 @@ urlpatterns = [
     path("resources/gaps/", views.gap_view, name="gaps"),
     path("resources/import/", views.import_directory, name="import"),
     path("resources/import/<uuid:uuid>/", views.import_result, name="import_result"),
+    path(
+        "resources/import/<uuid:uuid>/problems.csv",
+        views.import_problems,
+        name="import_problems",
+    ),
     path("resources/export/", views.export_directory, name="export"),
     path("resources/<uuid:uuid>/", views.service_detail, name="service"),
     path("resources/<uuid:uuid>/edit/", views.service_edit, name="service_edit"),

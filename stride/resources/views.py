@@ -11,13 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from stride.assessments import actions as assessment_actions
 from stride.coaching.models import Step
-from stride.core import access
+from stride.core import access, spreadsheets
 from stride.core.audit import Actor
 from stride.core.forms import run_action
 from stride.core.guards import refuse_unless, require
@@ -473,12 +475,18 @@ def import_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _upload(request: HttpRequest, uuid: UUID) -> DirectoryImport:
+    """An upload into a county whose map the person keeps: 403 for others, 404 outside it."""
+    counties = access.directory_editable_counties(request.user)
+    refuse_unless(counties.exists())
+    return get_object_or_404(DirectoryImport.objects.filter(county__in=counties), uuid=uuid)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    counties = access.directory_editable_counties(request.user)
-    refuse_unless(counties.exists())
-    upload = get_object_or_404(DirectoryImport.objects.filter(county__in=counties), uuid=uuid)
+    """What an import of the upload would do, and the choice: the good rows, or all or nothing."""
+    upload = _upload(request, uuid)
     if upload.applied_at is not None:
         return render(
             request,
@@ -486,24 +494,36 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
             {"upload": upload, "plan": None, "counts": sorted(upload.counts.items())},
         )
     tables = hsds.read_package(bytes(upload.data), upload.filename)
+    refused = False
     if request.method == "POST":
+        skip_bad = request.POST.get("rows") == "good"
 
-        def apply() -> None:
-            plan = hsds.apply(Actor.from_request(request), upload.county, tables)
+        def apply() -> hsds.ImportPlan:
+            plan = hsds.apply(Actor.from_request(request), upload.county, tables, skip_bad)
             upload.applied_at = timezone.now()
             upload.counts = plan.counts
             upload.save(update_fields=["applied_at", "counts"])
+            return plan
+
+        def done(plan: hsds.ImportPlan) -> str:
+            if not plan.skipped_rows:
+                return _("The file is imported.")
+            return ngettext(
+                "The good rows are imported; %(count)d row was left out.",
+                "The good rows are imported; %(count)d rows were left out.",
+                plan.skipped_rows,
+            ) % {"count": plan.skipped_rows}
 
         try:
             applied = save_once(
                 request,
                 None,
                 apply,
-                lambda _none: reverse("resources:import_result", kwargs={"uuid": upload.uuid}),
-                _("The file is imported."),
+                lambda _plan: reverse("resources:import_result", kwargs={"uuid": upload.uuid}),
+                done,
             )
-        except hsds.ImportRefused as refused:
-            plan = refused.plan
+        except hsds.ImportRefused as refusal:
+            plan, refused = refusal.plan, True
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("resources:import_result", uuid=upload.uuid)
@@ -512,11 +532,30 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
             return applied
     else:
         plan = hsds.check(upload.county, tables)
+    good = None if plan.ok else hsds.check_good_rows(upload.county, tables)
     return render(
         request,
         "resources/import_result.html",
-        {"upload": upload, "plan": plan, "counts": sorted(plan.counts.items())},
+        {
+            "upload": upload,
+            "plan": plan,
+            "good": good,
+            "refused": refused,
+            "counts": sorted(plan.counts.items()),
+        },
     )
+
+
+@login_required
+def import_problems(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Every row an import of the upload would skip, and why, as a spreadsheet."""
+    upload = _upload(request, uuid)
+    tables = hsds.read_package(bytes(upload.data), upload.filename)
+    good = hsds.check_good_rows(upload.county, tables)
+    header = [_("File"), _("Row"), _("Column"), _("What to fix")]
+    rows = ([p.table, p.row, p.column, p.message] for p in [*good.skipped, *good.problems])
+    stem = slugify(upload.filename.rsplit(".", 1)[0]) or "import"
+    return spreadsheets.download([header, *rows], f"{stem}-problems.csv")
 
 
 @login_required

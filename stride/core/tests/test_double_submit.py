@@ -601,6 +601,7 @@ ADDS_NOTHING: dict[str, str] = {
     "portal:invite": "makes the account once, then shows a fresh link to the same account",
     "assessments:discard": "removes an unfinished assessment",
     "resources:import_result": "applies an upload once (its applied time); the press is keyed too",
+    "resources:import_problems": "a CSV download of an upload's problems; it writes nothing",
     "resources:partner_link": "a new link ends the earlier unused one: one link works at a time",
     "resources:partner": "the service's update through a one-time link, used up by the first",
     "benefits:retry": "asks again for a picture that failed; no record of its own",

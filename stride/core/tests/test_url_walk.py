@@ -373,6 +373,10 @@ RULES = {
         lambda w: {"uuid": _directory_import(w).uuid},
         same(403, county_admin=200, other_county_admin=404),
     ),
+    "resources:import_problems": (
+        lambda w: {"uuid": _directory_import(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
     "resources:gaps": (None, scoped(AUDIT_READERS, EVERYONE)),
     "resources:family": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "resources:family_print": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
