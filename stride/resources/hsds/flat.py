@@ -43,8 +43,9 @@ numbers as ids, so importing the same file again changes nothing):
   taxonomy_ids and taxonomy_terms, which the crosswalk places.
 - ProgramAtSite -> service_at_locations.
 - The phone of a record is the first of PhoneNumberBusinessLine,
-  Phone1Number to Phone5Number, PhoneTollFree and PhoneNumberHotline that is
-  a phone number (or, if none is, the first given, for the checker to report).
+  Phone1Number to Phone5Number (unless its Phone1Type... says fax or TTY),
+  PhoneTollFree and PhoneNumberHotline that is a phone number (or, if none
+  is, the first given, for the checker to report).
 
 Kept out on purpose, and said in the warnings: what the file marks private
 (PhysicalAddressIsPrivate, a phone's IsPrivate: a shelter's address stays
@@ -132,6 +133,7 @@ KNOWN = (
     OTHER
     + PHONES
     + tuple(_private(name) for name in PHONES)
+    + tuple(f"Phone{n}Type" for n in range(1, 6))
     + HOURS
     + LANGUAGES
     + AREAS
@@ -150,6 +152,7 @@ PROGRAM_BESIDE: Ident = ("ConnectsToProgramNum", "PublicName")
 BESIDE_ONLY = ("ParentAgency", "SiteAgencyNamePublic")
 CODE = re.compile(r"[A-Z]{1,2}(?:-\d{4}(?:\.\d{4}(?:-\d{3}(?:\.\d{2})?)?)?)?")
 YES = {"yes", "y", "true", "1", "x"}
+NOT_TO_CALL = re.compile(r"fax|tty|tdd", re.I)  # a numbered phone's type that is no line to call
 US = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\b")
 SHOWN_ROWS = 5
@@ -424,7 +427,7 @@ class _Reader:
             number = self.cell(row, name)
             if number and self.cell(row, _private(name)).lower() in YES:
                 self.notes["private phone"].append(row.line)
-            elif number:
+            elif number and not NOT_TO_CALL.search(self.cell(row, name.replace("Number", "Type"))):
                 given.append((name, number))
         if not given:
             return

@@ -28,8 +28,9 @@ HEADER = (
     "AgencyStatus", "MadeInactiveOn", "ApplicationProcess", "FeeStructureSource", "Eligibility",
     "LastVerifiedOn", "HoursOfOperation", "Hours", "PhoneNumberBusinessLine",
     "PhoneNumberBusinessLineIsPrivate", "Phone1Number", "Phone1IsPrivate", "Phone1Type",
-    "Phone2Number", "Phone2IsPrivate", "Phone3Number", "Phone3IsPrivate", "Phone4Number",
-    "Phone4IsPrivate", "Phone5Number", "Phone5IsPrivate", "PhoneTollFree",
+    "Phone2Number", "Phone2IsPrivate", "Phone2Type", "Phone3Number", "Phone3IsPrivate",
+    "Phone3Type", "Phone4Number", "Phone4IsPrivate", "Phone4Type", "Phone5Number",
+    "Phone5IsPrivate", "Phone5Type", "PhoneTollFree",
     "PhoneTollFreeIsPrivate", "PhoneNumberHotline", "PhoneNumberHotlineIsPrivate",
     "PhysicalAddress1", "PhysicalAddress2", "PhysicalCity", "PhysicalStateProvince",
     "PhysicalPostalCode", "PhysicalCountry", "PhysicalAddressIsPrivate", "Latitude", "Longitude",
@@ -37,7 +38,7 @@ HEADER = (
     "CoverageArea", "Coverage", "CoverageAreaText", "TaxonomyCodes", "TaxonomyTerms",
     "TaxonomyTermsNotDeactivated", "TaxonomyTerm", "Custom_Facebook",
 )  # fmt: skip
-UNKNOWN = ["AgencyClassification", "Phone1Type", "Custom_Facebook"]
+UNKNOWN = ["AgencyClassification", "Custom_Facebook"]
 
 
 def export_rows() -> list[dict[str, str]]:
@@ -86,6 +87,7 @@ def export_rows() -> list[dict[str, str]]:
         dict(
             ResourceAgencyNum="1002", PublicName="Valley Shelter", TaxonomyLevelName="Agency",
             ParentAgencyNum="0", PhoneNumberHotline="559 555 0150", MadeInactiveOn="",
+            Phone3Number="(559) 555-0177", Phone3Type="Fax",
             PhysicalAddress1="5 Elm St", PhysicalCity="Fresno", PhysicalStateProvince="CA",
             PhysicalPostalCode="93722", CoverageAreaText="Kern County",
             TaxonomyCodes="BH-1800.1500",
