@@ -229,14 +229,22 @@ class _Reader:
         self.notes: dict[str, list[int]] = defaultdict(list)  # what was left out -> rows
         self.languages_unknown: dict[str, int] = {}
         self.terms_seen: set[str] = set()
+        self.at: dict[str, str] = {}  # a column's name as this module writes it -> the rows'
 
     # The file's columns
 
+    def found(self, name: str) -> str:
+        """The rows' name of a column this module names, "" when the file hasn't it."""
+        column = self.at.get(name)
+        if column is None:
+            column = self.at[name] = self.column.get(key(name), "")
+        return column
+
     def has(self, *names: str) -> bool:
-        return any(key(name) in self.column for name in names)
+        return any(self.found(name) for name in names)
 
     def cell(self, row: Row, name: str) -> str:
-        column = self.column.get(key(name))
+        column = self.found(name)
         return (row.get(column) or "").strip() if column else ""
 
     def first(self, row: Row, names: Iterable[str]) -> tuple[str, str]:
@@ -250,11 +258,12 @@ class _Reader:
 
     def source(self, table: str, columns: Mapping[str, str]) -> Source:
         """The file as the source of a 3.0 table's rows, naming each 3.0 column by the file's column."""
-        named = tuple(sorted((new, self.shown.get(key(old), old)) for new, old in columns.items()))
-        found = self.sources.get((table, named))
-        if found is None:
-            found = self.sources[(table, named)] = Source(self.name, dict(named))
-        return found
+        named = tuple(sorted(columns.items()))
+        source = self.sources.get((table, named))
+        if source is None:
+            shown = {new: self.shown.get(key(old), old) for new, old in named}
+            source = self.sources[(table, named)] = Source(self.name, shown)
+        return source
 
     def add(self, table: str, row: Row, values: dict[str, str], columns: Mapping[str, str]) -> None:
         self.out[table].append(Row(values, row.line, self.source(table, columns)))
