@@ -33,6 +33,7 @@ from .models import (
     Goal,
     GoalIdea,
     GoalStatusChange,
+    MeetingSummary,
     Obstacle,
     Reflection,
     Review,
@@ -387,3 +388,40 @@ def record_session(
     ).update(last_contact_at=details.held_at)
     audit.record(actor, Action.CREATE, session, participant.uuid, [f.name for f in fields(details)])
     return session
+
+
+@transaction.atomic
+def send_summary(
+    actor: Actor, session: CoachingSession, contents: dict[str, Any]
+) -> MeetingSummary:
+    """Put a meeting's summary on the participant's own pages, once per session."""
+    participant = session.participant
+    if participant.user_id is None:
+        raise ValidationError(
+            _("%(name)s has no own pages yet. Invite them from their profile first.")
+            % {"name": participant.member.first_name}
+        )
+    # The session row locked, so two sends of the same meeting cannot both pass the check.
+    CoachingSession.objects.select_for_update().filter(pk=session.pk).first()
+    if MeetingSummary.objects.filter(session=session).exists():
+        raise ValidationError(_("This meeting's summary is already on their page."))
+    summary = MeetingSummary.objects.create(
+        participant=participant, session=session, contents=contents, sent_by=actor.user
+    )
+    audit.record(actor, Action.CREATE, summary, participant.uuid, ["contents"])
+    return summary
+
+
+@transaction.atomic
+def mark_summary_read(actor: Actor, summary: MeetingSummary) -> MeetingSummary:
+    """The participant has read a summary sent to them (reading it twice changes nothing)."""
+    current = (
+        MeetingSummary.objects.select_for_update().select_related("participant").get(pk=summary.pk)
+    )
+    if actor.user is None or current.participant.user_id != actor.user.pk:
+        raise PermissionDenied
+    if current.read_at is None:
+        current.read_at = timezone.now()
+        current.save(update_fields=["read_at"])
+        audit.record(actor, Action.CHANGE, current, current.participant.uuid, ["read_at"])
+    return current

@@ -127,6 +127,12 @@ class MarkStepForm(VersionedForm):
     note = forms.CharField(label=_("How it went"), max_length=500, required=False)
 
 
+class SendSummaryForm(forms.Form):
+    """Send a recorded meeting's summary to the participant's own pages."""
+
+    session = forms.UUIDField(widget=forms.HiddenInput)
+
+
 class PotholesForm(forms.Form):
     """Potholes and Detours: one obstacle from inside, one from around, each with its plan."""
 

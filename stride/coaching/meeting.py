@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -20,7 +31,16 @@ from stride.core import access
 from stride.core.models import AuditEvent, Role, User
 from stride.people.models import Participant
 
-from .models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Review, Step
+from .models import (
+    CoachingSession,
+    Goal,
+    GoalIdea,
+    MeetingSummary,
+    Obstacle,
+    Reflection,
+    Review,
+    Step,
+)
 from .printouts import Printable
 from .today import change_events
 
@@ -82,7 +102,7 @@ def start_of_day(now: datetime) -> datetime:
 def gather(person: Participant, user: User, now: datetime) -> Meeting:
     """Everything the meeting page shows, in seven queries."""
     goals = open_goals(person)
-    last_session = person.coaching_sessions.select_related("coach").first()
+    last_session = person.coaching_sessions.select_related("coach", "meeting_summary").first()
     since_contact = person.last_contact_at or now - timedelta(days=30)
     ideas = list(
         person.goal_ideas.filter(goal__isnull=True).order_by(
@@ -179,10 +199,14 @@ def why_stale(step: Step, person: Participant, now: datetime) -> str:
     }
 
 
-def summary(person: Participant, user: User, now: datetime) -> dict[str, Any]:
-    """What the family takes away from today's meeting: the session, what was done, what
-    was decided, the next steps and the next appointment (a printout's context)."""
-    session: CoachingSession | None = person.coaching_sessions.select_related("coach").first()
+def summary(
+    person: Participant, user: User, now: datetime, session: CoachingSession | None = None
+) -> dict[str, Any]:
+    """What the family takes away from a meeting (`session`, else the latest): the session,
+    what was done, what was decided, the next steps and the next appointment (a printout's
+    context)."""
+    if session is None:
+        session = person.coaching_sessions.select_related("coach").first()
     day: date = timezone.localdate(session.held_at) if session else timezone.localdate(now)
     goals = open_goals(person)
     next_steps = sorted(
@@ -225,3 +249,141 @@ def summary(person: Participant, user: User, now: datetime) -> dict[str, Any]:
         "appointment": appointment,
         "coach_name": coach.get_full_name() if coach is not None else "",
     }
+
+
+# A meeting's summary on the participant's own pages: kept as written when it was sent
+# (the words and the codes of choices and dates), shown in the language of the page.
+
+
+def shareable(taken_away: dict[str, Any]) -> dict[str, Any]:
+    """The contents of a summary to send, from `summary`'s context: plain values only."""
+    session: CoachingSession | None = taken_away["session"]
+    appointment: datetime | None = taken_away["appointment"]
+    return {
+        "day": taken_away["day"].isoformat(),
+        "coach": taken_away["coach_name"],
+        "topic": session.topic if session is not None else "",
+        "done": [{"what": step.what, "note": step.outcome_note} for step in taken_away["done"]],
+        "reviews": [
+            {
+                "goal": review.goal.words,
+                "decision": review.decision,
+                "went_well": review.went_well,
+                "learned": review.learned,
+            }
+            for review in taken_away["reviews"]
+        ],
+        "next_steps": [
+            {"what": step.what, "due_on": step.due_on.isoformat() if step.due_on else None}
+            for step in taken_away["next_steps"]
+        ],
+        "appointment": appointment.isoformat() if appointment is not None else None,
+    }
+
+
+@dataclass
+class SharedReview:
+    goal: str
+    decision: str  # the decision's label, in the page's language
+    went_well: str
+    learned: str
+
+
+@dataclass
+class SharedStep:
+    what: str
+    note: str = ""
+    due_on: date | None = None
+
+
+@dataclass
+class SharedSummary:
+    """A summary sent to the participant, ready for their page."""
+
+    uuid: str
+    sent_at: datetime
+    read_at: datetime | None
+    day: date
+    coach: str
+    topic: str
+    done: list[SharedStep]
+    reviews: list[SharedReview]
+    next_steps: list[SharedStep]
+    appointment: datetime | None
+
+
+def _decision(code: str) -> str:
+    return str(Review.Decision(code).label) if code in Review.Decision.values else ""
+
+
+def shown(
+    uuid: Any, sent_at: datetime, read_at: datetime | None, contents: dict[str, Any]
+) -> SharedSummary:
+    """A summary's contents as its page shows them (no queries)."""
+    appointment = contents.get("appointment")
+    return SharedSummary(
+        uuid=str(uuid),
+        sent_at=sent_at,
+        read_at=read_at,
+        day=date.fromisoformat(contents.get("day") or timezone.localdate(sent_at).isoformat()),
+        coach=contents.get("coach", ""),
+        topic=contents.get("topic", ""),
+        done=[
+            SharedStep(item["what"], note=item.get("note", "")) for item in contents.get("done", [])
+        ],
+        reviews=[
+            SharedReview(
+                item["goal"],
+                _decision(item.get("decision", "")),
+                item.get("went_well", ""),
+                item.get("learned", ""),
+            )
+            for item in contents.get("reviews", [])
+        ],
+        next_steps=[
+            SharedStep(
+                item["what"],
+                due_on=date.fromisoformat(item["due_on"]) if item.get("due_on") else None,
+            )
+            for item in contents.get("next_steps", [])
+        ],
+        appointment=datetime.fromisoformat(appointment) if appointment else None,
+    )
+
+
+def shown_summary(summary: MeetingSummary) -> SharedSummary:
+    return shown(summary.uuid, summary.sent_at, summary.read_at, summary.contents)
+
+
+def with_unread_summary(records: QuerySet[Participant]) -> QuerySet[Participant]:
+    """`records` (participants) with their newest summary not read yet and how many are
+    unread, in the same query: the participant's page shows it without one more."""
+    newest = MeetingSummary.objects.filter(participant=OuterRef("pk"), read_at=None).order_by(
+        "-sent_at", "-pk"
+    )
+    unread_count = (
+        MeetingSummary.objects.filter(participant=OuterRef("pk"), read_at=None)
+        .order_by()
+        .values("participant")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return records.annotate(
+        unread_summary_uuid=Subquery(newest.values("uuid")[:1]),
+        unread_summary_sent_at=Subquery(newest.values("sent_at")[:1]),
+        unread_summary_contents=Subquery(newest.values("contents")[:1]),
+        unread_summaries=Coalesce(Subquery(unread_count), 0, output_field=IntegerField()),
+    )
+
+
+def unread_summary(person: Participant) -> tuple[SharedSummary | None, int]:
+    """The newest unread summary of a participant read through `with_unread_summary`, and
+    how many summaries are unread."""
+    uuid = getattr(person, "unread_summary_uuid", None)
+    if uuid is None:
+        return None, 0
+    contents = person.unread_summary_contents  # type: ignore[attr-defined]
+    return (
+        shown(uuid, person.unread_summary_sent_at, None, contents or {}),  # type: ignore[attr-defined]
+        person.unread_summaries,  # type: ignore[attr-defined]
+    )

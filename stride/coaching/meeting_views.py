@@ -30,8 +30,16 @@ from stride.people.cases import open_case
 from stride.people.models import Participant
 
 from . import actions, meeting, printouts
-from .forms import MarkStepForm, ObstacleForm, ReviewForm, SessionForm, StepDateForm, StepForm
-from .models import Goal, Step
+from .forms import (
+    MarkStepForm,
+    ObstacleForm,
+    ReviewForm,
+    SendSummaryForm,
+    SessionForm,
+    StepDateForm,
+    StepForm,
+)
+from .models import CoachingSession, Goal, Step
 
 FRAGMENTS = "coaching/meeting/"
 SAVED_HEADER = "Stride-Saved"
@@ -334,7 +342,11 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     refused = _form_refusal(form) if saved is None else None
 
     def context() -> dict[str, Any]:
-        held = person.coaching_sessions.select_related("coach").first() if saved else None
+        held = (
+            person.coaching_sessions.select_related("coach", "meeting_summary").first()
+            if saved
+            else None
+        )
         return {
             "person": person,
             "can_edit": True,
@@ -344,6 +356,49 @@ def session_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
         }
 
     return _answer(request, saved, "_session.html", context, back, refused)
+
+
+@require_POST
+@require(access.can_edit_cases)
+def summary_send(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Send a recorded meeting's summary to the participant's own pages
+    (`actions.send_summary`), once however often it is pressed."""
+    person = open_case(request, uuid)
+    form = SendSummaryForm(request.POST)
+    back = _meeting_url(person, "takeaway")
+    session = None
+    if form.is_valid():
+        session = access.get_visible_or_404(
+            CoachingSession.objects.filter(participant=person).select_related("coach"),
+            request.user,
+            uuid=form.cleaned_data["session"],
+        )
+    now = timezone.now()
+    saved = save_once(
+        request,
+        form,
+        lambda: actions.send_summary(
+            Actor.from_request(request),
+            session,  # type: ignore[arg-type]  # set whenever the form is valid
+            meeting.shareable(meeting.summary(person, request.user, now, session)),
+        ),
+        lambda _summary: back,
+        _("The summary is on %(name)s's page.") % {"name": person.member.first_name},
+    )
+    refused = _form_refusal(form) if saved is None else None
+
+    def context() -> dict[str, Any]:
+        held = (
+            access.visible_to(
+                CoachingSession.objects.filter(pk=session.pk).select_related("meeting_summary"),
+                request.user,
+            ).first()
+            if session is not None
+            else None
+        )
+        return {"person": person, "session": held, "can_edit": True}
+
+    return _answer(request, saved, "_takeaway.html", context, back, refused)
 
 
 @never_cache

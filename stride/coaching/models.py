@@ -403,3 +403,36 @@ class CoachingSession(models.Model):
     def stage_names(self) -> list[str]:
         """The stages covered, in the cycle's order."""
         return [str(label) for value, label in self.Stage.choices if value in self.stages]
+
+
+class MeetingSummary(models.Model):
+    """A meeting's summary sent to the participant's own pages: what was done, what was
+    decided, the next steps and the next appointment, as they stood when it was sent.
+
+    `contents` keeps the words the family and coach wrote and the codes of choices and
+    dates, never labels, so the participant reads it in the language of their own pages.
+    """
+
+    ACCESS_VIA = "participant"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="meeting_summaries"
+    )
+    session = models.OneToOneField(
+        CoachingSession, on_delete=models.CASCADE, related_name="meeting_summary"
+    )
+    contents = models.JSONField(default=dict)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting summary")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

@@ -42,6 +42,7 @@ urlpatterns = [
     path("participants/<uuid:uuid>/meeting/", meeting_views.meeting_page, name="meeting"),
     path("participants/<uuid:uuid>/meeting/session/", meeting_views.session_new, name="meeting_session"),
     path("participants/<uuid:uuid>/meeting/summary.pdf", meeting_views.summary, name="meeting_summary"),
+    path("participants/<uuid:uuid>/meeting/summary/send/", meeting_views.summary_send, name="meeting_summary_send"),
     path("meeting/steps/<uuid:uuid>/mark/", meeting_views.step_mark, name="meeting_step_mark"),
     path("meeting/steps/<uuid:uuid>/date/", meeting_views.step_date, name="meeting_step_date"),
     path("meeting/goals/<uuid:uuid>/steps/", meeting_views.step_new, name="meeting_step_new"),

@@ -24,7 +24,16 @@ from stride.careers import catalogue as career_ladders
 from stride.careers import presenting as career_pages
 from stride.careers.forms import LadderGoalForm
 from stride.coaching import actions as coaching
-from stride.coaching.models import CoachingSession, Goal, GoalIdea, Obstacle, Reflection, Step
+from stride.coaching import meeting as meetings
+from stride.coaching.models import (
+    CoachingSession,
+    Goal,
+    GoalIdea,
+    MeetingSummary,
+    Obstacle,
+    Reflection,
+    Step,
+)
 from stride.core import access
 from stride.core.audit import Actor, client_ip
 from stride.core.edits import StaleEdit
@@ -60,7 +69,7 @@ def _back_to(request: HttpRequest) -> str:
         route = resolve(target).view_name
     except Resolver404:
         route = ""
-    if route in ("portal:home", "portal:goal"):
+    if route in ("portal:home", "portal:goal", "portal:meetings"):
         return target
     return reverse("portal:home")
 
@@ -68,8 +77,9 @@ def _back_to(request: HttpRequest) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A participant's own page: goals, next steps, appointment, roadmap, then family and coach."""
-    me = open_own_case(request)
+    me = open_own_case(request, meetings.with_unread_summary(participants()))
     user = request.user
+    unread, unread_count = meetings.unread_summary(me)
     goals = list(access.visible_to(Goal.objects.filter(participant=me), user))
     steps = list(
         access.visible_to(
@@ -98,6 +108,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "me": me,
+            "unread": unread,
+            "more_unread": unread_count - 1 if unread else 0,
             "goals": overview.goal_summaries(goals, steps),
             "next_steps": overview.next_steps(goals, steps),
             "roadmaps": overview.roadmaps(goals),
@@ -113,6 +125,30 @@ def home(request: HttpRequest) -> HttpResponse:
             ).count(),
         },
     )
+
+
+@login_required
+def meetings_page(request: HttpRequest) -> HttpResponse:
+    """The summaries of their meetings that the coach sent, the newest first."""
+    me = open_own_case(request)
+    sent = access.visible_to(MeetingSummary.objects.filter(participant=me), request.user)
+    return render(
+        request,
+        "portal/meetings.html",
+        {"me": me, "summaries": [meetings.shown_summary(summary) for summary in sent]},
+    )
+
+
+@login_required
+@require_POST
+def meeting_read(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The participant says they have read a summary: it leaves their page's top."""
+    me = open_own_case(request)
+    summary = access.get_visible_or_404(
+        MeetingSummary.objects.filter(participant=me), request.user, uuid=uuid
+    )
+    coaching.mark_summary_read(Actor.from_request(request), summary)
+    return redirect(_back_to(request))
 
 
 @login_required

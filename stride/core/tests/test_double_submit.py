@@ -35,6 +35,7 @@ from stride.coaching.models import (
     CoachingSession,
     Goal,
     GoalIdea,
+    MeetingSummary,
     Obstacle,
     Reflection,
     Review,
@@ -48,6 +49,7 @@ from stride.core.tests.test_url_walk import (
     _goal,
     _ladder,
     _service,
+    _session,
     _step,
     all_route_names,
 )
@@ -163,6 +165,11 @@ def _ready_curves(world, client: Client) -> None:
     client.get(_reverse("benefits:calculator", uuid=world.case.uuid))
     for curve in Curve.objects.filter(status=Curve.Status.PENDING):
         ready(curve)
+
+
+def _a_session_today(world, client: Client) -> None:
+    """The meeting recorded: its summary can be sent to the participant's page."""
+    _session(world)
 
 
 def _hours_sheet(world) -> SimpleUploadedFile:
@@ -288,6 +295,16 @@ CREATES: dict[str, list[Case]] = {
             lambda w: {"mode": "in_person", "minutes": "45", "notes": "Two steps done"},
             CoachingSession,
             page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+        )
+    ],
+    "coaching:meeting_summary_send": [
+        Case(
+            "coach",
+            lambda w: _reverse("coaching:meeting_summary_send", uuid=w.case.uuid),
+            lambda w: {},
+            MeetingSummary,
+            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
+            before=_a_session_today,
         )
     ],
     "people:household_new": [
@@ -526,6 +543,7 @@ ADDS_NOTHING: dict[str, str] = {
             "coaching:meeting",
             "coaching:meeting_summary",
             "portal:home",
+            "portal:meetings",
             "portal:services",
             "portal:careers",
             "portal:career_ladder",
@@ -584,6 +602,7 @@ ADDS_NOTHING: dict[str, str] = {
     "coaching:step_mark": "marks a step by its version; keyed, so a second press is told so",
     "coaching:meeting_step_mark": "marks a step by its version; keyed, as on the goal page",
     "portal:step_mark": "checks a step off by its version; keyed, so a second tap is told so",
+    "portal:meeting_read": "marks a summary read once; a second press finds it read already",
     "core:login": "signs in",
     "core:logout": "signs out",
     "set_language": "keeps the chosen language in a cookie",

@@ -23,7 +23,7 @@ from stride.careers import catalogue as career_ladders
 from stride.careers.models import LocalPartner
 from stride.coaching import actions as coaching
 from stride.coaching import printouts
-from stride.coaching.models import Goal
+from stride.coaching.models import Goal, MeetingSummary
 from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
@@ -97,6 +97,13 @@ def _session(world):
         Actor(world.coach),
         world.case,
         coaching.SessionDetails(timezone.now() - timedelta(hours=1), "phone", 30),
+    )
+
+
+def _meeting_summary(world):
+    session = _session(world)
+    return MeetingSummary.objects.filter(session=session).first() or coaching.send_summary(
+        Actor(world.coach), session, {"day": timezone.localdate().isoformat()}
     )
 
 
@@ -312,11 +319,15 @@ RULES = {
         same(405, anonymous=405),
     ),
     "coaching:meeting_review": (lambda w: {"uuid": _goal(w).uuid}, same(405, anonymous=405)),
+    "coaching:meeting_summary_send": (lambda w: {"uuid": w.case.uuid}, same(405, anonymous=405)),
     "portal:home": (None, same(404, participant_user=200)),
     # The participant's own pages: staff get 404 like any record outside their scope.
     "portal:goal": (lambda w: {"uuid": _goal(w).uuid}, same(404, participant_user=200)),
     "portal:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "portal:idea_new": (None, same(404, participant_user=200)),
+    # The summaries of their meetings (portal/tests/test_meeting_summaries.py posts "read").
+    "portal:meetings": (None, same(404, participant_user=200)),
+    "portal:meeting_read": (lambda w: {"uuid": _meeting_summary(w).uuid}, same(405)),
     "portal:welcome": (_welcome_link, same(200, anonymous=200)),  # the link is the key
     "portal:invite": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "assessments:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
