@@ -108,7 +108,9 @@ def admin(world) -> Actor:
     return Actor(world.county_admin, "127.0.0.1")
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"], ids=["utf-8 bom", "windows-1252"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "cp1252", "utf-16"], ids=["utf-8 bom", "windows-1252", "utf-16"]
+)
 def test_the_dry_run_reads_every_level_and_says_what_it_left_out(world, encoding):
     tables = hsds.read_package(export(encoding=encoding), "icarol_export.csv")
 
