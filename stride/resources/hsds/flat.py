@@ -217,8 +217,8 @@ def read(header: list[str], shown: list[str], rows: list[Row], filename: str) ->
 class _Reader:
     def __init__(self, header: list[str], shown: list[str], name: str) -> None:
         self.name = name
-        self.column: dict[str, str] = {}  # a known column's key -> the rows' name of it
-        self.shown: dict[str, str] = {}  # a known column's key -> the file's name of it
+        self.column: dict[str, str] = {}  # a column's key -> the rows' name of it
+        self.shown: dict[str, str] = {}  # a column's key -> the file's name of it
         for column, written in zip(header, shown, strict=False):
             self.column.setdefault(key(column), column)
             self.shown.setdefault(key(column), written)
@@ -300,7 +300,7 @@ class _Reader:
         programs_at_sites = {
             self.cell(row, "ConnectsToProgramNum") for row in by_level[PROGRAM_AT_SITE]
         }
-        own_place: dict[str, str] = {}  # an agency -> the place its address makes
+        own_place: dict[str, str] = {}  # an agency or program at no site -> its address's place
         for row in by_level[AGENCY]:
             number = self.cell(row, "ResourceAgencyNum")
             self.organization(row)
