@@ -4,8 +4,10 @@ review a goal, note what was talked about and set the next appointment.
 Measured as the issue asks: one full page load (the meeting page itself; every
 save after it is an htmx request), no more than 15 clicks (typing in a field is
 not counted as a click), axe-clean, in English and Spanish, on a desktop and on
-a 768 px tablet. A second test closes the page halfway through the session form
-and finds what was typed when it comes back.
+a 768 px tablet; the walk ends with the summary sent to the family's own pages.
+A second test closes the page halfway through the session form and finds what
+was typed when it comes back; a third signs in as the family and reads the
+summary on their page, in Spanish, on a tablet.
 """
 
 import re
@@ -16,10 +18,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
-from stride.coaching import actions
-from stride.coaching.actions import GoalDetails, StepDetails
-from stride.coaching.models import CoachingSession, Goal, Review, Step
+from stride.coaching import actions, meeting
+from stride.coaching.actions import GoalDetails, SessionDetails, StepDetails
+from stride.coaching.models import CoachingSession, Goal, MeetingSummary, Review, Step
 from stride.core.audit import Actor
+from stride.people.demo import DEMO_PASSWORD
+from stride.portal import invitations
 
 from .conftest import a_new_family, fits_the_screen, switch_language, translated
 
@@ -50,9 +54,11 @@ WORDS = {
 
 
 def a_family_ready_to_meet(last_name: str) -> tuple[object, Goal, Goal, list[Step]]:
-    """A family with two goals: one with three steps to talk about, one to review."""
+    """A family with their own pages and two goals: one with three steps to talk about,
+    one to review."""
     family = a_new_family("coach", last_name)
     coach = Actor(get_user_model().objects.get(username="coach"))
+    invitations.invite(coach, family)
     today = timezone.localdate()
     school = actions.set_goal(coach, family, GoalDetails("Finish my GED this spring", "learning"))
     steps = [
@@ -164,6 +170,11 @@ def test_one_meeting_on_one_page(new_page, site, log_in, assert_accessible, lang
     )
     assert_accessible(page, f"the meeting, recorded ({language}, {width}px)")
 
+    # The summary sent to the family's own pages.
+    counted.click(takeaway.locator("form button[type=submit]"))
+    expect(page.locator("#takeaway-sent")).to_contain_text(translated(language, "Not read yet."))
+    assert_accessible(page, f"the meeting, summary sent ({language}, {width}px)")
+
     # Measured: one page load, few clicks.
     print(f"\nmeeting ({language}, {width}px): {len(loads)} page load(s), {counted.clicks} clicks")
     assert len(loads) == 1, loads
@@ -179,6 +190,8 @@ def test_one_meeting_on_one_page(new_page, site, log_in, assert_accessible, lang
     assert (recorded.mode, recorded.minutes, recorded.notes) == ("in_person", 45, words["notes"])
     assert set(recorded.stages) >= {"plan", "do", "review"}
     assert recorded.next_appointment is not None
+    sent = MeetingSummary.objects.get(session=recorded)
+    assert sent.contents["topic"] == words["topic"] and sent.read_at is None
 
 
 def test_what_was_typed_in_the_session_comes_back_after_the_page_closes(
@@ -213,3 +226,48 @@ def test_what_was_typed_in_the_session_comes_back_after_the_page_closes(
     again.goto(meeting)
     expect(again.locator("#session-draft-restored")).to_be_hidden()
     expect(again.locator("#session-form input[name=topic]")).to_have_value("")
+
+
+def test_the_family_reads_the_summary_on_their_own_page(new_page, site, assert_accessible):
+    family, school, license_goal, steps = a_family_ready_to_meet("Summaryreader")
+    coach_user = get_user_model().objects.get(username="coach")
+    coach = Actor(coach_user)
+    actions.mark_step(coach, steps[0], steps[0].version, Step.Status.DONE, "Llamé el lunes")
+    session = actions.record_session(
+        coach,
+        family,
+        SessionDetails(
+            timezone.now() - timedelta(minutes=30),
+            "in_person",
+            30,
+            topic="Llegar a clase a tiempo",
+            next_appointment=timezone.now() + timedelta(days=7),
+        ),
+    )
+    summary = meeting.summary(family, coach_user, timezone.now(), session)
+    actions.send_summary(coach, session, meeting.shareable(summary))
+    family.refresh_from_db()
+    invitations.set_first_password(Actor(family.user), family.user, DEMO_PASSWORD)
+
+    page = new_page(width=768)
+    page.goto(site + "/login/")
+    switch_language(page, "es")
+    page.locator("input[name=username]").fill(family.user.username)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    sent = page.locator("#meeting-summary")
+    expect(sent).to_contain_text("Llamé el lunes")
+    expect(sent).to_contain_text(translated("es", "What you did"))
+    expect(sent).to_contain_text(translated("es", "Our next meeting"))
+    fits_the_screen(page, 768)
+    assert_accessible(page, "the family's page with a meeting summary (es, 768px)")
+
+    sent.locator("form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    expect(page.locator("#meeting-summary")).to_have_count(0)
+    page.locator('a[href="/me/meetings/"]').first.click()
+    expect(page.locator("main article")).to_have_count(1)
+    expect(page.locator("main article")).to_contain_text("Llegar a clase a tiempo")
+    assert_accessible(page, "the family's meetings (es, 768px)")
+    assert MeetingSummary.objects.get(session=session).read_at is not None
