@@ -62,7 +62,8 @@ def _checked(tables: Tables, filename: str) -> Tables:
         raise HsdsError(
             _(
                 "%(file)s holds no directory tables. Put organizations.csv, services.csv "
-                "and the other HSDS tables in it."
+                "and the other HSDS tables in it, or send your 211's flat export: one CSV "
+                "file with ResourceAgencyNum and PublicName columns."
             )
             % {"file": filename}
         )

@@ -297,6 +297,12 @@ def test_programs_at_sites_alone_carry_their_agency_site_and_program_side_by_sid
     assert not again.changes_anything
 
 
+def test_a_lone_csv_that_is_neither_is_refused_naming_both(world):
+    with pytest.raises(hsds.HsdsError, match="or send your 211's flat export: one CSV file with "
+                       "ResourceAgencyNum and PublicName columns"):  # fmt: skip
+        hsds.read_package(b"AgencyNum,Name\n1,Hope\n", "icarol_export.csv")
+
+
 def test_an_hsds_table_alone_is_not_taken_for_a_flat_export():
     assert not flat.recognises(["id", "organization_id", "name", "description"])
     assert flat.recognises(["resource agency num", "Public_Name"])
