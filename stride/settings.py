@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stride.benefits",
     "stride.county",
     "stride.reminders",
+    "stride.measures",
     "stride.api",
     "stride.portal",
     "stride.staff",

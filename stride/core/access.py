@@ -188,6 +188,11 @@ def can_reassign(user: User) -> bool:
     return user.is_authenticated and user.role in REASSIGNER_ROLES
 
 
+def can_see_team(user: User) -> bool:
+    """A supervisor's view of their team, coach by coach (staff shell, measures)."""
+    return user.is_authenticated and user.role == Role.SUPERVISOR
+
+
 def can_approve_incentives(user: User) -> bool:
     return user.is_authenticated and user.role in REASSIGNER_ROLES
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.text import slugify
 
 from stride.core import audit, spreadsheets
@@ -260,6 +260,17 @@ def _disregarded(month: date) -> QuerySet[AidMonth, Any]:
     """Adults the rate leaves out that month: a baby under one, or a sanction (45 CFR 261.22)."""
     return AidMonth.objects.filter(month=month, work_status__in=DISREGARDED).values(
         "participant_id"
+    )
+
+
+def in_rate(participants: QuerySet[Participant], months: Sequence[date]) -> QuerySet[MonthResult]:
+    """The counted months of adults the rate takes in, for several months at once: on aid
+    that month and not left out of it (as `summary` counts them), for measures by month."""
+    counted = AidMonth.objects.filter(
+        participant=OuterRef("participant"), month=OuterRef("month")
+    ).exclude(work_status__in=DISREGARDED)
+    return MonthResult.objects.filter(
+        Exists(counted), participant__in=participants, month__in=months
     )
 
 

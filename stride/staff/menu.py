@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict:
     links: list[NavItem] = []
     if access.can_edit_cases(user):
         links.append(NavItem(_("Today"), reverse("staff:today")))
+    if access.can_see_team(user):
+        links.append(NavItem(_("My team"), reverse("staff:team")))
     if access.can_see_caseloads(user):
         label = _("My caseload") if user.role == Role.COACH else _("Caseloads")
         links.append(NavItem(label, reverse("people:caseload")))
@@ -38,6 +40,8 @@ def navigation(request: HttpRequest) -> dict:
             NavItem(_("Progress"), reverse("assessments:summary")),
             NavItem(_("Work participation"), reverse("participation:report")),
         ]
+        if access.can_see_team(user):
+            reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
         links.append(NavItem(_("Reports"), children=reports))
     if user.role == Role.SYSADMIN:
         links.append(NavItem(_("Accounts"), reverse("core:accounts")))

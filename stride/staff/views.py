@@ -15,6 +15,7 @@ from stride.coaching import today as coaching_day
 from stride.core import access
 from stride.core.guards import require
 from stride.core.models import Role
+from stride.measures import team as team_measures
 from stride.people import cases
 
 FULL_LIST_PAGE = 50
@@ -98,5 +99,36 @@ def participant(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "can_edit": access.can_edit_cases(request.user),
             "can_reassign": access.can_reassign(request.user),
             "can_read_audit": access.can_read_audit(request.user),
+        },
+    )
+
+
+@require(access.can_see_team)
+def team(request: HttpRequest) -> HttpResponse:
+    """A supervisor's team, coach by coach, and its last twelve months."""
+    return render(
+        request,
+        "staff/team.html",
+        {"team": team_measures.team_view(request.user, timezone.now())},
+    )
+
+
+@require(access.can_see_team)
+def team_list(request: HttpRequest, coach: UUID, kind: str) -> HttpResponse:
+    """The names behind one count of one coach on the supervisor's team."""
+    found = team_measures.coach_on_team(request.user, coach)
+    if found is None or kind not in team_measures.LISTS:
+        raise Http404
+    listing = team_measures.LISTS[kind]
+    rows = team_measures.coach_list(request.user, found, kind, timezone.now())
+    page = Paginator(rows, FULL_LIST_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/team_list.html",
+        {
+            "coach": found,
+            "listing": listing,
+            "page": page,
+            "items": [listing.item(row) for row in page],
         },
     )

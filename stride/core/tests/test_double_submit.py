@@ -528,6 +528,8 @@ ADDS_NOTHING: dict[str, str] = {
             "people:participant_audit",
             "staff:today",
             "staff:today_list",
+            "staff:team",
+            "staff:team_list",
             "coaching:participant_goals",
             "coaching:sessions",
             "coaching:incentives",

@@ -273,6 +273,12 @@ RULES = {
     "people:member_remove": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
     "staff:today": (None, scoped(CASE_EDITORS, EVERYONE)),
     "staff:today_list": (lambda w: {"kind": "steps"}, scoped(CASE_EDITORS, EVERYONE)),
+    # A supervisor's team; a coach of another team is a 404 to its supervisor.
+    "staff:team": (None, same(403, supervisor=200, other_county_supervisor=200)),
+    "staff:team_list": (
+        lambda w: {"coach": w.coach.uuid, "kind": "caseload"},
+        same(403, supervisor=200, other_county_supervisor=404),
+    ),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),

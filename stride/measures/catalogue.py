@@ -1,0 +1,23 @@
+"""Every measure, in the order pages show them."""
+
+from .engagement import ENGAGEMENT
+from .figures import Measure
+from .goals import GOALS_ACHIEVED, GOALS_REPLACED, GOALS_REVISED, GOALS_SET, STEPS_COMPLETED
+from .ladder import LADDER
+from .pairing import PAIRING
+from .referrals import REFERRALS_CLOSED
+from .work_rate import WORK_RATE
+
+MEASURES: list[Measure] = [
+    ENGAGEMENT,
+    *LADDER,
+    WORK_RATE,
+    GOALS_SET,
+    GOALS_ACHIEVED,
+    GOALS_REVISED,
+    GOALS_REPLACED,
+    STEPS_COMPLETED,
+    REFERRALS_CLOSED,
+    PAIRING,
+]
+BY_KEY = {measure.key: measure for measure in MEASURES}
