@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField
+from encrypted_fields.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 
 from stride.core.models import Organisation
 
@@ -256,3 +256,114 @@ class CoachAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach} from {self.started_on}"
+
+
+class ExtractSource(models.Model):
+    """A county's named source of caseload extracts (a state system's nightly file, say).
+
+    It keeps the column mapping an administrator gave its last file, with the header
+    that mapping was made for: the next file with the same header maps itself.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("source name"), max_length=100)
+    # New cases from this source are enrolled in this program.
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT)
+    header = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="one_source_name_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseloadExtract(models.Model):
+    """An extract a county administrator uploaded: checked (a dry run) first, imported on request.
+
+    The file is kept, encrypted (it holds SSNs), so the check and the import read the
+    very same bytes.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(ExtractSource, on_delete=models.CASCADE, related_name="extracts")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    encoding = models.CharField(max_length=16)
+    data = EncryptedTextField()  # the file, base64
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)  # what the import did: counts only
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class SourceRecord(models.Model):
+    """A participant a source's extracts brought in or matched: who left is read from these."""
+
+    ACCESS_VIA = "participant"
+
+    source = models.ForeignKey(ExtractSource, on_delete=models.CASCADE, related_name="records")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "participant"], name="one_record_per_source_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.participant_id}"
+
+
+class MatchReview(models.Model):
+    """A row of an extract that may be a person already in Stride: a supervisor settles it.
+
+    The row's values are kept encrypted until then; nothing is merged before.
+    """
+
+    ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("status",)
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        SAME = "same", _("Same person")
+        DIFFERENT = "different", _("Different people")
+
+    class Reason(models.TextChoices):
+        CASE_NUMBER = (
+            "case_number",
+            _("The case number is in Stride, but the name, birth date or SSN ending differ."),
+        )
+        CLOSE = "close", _("Two of name, birth date and SSN ending are the same as this person's.")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    extract = models.ForeignKey(CaseloadExtract, on_delete=models.CASCADE, related_name="reviews")
+    row = models.PositiveIntegerField()
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    values = EncryptedJSONField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["extract", "row"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} of {self.extract_id}"

@@ -1,0 +1,682 @@
+"""A caseload extract against the people already in Stride: the dry run, the import, the reviews.
+
+Each row is one adult being coached. A row is the person already in Stride
+with its state case number, or else with the same name, birth date and last
+4 of the SSN; a row that is close to someone but not certainly them waits for
+a supervisor (a `MatchReview`) and is never merged on a guess. Importing the
+same file twice changes nothing; a later extract changes what changed, and
+the people an earlier extract of the source brought in who are no longer in
+it are reported as having left (they are not removed).
+
+Every write goes through `people.actions`, with its audit event, and the whole
+import is one transaction.
+"""
+
+import base64
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from stride.core import access, audit
+from stride.core.audit import Action, Actor
+from stride.core.models import User
+
+from . import actions
+from .extracts import Kind, Problem, Table, parse_date, parse_ssn, read
+from .identity import ssn_lookup_hash
+from .models import (
+    CaseloadExtract,
+    ExtractSource,
+    Household,
+    MatchReview,
+    Member,
+    Participant,
+    SourceRecord,
+)
+
+# Stride's fields an extract's columns map to, in the order the mapping page asks.
+FIELDS: dict[str, Promise] = {
+    "case_number": gettext_lazy("State case number"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "birth_date": gettext_lazy("Birth date"),
+    "ssn": gettext_lazy("Social Security number"),
+    "address_line": gettext_lazy("Street address"),
+    "city": gettext_lazy("City"),
+    "zip_code": gettext_lazy("ZIP code"),
+    "language": gettext_lazy("Preferred language"),
+    "aid_start": gettext_lazy("Enrollment start"),
+    "months_on_aid": gettext_lazy("Months on aid"),
+    "coach": gettext_lazy("Coach's user name"),
+}
+REQUIRED = ("case_number", "first_name", "last_name", "birth_date")
+# What states call the columns, for a first guess at a new source's mapping.
+_NAMES = {
+    "case_number": {"case", "case number", "case no", "case_no", "case_num", "state case number"},
+    "first_name": {"first", "first name", "first_name", "fname", "given name"},
+    "last_name": {"last", "last name", "last_name", "lname", "surname", "family name"},
+    "birth_date": {"dob", "birth date", "date of birth", "birth_date", "birthdate"},
+    "ssn": {"ssn", "social security number", "ssn_number"},
+    "address_line": {"address", "street", "street address", "address_line", "addr1"},
+    "city": {"city"},
+    "zip_code": {"zip", "zip code", "zip_code", "zipcode", "postal code"},
+    "language": {"language", "lang", "preferred language", "primary language"},
+    "aid_start": {"enrollment start", "aid start", "aid_start", "start date", "begin date"},
+    "months_on_aid": {"months on aid", "months_on_aid", "tanf months", "clock months"},
+    "coach": {"coach", "worker", "coach username", "caseworker", "worker id"},
+}
+_LANGUAGES = {
+    "en": Household.Language.ENGLISH,
+    "eng": Household.Language.ENGLISH,
+    "english": Household.Language.ENGLISH,
+    "es": Household.Language.SPANISH,
+    "spa": Household.Language.SPANISH,
+    "spanish": Household.Language.SPANISH,
+    "español": Household.Language.SPANISH,
+    "espanol": Household.Language.SPANISH,
+}
+FIRST_SHOWN = 5
+
+
+def header_key(header: list[str]) -> list[str]:
+    return [name.strip().casefold() for name in header]
+
+
+def saved_mapping(source: ExtractSource, header: list[str]) -> dict[str, str] | None:
+    """The source's mapping when this file has the header it was made for."""
+    if source.mapping and source.header == header_key(header):
+        return dict(source.mapping)
+    return None
+
+
+def suggested_mapping(header: list[str]) -> dict[str, str]:
+    """A first guess for a new header: columns whose names say what they hold."""
+    guess = {}
+    for name in header:
+        for stride_field, names in _NAMES.items():
+            if name.strip().casefold() in names and stride_field not in guess:
+                guess[stride_field] = name
+    return guess
+
+
+def save_mapping(source: ExtractSource, header: list[str], mapping: dict[str, str]) -> None:
+    source.header = header_key(header)
+    source.mapping = {key: value for key, value in mapping.items() if value}
+    source.save(update_fields=["header", "mapping"])
+
+
+def file_bytes(extract: CaseloadExtract) -> bytes:
+    return base64.b64decode(extract.data)
+
+
+def encode_file(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def table_of(extract: CaseloadExtract) -> Table:
+    return read(file_bytes(extract), extract.filename, extract.encoding)
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, str]  # the cells, by Stride field, as text
+    birth_date: date
+    ssn: str
+    aid_start: date | None
+    coach: User | None
+
+    @property
+    def case_number(self) -> str:
+        return self.values["case_number"].strip().upper()
+
+    @property
+    def name(self) -> tuple[str, str]:
+        return _folded(self.values["first_name"]), _folded(self.values["last_name"])
+
+
+def _folded(text: str) -> str:
+    """A name as it compares: case and accents aside (the state's file may drop accents)."""
+    plain = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in plain if not unicodedata.combining(char))
+
+
+@dataclass
+class Outcome:
+    row: Row
+    kind: str  # NEW, UPDATE, UNCHANGED, REVIEW or WAITING (a review already open)
+    participant: Participant | None = None
+    changes: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+NEW, UPDATE, UNCHANGED, REVIEW, WAITING = "new", "update", "unchanged", "review", "waiting"
+
+
+@dataclass
+class Plan:
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    left: list[Participant] = field(default_factory=list)
+    rows: int = 0
+
+    def count(self, kind: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.kind == kind)
+
+    @property
+    def problem_rows(self) -> int:
+        return len({problem.row for problem in self.problems})
+
+    @property
+    def good_rows(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(outcome.kind in (NEW, UPDATE, REVIEW) for outcome in self.outcomes)
+
+    def problem_kinds(self) -> list[dict[str, Any]]:
+        """The problems grouped by message, with their counts and first rows."""
+        grouped: dict[str, list[Problem]] = defaultdict(list)
+        for problem in self.problems:
+            grouped[problem.message].append(problem)
+        return [
+            {"message": message, "count": len(found), "first": found[:FIRST_SHOWN]}
+            for message, found in sorted(grouped.items(), key=lambda item: -len(item[1]))
+        ]
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "new": self.count(NEW),
+            "updated": self.count(UPDATE),
+            "unchanged": self.count(UNCHANGED),
+            "review": self.count(REVIEW),
+            "waiting": self.count(WAITING),
+            "skipped": self.problem_rows,
+            "left": len(self.left),
+        }
+
+
+def _aid_start(months: str, start: date | None, today: date) -> date | None:
+    if not months.strip():
+        return start
+    if not months.strip().isdigit() or not 0 < int(months) <= 600:
+        raise ValueError(_("Write the months on aid as a whole number, like 14."))
+    month = today.month - int(months) + 1
+    derived = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    if start is not None and (start.year, start.month) != (derived.year, derived.month):
+        raise ValueError(_("The enrollment start and the months on aid disagree."))
+    return start or derived
+
+
+def _rows(
+    table: Table, mapping: dict[str, str], coaches: dict[str, User], problems: list[Problem]
+) -> list[Row]:
+    index = {name.strip().casefold(): i for i, name in enumerate(table.header)}
+    columns = {key: index.get(header.strip().casefold()) for key, header in mapping.items()}
+    missing = [key for key in REQUIRED if columns.get(key) is None]
+    if missing:
+        problems.extend(
+            Problem(1, str(FIELDS[key]), Kind.MISSING, _("The file has no column for this."))
+            for key in missing
+        )
+        return []
+    today = timezone.localdate()
+    rows = []
+    for number, cells in table.rows:
+        values = {
+            key: (cells[i] if i is not None and i < len(cells) else "")
+            for key, i in columns.items()
+        }
+        for key in FIELDS:
+            values.setdefault(key, "")
+
+        def refuse(key: str, kind: str, message: str, number: int = number) -> None:
+            problems.append(Problem(number, mapping.get(key, str(FIELDS[key])), kind, message))
+
+        empty = [key for key in REQUIRED if not values[key].strip()]
+        for key in empty:
+            refuse(key, Kind.MISSING, _("This cell is empty."))
+        if empty:
+            continue
+        try:
+            birth_date = parse_date(values["birth_date"])
+        except ValueError as error:
+            refuse("birth_date", Kind.DATE, str(error))
+            continue
+        if birth_date is None or birth_date > today:
+            refuse("birth_date", Kind.DATE, _("The birth date can't be in the future."))
+            continue
+        try:
+            ssn = parse_ssn(values["ssn"])
+        except ValueError as error:
+            refuse("ssn", Kind.SSN, str(error))
+            continue
+        try:
+            aid_start = _aid_start(values["months_on_aid"], parse_date(values["aid_start"]), today)
+        except ValueError as error:
+            refuse("aid_start", Kind.DATE, str(error))
+            continue
+        if aid_start is not None and aid_start > today:
+            refuse("aid_start", Kind.DATE, _("Aid can't start in the future."))
+            continue
+        coach = None
+        if values["coach"].strip():
+            coach = coaches.get(values["coach"].strip().casefold())
+            if coach is None:
+                refuse("coach", Kind.COACH, _("No coach in this county has this user name."))
+                continue
+        if len(values["case_number"].strip()) > 20:
+            refuse("case_number", Kind.VALUE, _("A case number has at most 20 characters."))
+            continue
+        language = values["language"].strip()
+        if language and _folded(language) not in _LANGUAGES:
+            values["language"] = Household.Language.OTHER
+        elif language:
+            values["language"] = _LANGUAGES[_folded(language)]
+        rows.append(Row(number, values, birth_date, ssn, aid_start, coach))
+    return rows
+
+
+def _without_duplicates(
+    rows: list[Row], problems: list[Problem], mapping: dict[str, str]
+) -> list[Row]:
+    seen_case: dict[str, int] = {}
+    seen_ssn: dict[str, int] = {}
+    kept = []
+    for row in rows:
+        earlier = seen_case.get(row.case_number) or (row.ssn and seen_ssn.get(row.ssn))
+        if earlier:
+            column = "case_number" if row.case_number in seen_case else "ssn"
+            problems.append(
+                Problem(
+                    row.number,
+                    mapping.get(column, ""),
+                    Kind.DUPLICATE,
+                    _("This person or case is already on an earlier row of the file."),
+                )
+            )
+            continue
+        seen_case[row.case_number] = row.number
+        if row.ssn:
+            seen_ssn[row.ssn] = row.number
+        kept.append(row)
+    return kept
+
+
+def _closeness(member: Member, row: Row) -> tuple[bool, int]:
+    """(certainly the same person, how many of name, birth date and SSN ending agree)."""
+    same_name = (_folded(member.first_name), _folded(member.last_name)) == row.name
+    same_birth = member.birth_date == row.birth_date
+    both_last4 = bool(member.ssn_last4 and row.ssn)
+    same_last4 = both_last4 and member.ssn_last4 == row.ssn[-4:]
+    same_ssn = bool(row.ssn) and member.ssn_hash == ssn_lookup_hash(row.ssn)
+    certain = (same_name and same_birth and (same_last4 or not both_last4)) or (
+        same_ssn and same_birth
+    )
+    return certain, same_name + same_birth + same_last4
+
+
+def _changes(participant: Participant, row: Row) -> list[str]:
+    """The fields a row would change; an empty cell never empties what Stride has."""
+    household, member = participant.household, participant.member
+    changed = [
+        name
+        for name in ("address_line", "city", "zip_code", "language")
+        if row.values[name].strip() and getattr(household, name) != row.values[name].strip()
+    ]
+    if (member.first_name, member.last_name) != (
+        row.values["first_name"].strip(),
+        row.values["last_name"].strip(),
+    ):
+        changed.append("name")
+    if member.birth_date != row.birth_date:
+        changed.append("birth_date")
+    if row.ssn and member.ssn_hash != ssn_lookup_hash(row.ssn):
+        changed.append("ssn")
+    enrollment = participant.current_enrollment
+    if row.aid_start and enrollment is not None and enrollment.aid_start != row.aid_start:
+        changed.append("aid_start")
+    if row.coach is not None and participant.coach_id != row.coach.pk:
+        changed.append("coach")
+    return changed
+
+
+def plan(extract: CaseloadExtract, user: User) -> Plan:
+    """The dry run: what importing `extract` would do, row by row. Writes nothing."""
+    source = extract.source
+    table = table_of(extract)
+    result = Plan(problems=list(table.problems), rows=len(table.rows))
+    if table.problems:
+        return result
+    mapping = saved_mapping(source, table.header)
+    if mapping is None:
+        result.problems.append(
+            Problem(1, "", Kind.FILE, _("Map this file's columns before checking it."))
+        )
+        return result
+    coaches = {
+        coach.username.casefold(): coach
+        for coach in access.assignable_coaches(user).filter(
+            organisation__path__startswith=source.county.path
+        )
+    }
+    rows = _without_duplicates(
+        _rows(table, mapping, coaches, result.problems), result.problems, mapping
+    )
+    visible = access.visible_to(Participant.objects.all(), user).filter(county=source.county)
+    related = ("member", "household", "current_enrollment")
+    by_case: dict[str, list[Participant]] = defaultdict(list)
+    for person in visible.filter(
+        household__case_number__in={row.case_number for row in rows}
+    ).select_related(*related):
+        by_case[person.household.case_number].append(person)
+    elsewhere = set(
+        Household.objects.filter(case_number__in={row.case_number for row in rows})
+        .exclude(county=source.county)
+        .values_list("case_number", flat=True)
+    )
+    close = Q(birth_date__in={row.birth_date for row in rows})
+    hashes = {ssn_lookup_hash(row.ssn) for row in rows if row.ssn}
+    candidates: dict[date, list[Participant]] = defaultdict(list)
+    by_hash: dict[str, Participant] = {}
+    for person in visible.filter(
+        Q(member__in=Member.objects.filter(close | Q(ssn_hash__in=hashes)))
+    ).select_related(*related):
+        candidates[person.member.birth_date].append(person)
+        if person.member.ssn_hash:
+            by_hash[person.member.ssn_hash] = person
+    taken_elsewhere = set(
+        Member.objects.filter(ssn_hash__in=hashes)
+        .exclude(participant__in=visible)
+        .values_list("ssn_hash", flat=True)
+    )
+    waiting_people = set(
+        MatchReview.objects.filter(
+            extract__source=source, status=MatchReview.Status.OPEN
+        ).values_list("participant_id", flat=True)
+    )
+    matched: set[int] = set()
+    for row in rows:
+        if row.case_number in elsewhere:
+            result.problems.append(
+                Problem(
+                    row.number,
+                    mapping["case_number"],
+                    Kind.COUNTY,
+                    _("This case number belongs to a household in another county."),
+                )
+            )
+            continue
+        outcome = _match(row, by_case, candidates, by_hash)
+        if outcome.kind == NEW and row.ssn and ssn_lookup_hash(row.ssn) in taken_elsewhere:
+            result.problems.append(
+                Problem(
+                    row.number,
+                    mapping.get("ssn", ""),
+                    Kind.SSN,
+                    _("This Social Security number already belongs to a person in Stride."),
+                )
+            )
+            continue
+        if outcome.kind == NEW and row.coach is None:
+            result.problems.append(
+                Problem(
+                    row.number,
+                    mapping.get("coach", str(FIELDS["coach"])),
+                    Kind.COACH,
+                    _("A new case needs a coach: write the coach's user name."),
+                )
+            )
+            continue
+        if outcome.kind == NEW and row.aid_start is None:
+            result.problems.append(
+                Problem(
+                    row.number,
+                    mapping.get("aid_start", str(FIELDS["aid_start"])),
+                    Kind.DATE,
+                    _("A new case needs its enrollment start or its months on aid."),
+                )
+            )
+            continue
+        if outcome.participant is not None:
+            if outcome.kind == REVIEW and outcome.participant.pk in waiting_people:
+                # Already waiting for a supervisor from an earlier upload: nothing new.
+                outcome.kind = WAITING
+            matched.add(outcome.participant.pk)
+        result.outcomes.append(outcome)
+    # A row with a problem still says its person has not left.
+    case_column = header_key(table.header).index(mapping["case_number"].strip().casefold())
+    seen_cases = {
+        cells[case_column].strip().upper()
+        for _number, cells in table.rows
+        if case_column < len(cells)
+    }
+    result.left = [
+        record.participant
+        for record in SourceRecord.objects.filter(source=source)
+        .exclude(participant_id__in=matched)
+        .select_related("participant__member", "participant__household")
+        if record.participant.household.case_number not in seen_cases
+    ]
+    return result
+
+
+def _match(
+    row: Row,
+    by_case: dict[str, list[Participant]],
+    candidates: dict[date, list[Participant]],
+    by_hash: dict[str, Participant],
+) -> Outcome:
+    in_case = by_case.get(row.case_number, [])
+    for person in in_case:
+        if _closeness(person.member, row)[0]:
+            return _matched(row, person)
+    if in_case:
+        return Outcome(row, REVIEW, in_case[0], reason=MatchReview.Reason.CASE_NUMBER)
+    others = candidates.get(row.birth_date, [])
+    same_ssn = by_hash.get(ssn_lookup_hash(row.ssn)) if row.ssn else None
+    if same_ssn is not None:
+        others = [same_ssn, *others]
+    best: tuple[int, Participant] | None = None
+    for person in others:
+        certain, agree = _closeness(person.member, row)
+        if certain:
+            return _matched(row, person)
+        if agree >= 2 and (best is None or agree > best[0]):
+            best = (agree, person)
+    if best is not None:
+        return Outcome(row, REVIEW, best[1], reason=MatchReview.Reason.CLOSE)
+    return Outcome(row, NEW)
+
+
+def _matched(row: Row, person: Participant) -> Outcome:
+    changes = _changes(person, row)
+    return Outcome(row, UPDATE if changes else UNCHANGED, person, changes)
+
+
+class NotImported(Exception):
+    """All or nothing was asked for, and a row could not be imported."""
+
+
+@transaction.atomic
+def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool) -> Plan:
+    """Import the extract: every row (only when none has a problem), or only the good rows.
+
+    Runs the dry run again on the stored file, inside the transaction, and saves
+    what it found. An extract is imported once.
+    """
+    extract = CaseloadExtract.objects.select_for_update().get(pk=extract.pk)
+    if extract.applied_at is not None:
+        raise NotImported(_("This file is already imported."))
+    found = plan(extract, user)
+    if found.problems and (not good_only or not found.outcomes):
+        raise NotImported(_("Nothing was imported: some rows need fixing first."))
+    source = extract.source
+    for outcome in found.outcomes:
+        if outcome.kind == WAITING:
+            continue
+        if outcome.kind == REVIEW:
+            _hold_for_review(extract, outcome)
+        elif outcome.kind == NEW:
+            person = open_from_row(actor, source, outcome.row)
+            SourceRecord.objects.get_or_create(source=source, participant=person)
+        else:
+            assert outcome.participant is not None
+            update_from_row(actor, outcome.participant, outcome.row)
+            SourceRecord.objects.get_or_create(source=source, participant=outcome.participant)
+    extract.applied_at = timezone.now()
+    extract.report = found.summary()
+    extract.save(update_fields=["applied_at", "report"])
+    return found
+
+
+def _hold_for_review(extract: CaseloadExtract, outcome: Outcome) -> None:
+    assert outcome.participant is not None
+    review = MatchReview.objects.create(
+        extract=extract,
+        row=outcome.row.number,
+        participant=outcome.participant,
+        values=outcome.row.values
+        | {"coach_id": outcome.row.coach.pk if outcome.row.coach else None},
+        reason=outcome.reason,
+    )
+    audit.record(
+        Actor(extract.uploaded_by), Action.CREATE, review, outcome.participant.uuid, ["status"]
+    )
+
+
+def open_from_row(actor: Actor, source: ExtractSource, row: Row) -> Participant:
+    assert row.coach is not None and row.aid_start is not None
+    values = row.values
+    return actions.open_case(
+        actor,
+        case_number=row.case_number,
+        county=source.county,
+        person=actions.PersonDetails(
+            values["first_name"].strip(),
+            values["last_name"].strip(),
+            row.birth_date,
+            Member.Relationship.HEAD,
+            row.ssn,
+        ),
+        program=source.program,
+        aid_start=row.aid_start,
+        coach=row.coach,
+        address_line=values["address_line"].strip(),
+        city=values["city"].strip(),
+        zip_code=values["zip_code"].strip(),
+        language=values["language"].strip() or Household.Language.ENGLISH,
+    )
+
+
+def update_from_row(actor: Actor, person: Participant, row: Row) -> None:
+    """Change what the row changes, each through its action; nothing when nothing differs."""
+    changes = _changes(person, row)
+    if not changes:
+        return
+    household = {
+        name: row.values[name].strip()
+        for name in ("address_line", "city", "zip_code", "language")
+        if name in changes
+    }
+    if household:
+        actions.update_household(actor, person.household, person.household.version, **household)
+    if {"name", "birth_date", "ssn"} & set(changes):
+        member = person.member
+        actions.update_member(
+            actor,
+            member,
+            member.version,
+            actions.PersonDetails(
+                row.values["first_name"].strip(),
+                row.values["last_name"].strip(),
+                row.birth_date,
+                member.relationship,
+                row.ssn,
+            ),
+        )
+    enrollment = person.current_enrollment
+    if "aid_start" in changes and enrollment is not None:
+        actions.update_enrollment(actor, enrollment, enrollment.version, aid_start=row.aid_start)
+    if "coach" in changes and row.coach is not None:
+        actions.reassign(actor, person, row.coach, _("The state's caseload extract"))
+
+
+def row_of_review(review: MatchReview) -> Row:
+    values = {key: value for key, value in review.values.items() if key != "coach_id"}
+    coach = User.objects.filter(pk=review.values.get("coach_id")).first()
+    birth_date = parse_date(values["birth_date"])
+    assert birth_date is not None
+    return Row(
+        review.row,
+        values,
+        birth_date,
+        parse_ssn(values.get("ssn", "")),
+        _aid_start(
+            values.get("months_on_aid", ""),
+            parse_date(values.get("aid_start", "")),
+            review.extract.uploaded_at.date(),
+        ),
+        coach,
+    )
+
+
+@transaction.atomic
+def settle(actor: Actor, review: MatchReview, same: bool) -> Participant:
+    """A supervisor's decision on a row that may be someone already in Stride.
+
+    The same person: the row changes their record. Different people: the row
+    opens a case of its own. Raises ValidationError when that cannot be done.
+    """
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != MatchReview.Status.OPEN:
+        raise ValidationError(_("This match is already settled."))
+    row = row_of_review(review)
+    source = review.extract.source
+    if same:
+        person = Participant.objects.select_related(
+            "member", "household", "current_enrollment"
+        ).get(pk=review.participant_id)
+        update_from_row(actor, person, row)
+        status = MatchReview.Status.SAME
+    else:
+        if row.coach is None or row.aid_start is None:
+            raise ValidationError(
+                _("The row has no coach or enrollment start, so it can't open a case of its own.")
+            )
+        person = open_from_row(actor, source, row)
+        status = MatchReview.Status.DIFFERENT
+    SourceRecord.objects.get_or_create(source=source, participant=person)
+    review.status = status
+    review.settled_by = actor.user
+    review.settled_at = timezone.now()
+    review.save(update_fields=["status", "settled_by", "settled_at"])
+    audit.record(
+        actor,
+        Action.CHANGE,
+        review,
+        review.participant.uuid,
+        ["status"],
+        {"status": (MatchReview.Status.OPEN, status)},
+    )
+    return person
+
+
+def problem_lines(found: Plan) -> list[list[object]]:
+    """The full list of rows to fix, for the CSV download."""
+    return [
+        [_("Row"), _("Column"), _("What to fix")],
+        *([problem.row, problem.column, problem.message] for problem in found.problems),
+    ]

@@ -1,0 +1,220 @@
+"""Importing a state's caseload extract: the dry run, matching, reviews, and a later extract."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from stride.core.audit import Actor
+from stride.core.models import AuditEvent
+from stride.people import matching
+from stride.people.models import (
+    CaseloadExtract,
+    ExtractSource,
+    Household,
+    MatchReview,
+    Participant,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+HEADER = "CASE_NO,FNAME,LNAME,DOB,SSN,ZIP,LANG,AID_BEGIN,WORKER"
+# The world's case: Maria Lopez, born 1990-04-02, SSN 123-45-6789, case FR0000001.
+MARIA = "FR0000001,Maria,Lopez,04/02/1990,123456789,93701,SPA,2026-01-01,coach"
+NEW_FAMILY = "FR0000777,Rosa,Diaz,19880315,345-67-8901,93702,English,2026-03-01,coach"
+MAPPING = {
+    "case_number": "CASE_NO",
+    "first_name": "FNAME",
+    "last_name": "LNAME",
+    "birth_date": "DOB",
+    "ssn": "SSN",
+    "zip_code": "ZIP",
+    "language": "LANG",
+    "aid_start": "AID_BEGIN",
+    "coach": "WORKER",
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def source(world):
+    source = ExtractSource.objects.create(
+        county=world.county, name="CalSAWS", program=world.program
+    )
+    matching.save_mapping(source, HEADER.split(","), MAPPING)
+    return source
+
+
+def _extract(world, source, *lines: str, header: str = HEADER) -> CaseloadExtract:
+    data = "\n".join([header, *lines]).encode()
+    return CaseloadExtract.objects.create(
+        source=source,
+        uploaded_by=world.county_admin,
+        filename="extract.csv",
+        encoding="utf-8",
+        data=matching.encode_file(data),
+    )
+
+
+def _import(world, extract, good_only=False):
+    return matching.apply(
+        Actor(world.county_admin), extract, world.county_admin, good_only=good_only
+    )
+
+
+def test_the_next_file_with_the_same_header_maps_itself_and_another_header_does_not(world, source):
+    assert matching.saved_mapping(source, [" case_no", *HEADER.split(",")[1:]]) == MAPPING
+    assert matching.saved_mapping(source, ["CASE", "FIRST"]) is None
+    assert matching.suggested_mapping(["Case Number", "First", "DOB"]) == {
+        "case_number": "Case Number",
+        "first_name": "First",
+        "birth_date": "DOB",
+    }
+
+
+def test_the_dry_run_reports_every_bad_row_by_kind_and_writes_nothing(world, source):
+    extract = _extract(
+        world,
+        source,
+        NEW_FAMILY,
+        "FR0000778,Luis,Diaz,Dec 31 1985,,,,2026-03-01,coach",
+        "FR0000779,Eva,Diaz,2/30/1985,,,,2026-03-01,coach",
+        "FR0000780,Ana,Soto,01/01/1985,000-11-2222,,,2026-03-01,coach",
+        "FR0000781,Jo,Soto,01/01/1985,,,,2026-03-01,nobody",
+        "FR0000777,Rosa,Diaz,19880315,,,,2026-03-01,coach",
+        "FR0000782,,Soto,01/01/1985,,,,2026-03-01,coach",
+    )
+    before = AuditEvent.objects.count()
+    found = matching.plan(extract, world.county_admin)
+    assert found.count(matching.NEW) == 1
+    assert {problem.row: problem.kind for problem in found.problems} == {
+        3: "date",
+        4: "date",
+        5: "ssn",
+        6: "coach",
+        7: "duplicate",
+        8: "missing",
+    }
+    kinds = {kind["message"]: kind["count"] for kind in found.problem_kinds()}
+    assert kinds["Write dates as MM/DD/YYYY, YYYYMMDD or YYYY-MM-DD."] == 1
+    assert AuditEvent.objects.count() == before
+    assert not Household.objects.filter(case_number="FR0000777").exists()
+
+
+def test_all_or_nothing_is_refused_while_a_row_has_a_problem(world, source):
+    extract = _extract(world, source, NEW_FAMILY, "FR0000778,Luis,Diaz,bad,,,,2026-03-01,coach")
+    with pytest.raises(matching.NotImported):
+        _import(world, extract)
+    assert not Household.objects.filter(case_number="FR0000777").exists()
+
+
+def test_the_good_rows_are_imported_through_the_actions_with_their_audit(world, source):
+    extract = _extract(world, source, NEW_FAMILY, "FR0000778,Luis,Diaz,bad,,,,2026-03-01,coach")
+    found = _import(world, extract, good_only=True)
+    assert found.summary()["new"] == 1
+    rosa = Participant.objects.get(household__case_number="FR0000777")
+    assert rosa.member.birth_date == date(1988, 3, 15)
+    assert rosa.member.ssn_last4 == "8901"
+    assert rosa.coach == world.coach
+    assert rosa.current_enrollment.aid_start == date(2026, 3, 1)
+    assert AuditEvent.objects.filter(participant=rosa.uuid, action="create").count() >= 4
+    extract.refresh_from_db()
+    assert extract.applied_at is not None
+    with pytest.raises(matching.NotImported):
+        _import(world, extract, good_only=True)
+
+
+def test_a_person_is_matched_by_case_number_and_only_what_changed_is_changed(world, source):
+    found = _import(world, _extract(world, source, MARIA))
+    assert found.count(matching.UPDATE) == 1
+    world.case.household.refresh_from_db()
+    assert world.case.household.zip_code == "93701"
+    assert world.case.household.language == "es"
+    assert Participant.objects.count() == 2
+
+
+def test_re_importing_the_same_file_changes_nothing(world, source):
+    _import(world, _extract(world, source, MARIA, NEW_FAMILY))
+    before = AuditEvent.objects.count()
+    found = _import(world, _extract(world, source, MARIA, NEW_FAMILY))
+    assert found.count(matching.UNCHANGED) == 2
+    assert found.count(matching.NEW) == found.count(matching.UPDATE) == 0
+    assert AuditEvent.objects.count() == before
+    assert Participant.objects.count() == 3
+
+
+def test_a_person_is_matched_by_name_birth_date_and_ssn_ending_under_another_case_number(
+    world, source
+):
+    found = matching.plan(
+        _extract(world, source, MARIA.replace("FR0000001", "NEW0001")), world.county_admin
+    )
+    [outcome] = found.outcomes
+    assert outcome.participant == world.case
+
+
+def test_a_later_extract_updates_what_changed_and_reports_who_left(world, source):
+    _import(world, _extract(world, source, MARIA, NEW_FAMILY))
+    later = _extract(world, source, NEW_FAMILY.replace("93702", "93710"))
+    found = _import(world, later)
+    assert found.count(matching.UPDATE) == 1
+    assert found.left == [world.case]
+    assert Participant.objects.filter(pk=world.case.pk).exists()
+    assert Household.objects.get(case_number="FR0000777").zip_code == "93710"
+
+
+def test_an_uncertain_match_waits_for_a_supervisor_and_is_never_merged(world, source):
+    # Same birth date and SSN ending, another first name and SSN: a typo, or someone else.
+    row = "NEW0002,Mariana,Lopez,04/02/1990,456-78-6789,93701,,2026-01-01,coach"
+    found = _import(world, _extract(world, source, row))
+    assert found.count(matching.REVIEW) == 1
+    [review] = MatchReview.objects.all()
+    assert review.participant == world.case
+    assert review.reason == MatchReview.Reason.CLOSE
+    assert not Household.objects.filter(case_number="NEW0002").exists()
+    world.case.member.refresh_from_db()
+    assert world.case.member.first_name == "Maria"
+    # The same file again adds no second review.
+    again = _import(world, _extract(world, source, row))
+    assert again.count(matching.WAITING) == 1
+    assert MatchReview.objects.count() == 1
+
+
+def test_a_supervisor_settles_a_match_as_the_same_person(world, source):
+    row = "FR0000001,Mariana,Lopez,04/02/1990,,93799,,2026-01-01,coach"
+    _import(world, _extract(world, source, row))
+    review = MatchReview.objects.get()
+    assert review.reason == MatchReview.Reason.CASE_NUMBER
+    matching.settle(Actor(world.supervisor), review, same=True)
+    world.case.member.refresh_from_db()
+    assert world.case.member.first_name == "Mariana"
+    review.refresh_from_db()
+    assert review.status == MatchReview.Status.SAME
+    assert AuditEvent.objects.filter(
+        participant=world.case.uuid, record_type="MatchReview", action="change"
+    ).exists()
+
+
+def test_a_supervisor_settles_a_match_as_different_people(world, source):
+    row = "NEW0002,Mariana,Lopez,04/02/1990,456-78-6789,,,2026-01-01,coach"
+    _import(world, _extract(world, source, row))
+    review = MatchReview.objects.get()
+    person = matching.settle(Actor(world.supervisor), review, same=False)
+    assert person.household.case_number == "NEW0002"
+    assert person != world.case
+
+
+def test_a_case_number_of_another_county_is_a_problem(world, source):
+    number = world.other_case.household.case_number
+    found = matching.plan(
+        _extract(world, source, f"{number},Ana,Reyes,01/01/1985,,,,2026-03-01,coach"),
+        world.county_admin,
+    )
+    assert [problem.kind for problem in found.problems] == ["county"]
