@@ -414,6 +414,19 @@ class DirectoryImport(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")
+        CHECKED = "checked", _("checked")
+        IMPORTING = "importing", _("being imported")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("could not be checked or imported")
+
+    # Checking and importing run as tasks (tasks.py); the page shows where they are.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    queued_at = models.DateTimeField(null=True, blank=True)  # when the task was queued
+    report = models.JSONField(default=dict, blank=True)  # uploads.summary() of the last check
+    error = models.TextField(blank=True)
+
     class Meta:
         ordering = ["-uploaded_at"]
 

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,8 +27,9 @@ from stride.core.models import Organisation
 from stride.core.submissions import save_once
 from stride.core.vocabulary import Circumstance
 from stride.people.cases import open_case, shown_again, viewed
+from stride.workers import leases
 
-from . import actions, chosen, directory, gaps, hsds
+from . import actions, chosen, directory, gaps, hsds, uploads
 from .circumstances import family_of
 from .forms import FilterForm, ProgressForm, ReferForm, ServiceForm, UploadForm
 from .matching import for_family, narrowed, nearest_miles, with_details, zip_point
@@ -436,7 +437,7 @@ def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Or
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_directory(request: HttpRequest) -> HttpResponse:
-    """Upload an HSDS file: it is checked first, and nothing changes until Import."""
+    """Upload an HSDS file: it is read here, checked by a task, and nothing changes until Import."""
     counties = access.directory_editable_counties(request.user)
     refuse_unless(counties.count() == 1)
     county = counties.get()
@@ -447,18 +448,14 @@ def import_directory(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             data = upload.read()
             try:
-                tables = hsds.read_package(data, upload.name)
+                hsds.read_package(data, upload.name)  # a file that cannot be read is refused now
             except ValueError as error:
                 raise ValidationError({"file": str(error)}) from None
-            plan = hsds.check(county, tables)
-            return DirectoryImport.objects.create(
-                county=county,
-                uploaded_by=request.user,
-                filename=upload.name[:200],
-                data=data,
-                problem_count=len(plan.problems),
-                counts=plan.counts,
+            made = DirectoryImport.objects.create(
+                county=county, uploaded_by=request.user, filename=upload.name[:200], data=data
             )
+            uploads.queue_check(made)
+            return made
 
         saved = save_once(
             request,
@@ -469,7 +466,7 @@ def import_directory(request: HttpRequest) -> HttpResponse:
         )
         if saved:
             return saved
-    recent = DirectoryImport.objects.filter(county=county).defer("data")[:10]
+    recent = DirectoryImport.objects.filter(county=county).defer("data", "report")[:10]
     return render(
         request, "resources/import.html", {"form": form, "county": county, "recent": recent}
     )
@@ -479,81 +476,73 @@ def _upload(request: HttpRequest, uuid: UUID) -> DirectoryImport:
     """An upload into a county whose map the person keeps: 403 for others, 404 outside it."""
     counties = access.directory_editable_counties(request.user)
     refuse_unless(counties.exists())
-    return get_object_or_404(DirectoryImport.objects.filter(county__in=counties), uuid=uuid)
+    return get_object_or_404(
+        DirectoryImport.objects.filter(county__in=counties).defer("data"), uuid=uuid
+    )
 
 
+# How long the result page asks again while a check or an import runs: then it stops
+# asking, so a forgotten tab can end idle, and offers a link to look again.
+POLL_FOR = timedelta(minutes=10)
+WORKING = (DirectoryImport.Status.CHECKING, DirectoryImport.Status.IMPORTING)
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """What an import of the upload would do, and the choice: the good rows, or all or nothing."""
+    """The check of an upload (polled while it runs), and the choice: the good rows, or all."""
     upload = _upload(request, uuid)
-    if upload.applied_at is not None:
-        return render(
-            request,
-            "resources/import_result.html",
-            {"upload": upload, "plan": None, "counts": sorted(upload.counts.items())},
-        )
-    tables = hsds.read_package(bytes(upload.data), upload.filename)
-    refused = False
-    if request.method == "POST":
+    if request.method == "POST" and upload.status == DirectoryImport.Status.CHECKED:
         skip_bad = request.POST.get("rows") == "good"
-
-        def apply() -> hsds.ImportPlan:
-            plan = hsds.apply(Actor.from_request(request), upload.county, tables, skip_bad)
-            upload.applied_at = timezone.now()
-            upload.counts = plan.counts
-            upload.save(update_fields=["applied_at", "counts"])
-            return plan
-
-        def done(plan: hsds.ImportPlan) -> str:
-            if not plan.skipped_rows:
-                return _("The file is imported.")
-            return ngettext(
-                "The good rows are imported; %(count)d row was left out.",
-                "The good rows are imported; %(count)d rows were left out.",
-                plan.skipped_rows,
-            ) % {"count": plan.skipped_rows}
-
-        try:
-            applied = save_once(
-                request,
-                None,
-                apply,
-                lambda _plan: reverse("resources:import_result", kwargs={"uuid": upload.uuid}),
-                done,
-            )
-        except hsds.ImportRefused as refusal:
-            plan, refused = refusal.plan, True
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("resources:import_result", uuid=upload.uuid)
+        if not skip_bad and upload.problem_count:
+            upload.report["refused"] = True  # shown, not kept: the file still has problems
         else:
-            assert applied is not None
-            return applied
-    else:
-        plan = hsds.check(upload.county, tables)
-    good = None if plan.ok else hsds.check_good_rows(upload.county, tables)
-    return render(
-        request,
-        "resources/import_result.html",
-        {
-            "upload": upload,
-            "plan": plan,
-            "good": good,
-            "refused": refused,
-            "counts": sorted(plan.counts.items()),
-        },
-    )
+            try:
+                queued = save_once(
+                    request,
+                    None,
+                    lambda: uploads.queue_import(upload, Actor.from_request(request), skip_bad),
+                    lambda _queued: reverse(
+                        "resources:import_result", kwargs={"uuid": upload.uuid}
+                    ),
+                    None,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("resources:import_result", uuid=upload.uuid)
+            assert queued is not None
+            return queued
+    if upload.status in WORKING:
+        leases.sweep()  # a task whose worker died is run again, or the upload says it failed
+        if upload.queued_at is None:
+            uploads.queue_check_if_never_queued(upload)
+        upload.refresh_from_db(fields=["status", "report", "error", "applied_at", "counts"])
+    working = upload.status in WORKING
+    context = {
+        "upload": upload,
+        "report": upload.report,
+        "working": working,
+        "keep_polling": working
+        and upload.queued_at is not None
+        and timezone.now() - upload.queued_at < POLL_FOR,
+        "counts": sorted(upload.counts.items()),
+    }
+    if request.headers.get("HX-Request") and not working:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # done: the whole page shows what the task found
+        return response
+    if request.headers.get("HX-Request"):
+        return render(request, "resources/_import_progress.html", context)
+    return render(request, "resources/import_result.html", context)
 
 
 @login_required
 def import_problems(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Every row an import of the upload would skip, and why, as a spreadsheet."""
+    """Every row an import of the good rows would skip, and why, as a spreadsheet."""
     upload = _upload(request, uuid)
-    tables = hsds.read_package(bytes(upload.data), upload.filename)
-    good = hsds.check_good_rows(upload.county, tables)
     header = [_("File"), _("Row"), _("Column"), _("What to fix")]
-    rows = ([p.table, p.row, p.column, p.message] for p in [*good.skipped, *good.problems])
+    rows = upload.report.get("skipped", [])
     stem = slugify(upload.filename.rsplit(".", 1)[0]) or "import"
     return spreadsheets.download([header, *rows], f"{stem}-problems.csv")
 

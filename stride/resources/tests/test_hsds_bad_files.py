@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Provider, Service
 
+from .test_hsds_import_pages import run_queued
+
 pytestmark = pytest.mark.django_db
 
 
@@ -115,12 +117,20 @@ def test_not_a_number_in_a_number_column_is_a_problem_on_its_row(world, admin):
             "loc-1,org-1,Main office,NaN,inf\n",
         }
     )
-    response = upload(admin, "map.zip", package, follow=True)
+    upload(admin, "map.zip", package)
+    assert run_queued() == ["checked"]  # the check, as the task worker runs it
+    response = admin.get(
+        reverse("resources:import_result", args=[DirectoryImport.objects.get().uuid])
+    )
     assert response.status_code == 200
-    plan = response.context["plan"]
-    bad = {(problem.table, problem.row, problem.column) for problem in plan.problems}
+    report = response.context["report"]
+    bad = {
+        (p["table"], p["row"], p["column"])
+        for kind in report["problem_kinds"]
+        for p in kind["first"]
+    }
     assert {("locations", 2, "latitude"), ("locations", 2, "longitude")} <= bad
-    assert "enter a latitude between -90 and 90" in response.content.decode()
+    assert "Enter a latitude between -90 and 90" in response.content.decode()
     assert not Provider.objects.exists()
 
 

@@ -1,7 +1,8 @@
 """The upload pages: problems summed up by kind, the full list as CSV, the defaults, and the choice.
 
 A county administrator uploads the good package of tests/hsds/ with rows
-edited, so each problem sits on a row we know.
+edited, so each problem sits on a row we know. Checking and importing are
+tasks: the tests run what was queued, as a worker would, with `run_queued`.
 """
 
 import csv
@@ -9,11 +10,14 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from stride.core import spreadsheets
 from stride.core.models import AuditEvent
+from stride.resources import tasks
 from stride.resources.hsds.partial import BELONGS_TO_SKIPPED
 from stride.resources.models import DirectoryImport, Service
 
@@ -35,11 +39,25 @@ def bad_package() -> bytes:
     )
 
 
+def run_queued() -> list[str]:
+    """Run the tasks waiting in line, as a worker would; what each returned."""
+    done = []
+    for queued in DBTaskResult.objects.filter(status="READY").order_by("enqueued_at"):
+        task = {t.module_path: t for t in (tasks.check_upload, tasks.import_upload)}[
+            queued.task_path
+        ]
+        queued.status = "SUCCESSFUL"
+        queued.save(update_fields=["status"])
+        done.append(task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"]))
+    return done
+
+
 @pytest.fixture
 def upload(world, client_for) -> DirectoryImport:
     client_for(world.county_admin).post(
         reverse("resources:import"), {"file": SimpleUploadedFile("county 211.zip", bad_package())}
     )
+    assert run_queued() == ["checked"]
     return DirectoryImport.objects.get()
 
 
@@ -54,13 +72,13 @@ def key_on(page) -> str:
 def test_the_result_sums_up_the_problems_by_kind_with_their_first_rows(world, client_for, upload):
     page = client_for(world.county_admin).get(result_url(upload))
 
-    kinds = page.context["plan"].problem_kinds
-    assert [(kind.message, kind.count) for kind in kinds] == [
+    kinds = page.context["report"]["problem_kinds"]
+    assert [(kind["message"], kind["count"]) for kind in kinds] == [
         ("enter an email address, like help@example.org.", 1),
         ("enter a 10-digit US phone number, like (559) 555-0123.", 6),
     ]
     [_email, phones] = kinds
-    assert [(p.table, p.row, p.column) for p in phones.first] == [
+    assert [(p["table"], p["row"], p["column"]) for p in phones["first"]] == [
         ("phones", row, "number") for row in range(6, 11)
     ]
     html = page.content.decode()
@@ -74,18 +92,21 @@ def test_the_result_sums_up_the_problems_by_kind_with_their_first_rows(world, cl
 def test_the_result_lists_the_defaults_the_import_uses_with_their_counts(world, client_for, upload):
     page = client_for(world.county_admin).get(result_url(upload))
 
-    [kind] = page.context["plan"].default_kinds
-    assert (kind.message, kind.count) == ("Web addresses without https://: https:// added.", 1)
+    [kind] = page.context["report"]["default_kinds"]
+    assert (kind["message"], kind["count"]) == (
+        "Web addresses without https://: https:// added.",
+        1,
+    )
     assert "Web addresses without https://: https:// added. (1 row)" in page.content.decode()
 
 
 def test_the_result_offers_the_good_rows_and_all_or_nothing(world, client_for, upload):
     page = client_for(world.county_admin).get(result_url(upload))
 
-    good = page.context["good"]
-    assert good.ok and good.skipped_rows == 15  # 7 bad rows, and 8 of parenting's
+    report = page.context["report"]
+    assert report["good_ok"] and report["skipped_rows"] == 15  # 7 bad rows, and 8 of parenting's
     html = page.content.decode()
-    assert f"Import the {good.good_rows} good rows and skip these 15" in html
+    assert f"Import the {report['good_rows']} good rows and skip these 15" in html
     assert 'name="rows" value="good"' in html and 'name="rows" value="all"' in html
 
 
@@ -120,20 +141,29 @@ def test_only_the_countys_own_administrators_get_the_list(world, client_for, upl
     assert client_for(world.county_admin).get(url).status_code == 200
 
 
-def test_importing_the_good_rows_leaves_the_bad_ones_out(world, client_for, upload):
+def test_importing_the_good_rows_runs_as_a_task_and_leaves_the_bad_ones_out(
+    world, client_for, upload
+):
     admin = client_for(world.county_admin)
     page = admin.get(result_url(upload))
 
-    done = admin.post(result_url(upload), {"rows": "good", "form_key": key_on(page)}, follow=True)
+    waiting = admin.post(
+        result_url(upload), {"rows": "good", "form_key": key_on(page)}, follow=True
+    )
 
-    assert "The good rows are imported; 15 rows were left out." in done.content.decode()
+    assert "Importing the file." in waiting.content.decode() and not Service.objects.exists()
+    assert run_queued() == ["imported"]
+    done = admin.get(result_url(upload)).content.decode()
+    assert "15 rows were left out." in done
     assert set(Service.objects.values_list("hsds_id", flat=True)) == {"svc-pantry", "svc-bus"}
     assert (
         Service.objects.get(hsds_id="svc-bus").provider.website == "https://rideready.example.org"
     )
     upload.refresh_from_db()
-    assert upload.applied_at is not None
+    assert upload.applied_at is not None and upload.status == "imported"
     assert upload.counts["services"] == {"new": 2, "changed": 0, "unchanged": 0}
+    events = AuditEvent.objects.filter(record_type="Service", action="create")
+    assert set(events.values_list("actor", flat=True)) == {world.county_admin.pk}
 
 
 def test_all_or_nothing_stays_refused_while_the_file_has_problems(world, client_for, upload):
@@ -142,11 +172,29 @@ def test_all_or_nothing_stays_refused_while_the_file_has_problems(world, client_
 
     refused = admin.post(result_url(upload), {"rows": "all", "form_key": key_on(page)})
 
-    assert refused.status_code == 200 and refused.context["refused"]
+    assert refused.status_code == 200 and refused.context["report"]["refused"]
     assert "Nothing was imported: an all-or-nothing import" in refused.content.decode()
+    assert not DBTaskResult.objects.filter(status="READY").exists()
     assert not Service.objects.exists()
     upload.refresh_from_db()
-    assert upload.applied_at is None
+    assert upload.applied_at is None and upload.status == "checked"
+
+
+def test_a_file_that_gained_problems_since_its_check_is_refused_by_the_import_task(
+    world, client_for, upload
+):
+    upload.problem_count = 0  # as if the check had found none
+    upload.save(update_fields=["problem_count"])
+    admin = client_for(world.county_admin)
+
+    admin.post(
+        result_url(upload), {"rows": "all", "form_key": key_on(admin.get(result_url(upload)))}
+    )
+
+    assert run_queued() == ["checked"]
+    page = admin.get(result_url(upload))
+    assert page.context["report"]["refused"] and "Nothing was imported" in page.content.decode()
+    assert not Service.objects.exists()
 
 
 def test_pressing_import_the_good_rows_twice_imports_once(world, client_for, upload):
@@ -157,7 +205,8 @@ def test_pressing_import_the_good_rows_twice_imports_once(world, client_for, upl
     again = admin.post(result_url(upload), {"rows": "good", "form_key": key})
 
     assert first.status_code == 302
-    assert again.status_code == 200 and again.context["plan"] is None  # the import, as done
+    assert again.status_code == 200 and again.context["working"]  # the import, under way
+    assert run_queued() == ["imported"]
     assert Service.objects.count() == 2
     assert AuditEvent.objects.filter(record_type="Service", action="create").count() == 2
 
@@ -167,4 +216,64 @@ def test_nobody_outside_the_county_can_import_the_good_rows(world, client_for, u
 
     assert client_for(world.coach).post(url, {"rows": "good"}).status_code == 403
     assert client_for(world.other_county_admin).post(url, {"rows": "good"}).status_code == 404
+    assert not DBTaskResult.objects.filter(status="READY").exists()
     assert not Service.objects.exists()
+
+
+# The check in the background: the page asks again until it is done
+
+
+def test_the_page_polls_while_the_check_runs_then_reloads(world, client_for):
+    admin = client_for(world.county_admin)
+    admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package())})
+    upload = DirectoryImport.objects.get()
+    assert upload.status == "checking" and upload.problem_count == 0
+
+    page = admin.get(result_url(upload)).content.decode()
+    assert f'hx-get="{result_url(upload)}"' in page and "Stride-Poll" in page
+    assert "Checking the file." in page
+    polled = admin.get(result_url(upload), headers={"HX-Request": "true", "Stride-Poll": "true"})
+    assert 'id="import-progress"' in polled.content.decode()
+    assert "<html" not in polled.content.decode()
+
+    assert run_queued() == ["checked"]
+    done = admin.get(result_url(upload), headers={"HX-Request": "true", "Stride-Poll": "true"})
+    assert done["HX-Refresh"] == "true"
+    shown = admin.get(result_url(upload))
+    assert shown.context["report"]["changes_anything"] and not shown.context["working"]
+    assert "services" in dict(shown.context["counts"])
+
+
+def test_the_page_stops_asking_after_a_while_and_offers_a_link(world, client_for):
+    admin = client_for(world.county_admin)
+    with time_machine.travel("2026-03-02 09:00 -08:00", tick=False):
+        admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package())})
+    upload = DirectoryImport.objects.get()
+
+    with time_machine.travel("2026-03-02 09:11 -08:00", tick=False):
+        page = admin.get(result_url(upload)).content.decode()
+
+    assert "hx-get" not in page and "taking longer than it should" in page
+
+
+def test_an_upload_from_before_checks_ran_as_tasks_is_checked_when_opened_once(world, client_for):
+    upload = DirectoryImport.objects.create(
+        county=world.county, uploaded_by=world.county_admin, filename="map.zip", data=package()
+    )
+    admin = client_for(world.county_admin)
+
+    admin.get(result_url(upload))
+    admin.get(result_url(upload))
+
+    assert run_queued() == ["checked"]
+
+
+def test_a_check_whose_worker_died_says_so_on_the_page(world, client_for, upload):
+    upload.status = "checking"
+    upload.save(update_fields=["status"])
+    tasks.check_lost(upload.pk)
+
+    page = client_for(world.county_admin).get(result_url(upload))
+
+    assert "Stride could not finish with this file" in page.content.decode()
+    assert not page.context["working"]

@@ -23,6 +23,8 @@ from stride.resources import actions, hsds
 from stride.resources.actions import ServiceDetails
 from stride.resources.models import DirectoryImport, PartnerLink, Provider, Referral, Service
 
+from .test_hsds_import_pages import run_queued
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
@@ -317,18 +319,22 @@ def test_an_import_is_checked_first_and_applied_on_request(world, provider):
     )
     assert refused.status_code == 200 and refused.context["form"].errors["file"]
 
-    checked = admin.post(
-        reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)}, follow=True
-    )
-    assert checked.context["plan"].ok and Service.objects.count() == 0  # a dry run only
+    admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)})
+    assert run_queued() == ["checked"]  # the check, as the task worker runs it
     upload = DirectoryImport.objects.get()
-    done = admin.post(reverse("resources:import_result", args=[upload.uuid]), follow=True)
-    assert "The file is imported." in done.content.decode()
+    checked = admin.get(reverse("resources:import_result", args=[upload.uuid]))
+    assert checked.context["report"]["problems"] == 0 and Service.objects.count() == 0
+    admin.post(reverse("resources:import_result", args=[upload.uuid]))
+    assert run_queued() == ["imported"]
+    done = admin.get(reverse("resources:import_result", args=[upload.uuid]))
+    assert "Imported" in done.content.decode()
     assert list(Service.objects.values_list("name", flat=True)) == ["Diploma and GED"]
-    again = admin.post(
-        reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)}, follow=True
+    admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package)})
+    assert run_queued() == ["checked"]
+    again = admin.get(
+        reverse("resources:import_result", args=[DirectoryImport.objects.first().uuid])
     )
-    assert not again.context["plan"].changes_anything
+    assert not again.context["report"]["changes_anything"]
     assert "nothing to import" in again.content.decode()
 
 
