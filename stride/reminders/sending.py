@@ -236,3 +236,27 @@ def _still_wanted(message: Message) -> bool:
 
 def _subject(message: Message) -> str:
     return wording.step_subject(message.language)
+
+
+PROVIDER_STATUS = {
+    "delivered": Message.Status.DELIVERED,
+    "undelivered": Message.Status.FAILED,
+    "failed": Message.Status.FAILED,
+}
+
+
+def provider_said(provider_id: str, status: str) -> bool:
+    """The provider's delivery report for a message it accepted; whether it changed anything."""
+    becomes = PROVIDER_STATUS.get(status)
+    message = (
+        Message.objects.select_related("participant")
+        .filter(provider_id=provider_id, status=Message.Status.SENT)
+        .first()
+        if provider_id and becomes
+        else None
+    )
+    if message is None or becomes is None:
+        return False
+    with transaction.atomic():
+        error = {"last_error": f"the provider reported it {status}"} if becomes == "failed" else {}
+        return _move(message, becomes, message.lease_token, **error)

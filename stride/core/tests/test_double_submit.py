@@ -55,6 +55,7 @@ from stride.core.tests.test_url_walk import (
 )
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
 from stride.people.models import Household, Member
+from stride.reminders.models import Consent
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Referral, Service
 
@@ -510,6 +511,16 @@ CREATES: dict[str, list[Case]] = {
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
+    "reminders:consent": [
+        Case(
+            "coach",
+            lambda w: _reverse("reminders:consent", uuid=w.case.uuid),
+            lambda w: {
+                "channel": "sms", "address": "559 555 0101", "how": "in_person", "agreed": "on",
+            },  # fmt: skip
+            Consent,
+        )
+    ],
 }
 
 # Every other route, and why a second press adds nothing.
@@ -618,6 +629,11 @@ ADDS_NOTHING: dict[str, str] = {
     "coaching:step_move": "moves a step one place; it writes no new record",
     "coaching:incentive_decide": "decides an incentive once; a second decision is refused",
     "county:settings": "changes the county's settings",
+    "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
+    "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",
+    "reminders:sms_status": "the provider's delivery report, not a form",
+    "reminders:outbox": READS,
+    "reminders:outbox_reply": "the demo's stand-in for a phone: each answer is a new text",
     "portal:welcome": "sets the first password; the link stops working once used",
     "portal:invite": "makes the account once, then shows a fresh link to the same account",
     "assessments:discard": "removes an unfinished assessment",

@@ -30,6 +30,8 @@ from stride.core.models import AuditEvent
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.portal import invitations
+from stride.reminders import actions as reminders
+from stride.reminders.models import Consent
 from stride.resources import actions as resources
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Provider, Referral, Service
@@ -232,6 +234,12 @@ def _scenario(world) -> Scenario:
     )
 
 
+def _consent(world) -> Consent:
+    return reminders.give_consent(
+        Actor(world.coach), world.case, "sms", "559-555-0101", Consent.How.IN_PERSON
+    )
+
+
 def _audit_event(world) -> str:
     return str(AuditEvent.objects.filter(participant=world.case.uuid).first().uuid)
 
@@ -305,6 +313,14 @@ RULES = {
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "county:settings": (None, same(403, county_admin=200, other_county_admin=200)),
+    "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
+    # The provider's webhooks: POST only, signed, and no sign-in.
+    "reminders:sms_inbound": (None, same(405, anonymous=405)),
+    "reminders:sms_status": (None, same(405, anonymous=405)),
+    # The demo outbox is there only with DEBUG on (the suite runs with it off).
+    "reminders:outbox": (None, scoped(CASELOAD_READERS, in_scope=set())),
+    "reminders:outbox_reply": (None, same(405)),  # POST only
     "coaching:print_worksheet": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_potholes": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_card": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),

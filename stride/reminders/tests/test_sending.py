@@ -116,7 +116,9 @@ def test_without_consent_or_without_a_date_nothing_is_queued(world, clock):
     step_to_remind(world, THURSDAY)
     agree(world)
     goal = Step.objects.get().goal
-    coaching.add_step(Actor(world.coach), goal, StepDetails("Ask about classes", wants_reminder=True))
+    coaching.add_step(
+        Actor(world.coach), goal, StepDetails("Ask about classes", wants_reminder=True)
+    )
     assert not Message.objects.exists()
 
 
@@ -220,9 +222,7 @@ def test_consent_withdrawn_at_the_last_moment_stops_the_send(world, clock, provi
     assert provider.calls == 0
 
 
-def test_a_reminder_due_in_the_households_quiet_hours_waits_for_the_morning(
-    world, provider
-):
+def test_a_reminder_due_in_the_households_quiet_hours_waits_for_the_morning(world, provider):
     live_in(world.case, "10001")  # New York: three hours ahead of Fresno
     new_york = ZoneInfo("America/New_York")
     with time_machine.travel(datetime(2026, 3, 9, 21, 30, tzinfo=new_york), tick=False):

@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Consent
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How they want reminders"), choices=Channel.choices, widget=forms.RadioSelect
+    )
+    address = forms.CharField(
+        label=_("Phone number or email"),
+        max_length=254,
+        help_text=_("The number or address the reminders go to."),
+    )
+    how = forms.ChoiceField(
+        label=_("How they agreed"),
+        choices=[
+            (Consent.How.IN_PERSON, Consent.How.IN_PERSON.label),
+            (Consent.How.PHONE, Consent.How.PHONE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    agreed = forms.BooleanField(
+        label=_("I read them the words above for this channel, and they said yes."),
+        required=True,
+    )

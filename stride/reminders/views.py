@@ -1,0 +1,191 @@
+"""Reminder consent on a participant's record, the provider's webhooks, and the demo outbox."""
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from stride.core import access
+from stride.core.audit import Actor
+from stride.core.guards import require
+from stride.core.submissions import save_once
+from stride.people.cases import open_case
+
+from . import actions, inbound, sending, wording
+from .forms import ConsentForm
+from .models import Channel, Consent, Message, Reply
+
+RECENT = 20
+
+
+@require(access.can_see_caseloads, to_change=access.can_edit_cases)
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Who agreed to which reminders, in which words; recording a new yes."""
+    person = open_case(request, uuid)
+    language = wording.language_of(person)
+    form = ConsentForm(
+        request.POST or None,
+        initial={"channel": Channel.SMS, "address": person.household.phone},
+    )
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: actions.give_consent(
+                Actor.from_request(request),
+                person,
+                form.cleaned_data["channel"],
+                form.cleaned_data["address"],
+                form.cleaned_data["how"],
+            ),
+            lambda _consent: reverse("reminders:consent", kwargs={"uuid": person.uuid}),
+            _("Their consent is recorded."),
+        )
+        if saved:
+            return saved
+    consents = access.visible_to(Consent.objects.filter(participant=person), request.user)
+    sent = access.visible_to(Message.objects.filter(participant=person), request.user)
+    return render(
+        request,
+        "reminders/consent.html",
+        {
+            "person": person,
+            "form": form,
+            "consents": list(consents.select_related("recorded_by")),
+            "messages_sent": list(sent[:RECENT]),
+            "words": {
+                channel: wording.consent_words(channel, language) for channel in Channel.values
+            },
+            "can_edit": access.can_edit_cases(request.user),
+        },
+    )
+
+
+@require(access.can_edit_cases, methods={"POST"})
+def consent_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The participant asked their coach to stop reminders on this channel."""
+    found = access.get_visible_or_404(
+        Consent.objects.select_related("participant"), request.user, uuid=uuid
+    )
+    how = request.POST.get("how", Consent.How.IN_PERSON)
+    if how not in (Consent.How.IN_PERSON, Consent.How.PHONE):
+        how = Consent.How.IN_PERSON
+    actions.withdraw_consent(Actor.from_request(request), found, how)
+    messages.success(request, _("Reminders on this channel are stopped."))
+    return redirect("reminders:consent", uuid=found.participant.uuid)
+
+
+# The provider's webhooks: signed by Twilio, answered without telling a stranger anything.
+
+
+def _signed(request: HttpRequest) -> bool:
+    token = settings.STRIDE_TWILIO_AUTH_TOKEN
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    base = settings.STRIDE_PUBLIC_URL.rstrip("/")
+    url = f"{base}{request.get_full_path()}" if base else request.build_absolute_uri()
+    return bool(RequestValidator(token).validate(url, request.POST.dict(), signature))
+
+
+def _twiml(text: str) -> HttpResponse:
+    answer = MessagingResponse()
+    if text:
+        answer.message(text)
+    return HttpResponse(str(answer), content_type="text/xml")
+
+
+@csrf_exempt
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _signed(request):
+        return HttpResponseForbidden()
+    answer = inbound.handle(request.POST.get("From", ""), request.POST.get("Body", ""))
+    return _twiml(answer.text)
+
+
+@csrf_exempt
+def sms_status(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _signed(request):
+        return HttpResponseForbidden()
+    sending.provider_said(request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", ""))
+    return HttpResponse(status=204)
+
+
+# With DEBUG on: what was sent, as the participant's phone shows it, and a way to answer.
+
+
+def _demo_only() -> None:
+    if not settings.DEBUG:
+        raise Http404
+
+
+@require(access.can_see_caseloads, methods={"GET"})
+def outbox(request: HttpRequest) -> HttpResponse:
+    _demo_only()
+    texts = access.visible_to(
+        Message.objects.filter(
+            channel=Channel.SMS, status__in=[Message.Status.SENT, Message.Status.DELIVERED]
+        ).select_related("participant__member"),
+        request.user,
+    ).order_by("-sent_at")[:50]
+    replies = access.visible_to(Reply.objects.all(), request.user).order_by("-received_at")[:50]
+    phones: dict[int, dict[str, Any]] = {}
+    for text in texts:
+        phone = phones.setdefault(
+            text.participant_id,
+            {"address": text.address, "person": text.participant, "thread": []},
+        )
+        phone["thread"].append({"at": text.sent_at, "body": text.body, "from_them": False})
+    for reply in replies:
+        if reply.participant_id in phones:
+            phones[reply.participant_id]["thread"].append(
+                {"at": reply.received_at, "body": reply.body, "from_them": True}
+            )
+    for phone in phones.values():
+        phone["thread"].sort(key=lambda item: item["at"])
+    return render(request, "reminders/outbox.html", {"phones": list(phones.values())})
+
+
+@require(access.can_see_caseloads, methods={"POST"})
+def outbox_reply(request: HttpRequest) -> HttpResponse:
+    """The participant's answer, sent through the same path as the provider's webhook."""
+    _demo_only()
+    phone = actions.normalise_phone(request.POST.get("phone", ""))
+    body = request.POST.get("body", "").strip()
+    visible = access.visible_to(
+        Consent.objects.filter(channel=Channel.SMS, address=phone), request.user
+    )
+    if not phone or not visible.exists():
+        raise Http404
+    if not body:
+        messages.error(request, _("Write an answer first."))
+        return redirect("reminders:outbox")
+    try:
+        answer = inbound.handle(phone, body)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reminders:outbox")
+    if answer.text:
+        messages.info(request, _("The phone got this answer: %(text)s") % {"text": answer.text})
+    return redirect("reminders:outbox")
