@@ -333,6 +333,11 @@ STRIDE_EXPORT_LIMIT = env_int("STRIDE_EXPORT_LIMIT", 5000)
 ASSESSMENT_INSTRUMENTS = env_str(
     "STRIDE_ASSESSMENT_INSTRUMENTS", str(BASE_DIR / "stride" / "assessments" / "instruments")
 )
+# The county self-assessment (one file per version, v<N>.yaml). A state or county may point
+# this at its own folder; see stride/county/self_assessment/README.md.
+COUNTY_SELF_ASSESSMENT = env_str(
+    "STRIDE_COUNTY_SELF_ASSESSMENT", str(BASE_DIR / "stride" / "county" / "self_assessment")
+)
 
 # Job search counts for twelve weeks instead of six while the state is a "needy State"
 # (45 CFR 261.34(b)); ACF publishes which states qualify, month by month.

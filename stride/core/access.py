@@ -311,3 +311,38 @@ def directory_editable_counties(user: User) -> models.QuerySet[Organisation]:
     if not can_keep_directories(user):
         return Organisation.objects.none()
     return directory_counties(user)
+
+
+# A county's planning (its self-assessment rounds) holds no case data. Its supervisors and
+# administrators take part; the state administrator reads every county's and changes none.
+PLANNING_READER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
+PLANNING_RATER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def planning_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose planning `user` reads: their own, or every county below them.
+
+    Anyone else (a coach, the system administrator) reads none, and gets 404 on these pages.
+    """
+    if (
+        not user.is_authenticated
+        or user.role not in PLANNING_READER_ROLES
+        or user.organisation is None
+    ):
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    if county is not None:
+        return Organisation.objects.filter(pk=county.pk)
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY, path__startswith=user.organisation.path
+    )
+
+
+def can_rate_county(user: User) -> bool:
+    """Whether `user`'s role sends ratings in a self-assessment round (of a county they read)."""
+    return user.is_authenticated and user.role in PLANNING_RATER_ROLES
+
+
+def can_coordinate_county(user: User) -> bool:
+    """Whether `user`'s role starts and settles rounds (the county administrator)."""
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN

@@ -4,4 +4,19 @@ from . import views
 
 app_name = "county"
 
-urlpatterns = [path("settings/", views.tool_settings, name="settings")]
+urlpatterns = [
+    path("settings/", views.tool_settings, name="settings"),
+    path("self-assessment/", views.self_assessments, name="self_assessments"),
+    path("self-assessment/new/", views.self_assessment_new, name="self_assessment_new"),
+    path("self-assessment/<uuid:uuid>/", views.self_assessment, name="self_assessment"),
+    path(
+        "self-assessment/<uuid:uuid>/rate/",
+        views.self_assessment_rate,
+        name="self_assessment_rate",
+    ),
+    path(
+        "self-assessment/<uuid:uuid>/settle/",
+        views.self_assessment_settle,
+        name="self_assessment_settle",
+    ),
+]

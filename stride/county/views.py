@@ -1,17 +1,31 @@
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from stride.assessments import actions as assessments
 from stride.assessments.forms import InstrumentChoiceForm
 from stride.assessments.instruments import catalogue
+from stride.core import access
 from stride.core.audit import Actor
+from stride.core.forms import run_action
+from stride.core.guards import refuse_unless
+from stride.core.models import Organisation, Role, User
+from stride.core.submissions import FIELD as FORM_KEY
+from stride.core.submissions import save_once
 
-from .forms import CheckInForm
+from . import comparison
+from .actions import form_of, send_rating, settle_round, start_round
+from .forms import CheckInForm, RatingsForm, RoundForm, SettleForm
+from .models import SelfAssessmentRound
+from .self_assessment import versions
 from .settings import county_of_administrator, set_check_in_interval
 
 
@@ -45,3 +59,203 @@ def tool_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("county:settings")
     return render(request, "county/settings.html", {"form": form, "tools": tools, "county": county})
+
+
+# The county self-assessment. Its pages answer 404 to anyone who reads no county's
+# planning (a coach), and to a round of a county they do not read.
+
+
+def _planning_counties(request: HttpRequest) -> QuerySet[Organisation]:
+    user = _user(request)
+    counties = access.planning_counties(user)
+    if not counties.exists():
+        raise Http404
+    return counties
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required has let only a person through
+    return request.user
+
+
+def _round(request: HttpRequest, uuid: UUID) -> SelfAssessmentRound:
+    rounds = SelfAssessmentRound.objects.select_related("county", "settled_by")
+    return get_object_or_404(rounds.filter(county__in=_planning_counties(request)), uuid=uuid)
+
+
+def _coordinated_county(request: HttpRequest) -> Organisation:
+    counties = _planning_counties(request)
+    refuse_unless(access.can_coordinate_county(_user(request)))
+    county = counties.first()
+    assert county is not None
+    return county
+
+
+@login_required
+@require_GET
+def self_assessments(request: HttpRequest) -> HttpResponse:
+    """A county's rounds, and its settled rounds compared as a picture with its table."""
+    counties = _planning_counties(request)
+    wanted = request.GET.get("county")
+    if wanted:
+        try:
+            county = counties.get(uuid=UUID(wanted))
+        except (ValueError, Organisation.DoesNotExist):
+            raise Http404 from None
+    elif len(counties[:2]) == 1:
+        county = counties.get()
+    else:
+        return render(request, "county/self_assessment_counties.html", {"counties": counties})
+    rounds = list(
+        county.self_assessment_rounds.select_related("settled_by")
+        .annotate(sent=Count("ratings"))
+        .order_by("-started_at", "-pk")  # Meta.ordering is dropped when counting
+    )
+    latest = versions().latest()
+    settled = [r for r in reversed(rounds) if r.settled]
+    chart = comparison.rounds_chart(
+        latest,
+        [comparison.Settled(r.name, form_of(r), r.final, r.priorities) for r in settled],
+    )
+    table = [
+        (area, [comparison.area_progress(form_of(r), r.final).get(area.key) for r in settled])
+        for area in latest.areas
+    ]
+    return render(
+        request,
+        "county/self_assessments.html",
+        {
+            "county": county,
+            "rounds": rounds,
+            "settled": settled,
+            "chart": chart,
+            "table": table,
+            "assessment": latest,
+            "may_start": access.can_coordinate_county(_user(request)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_new(request: HttpRequest) -> HttpResponse:
+    """The county administrator opens a round for their staff to rate."""
+    county = _coordinated_county(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: start_round(Actor.from_request(request), county, form.cleaned_data["name"]),
+            lambda made: reverse("county:self_assessment", kwargs={"uuid": made.uuid}),
+            _("The round is open. Send your own ratings, and ask your team to send theirs."),
+        )
+        if saved:
+            return saved
+    return render(request, "county/self_assessment_new.html", {"form": form, "county": county})
+
+
+@login_required
+@require_GET
+def self_assessment(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A round: who has sent ratings; once yours is sent, everyone's side by side."""
+    round = _round(request, uuid)
+    user = _user(request)
+    assessment = form_of(round)
+    ratings = list(round.ratings.select_related("rater"))
+    mine = next((r for r in ratings if r.rater_id == user.pk), None)
+    # Nobody sees the others' ratings before sending theirs; the state reads, and rates none.
+    progress = comparison.area_progress(assessment, round.final)
+    open_to_me = round.settled or mine is not None or user.role == Role.STATE_ADMIN
+    rows = (
+        comparison.side_by_side(
+            assessment,
+            [r.rater.get_full_name() or r.rater.username for r in ratings],
+            [r.answers for r in ratings],
+            round.final,
+        )
+        if open_to_me and ratings
+        else []
+    )
+    return render(
+        request,
+        "county/self_assessment.html",
+        {
+            "round": round,
+            "assessment": assessment,
+            "ratings": ratings,
+            "mine": mine,
+            "rows": rows,
+            "open_to_me": open_to_me,
+            "may_rate": access.can_rate_county(user) and not round.settled and mine is None,
+            "may_settle": access.can_coordinate_county(user) and mine is not None,
+            "priorities": [a for a in assessment.areas if a.key in round.priorities],
+            "progress": [(area, progress.get(area.key)) for area in assessment.areas],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_rate(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One person's ratings for a round, sent once, without seeing anyone else's."""
+    round = _round(request, uuid)
+    refuse_unless(access.can_rate_county(_user(request)))
+    here = reverse("county:self_assessment", kwargs={"uuid": round.uuid})
+    if round.settled or round.ratings.filter(rater=_user(request)).exists():
+        if request.method == "GET" or not request.POST.get(FORM_KEY):
+            messages.info(
+                request, _("Your ratings for this round are in, or the round is settled.")
+            )
+            return redirect(here)
+    form = RatingsForm(request.POST or None, assessment=form_of(round))
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: send_rating(Actor.from_request(request), round, form.answers()),
+            lambda made: here,
+            _("Thank you: your ratings are sent. Here is how everyone rated so far."),
+        )
+        if saved:
+            return saved
+    return render(request, "county/self_assessment_rate.html", {"form": form, "round": round})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_settle(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The coordinator settles the county's answer and picks where to focus."""
+    round = _round(request, uuid)
+    user = _user(request)
+    refuse_unless(access.can_coordinate_county(user))
+    ratings = list(round.ratings.all())
+    if not any(r.rater_id == user.pk for r in ratings):
+        messages.info(request, _("Send your own ratings first; then you can settle the round."))
+        return redirect("county:self_assessment_rate", uuid=round.uuid)
+    assessment = form_of(round)
+    start = round.final or comparison.suggested(assessment, [r.answers for r in ratings])
+    form = SettleForm(
+        request.POST or None,
+        assessment=assessment,
+        initial={**start, "priorities": round.priorities, "version": round.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        settled = run_action(
+            form,
+            lambda: settle_round(
+                Actor.from_request(request),
+                round,
+                form.answers(),
+                form.cleaned_data["priorities"],
+                form.cleaned_data["version"],
+            ),
+        )
+        if settled:
+            messages.success(request, _("The round is settled."))
+            return redirect("county:self_assessment", uuid=round.uuid)
+    return render(
+        request,
+        "county/self_assessment_settle.html",
+        {"form": form, "round": round, "raters": len(ratings)},
+    )

@@ -40,6 +40,8 @@ def navigation(request: HttpRequest) -> dict:
             NavItem(_("Progress"), reverse("assessments:summary")),
             NavItem(_("Work participation"), reverse("participation:report")),
         ]
+        if user.role in access.PLANNING_READER_ROLES:
+            reports.append(NavItem(_("Self-assessment"), reverse("county:self_assessments")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
         links.append(NavItem(_("Reports"), children=reports))

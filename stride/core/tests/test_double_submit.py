@@ -44,10 +44,13 @@ from stride.coaching.models import (
 from stride.core import submissions
 from stride.core.audit import Actor
 from stride.core.models import SubmissionKey, User
+from stride.county.models import SelfAssessmentRating, SelfAssessmentRound
+from stride.county.self_assessment import versions as self_assessment_versions
 from stride.core.tests.test_url_walk import (
     _activity,
     _goal,
     _ladder,
+    _self_assessment_round,
     _service,
     _session,
     _step,
@@ -508,6 +511,22 @@ CREATES: dict[str, list[Case]] = {
             User,
         )
     ],
+    "county:self_assessment_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:self_assessment_new"),
+            lambda w: {"name": "Spring 2027"},
+            SelfAssessmentRound,
+        )
+    ],
+    "county:self_assessment_rate": [
+        Case(
+            "supervisor",
+            lambda w: _reverse("county:self_assessment_rate", uuid=_self_assessment_round(w).uuid),
+            lambda w: dict.fromkeys(self_assessment_versions().latest().components, "nearly"),
+            SelfAssessmentRating,
+        )
+    ],
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
@@ -608,6 +627,7 @@ ADDS_NOTHING: dict[str, str] = {
             "careers:partner_edit",
             "careers:partner_remove",
             "benefits:money",
+            "county:self_assessment_settle",
             "participation:aid_month",
         ],
         VERSIONED,
@@ -629,6 +649,8 @@ ADDS_NOTHING: dict[str, str] = {
     "coaching:step_move": "moves a step one place; it writes no new record",
     "coaching:incentive_decide": "decides an incentive once; a second decision is refused",
     "county:settings": "changes the county's settings",
+    "county:self_assessments": READS,
+    "county:self_assessment": READS,
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
     "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",
     "reminders:sms_status": "the provider's delivery report, not a form",

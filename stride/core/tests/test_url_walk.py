@@ -27,6 +27,9 @@ from stride.coaching.models import Goal, MeetingSummary
 from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.county import actions as county_planning
+from stride.county.models import SelfAssessmentRound
+from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.portal import invitations
@@ -198,6 +201,17 @@ def _aid_month(world) -> AidMonth:
     )[0]
 
 
+def _self_assessment_round(world) -> SelfAssessmentRound:
+    """An open round of the first county, rated by its administrator (who may settle it)."""
+    existing = SelfAssessmentRound.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    made = county_planning.start_round(Actor(world.county_admin), world.county, "Spring")
+    parts = self_assessment_versions().get(made.form_version).components
+    county_planning.send_rating(Actor(world.county_admin), made, dict.fromkeys(parts, "partway"))
+    return made
+
+
 def _welcome_link(world) -> dict[str, str]:
     # Valid when made; signing the participant in (as the walk does) uses it up, and a used
     # link answers 200 with what to do next, so every person gets 200 either way.
@@ -313,6 +327,29 @@ RULES = {
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "county:settings": (None, same(403, county_admin=200, other_county_admin=200)),
+    # A county's self-assessment: its supervisors and administrators take part, the state
+    # administrator reads every county's; a coach (and anyone else) gets 404.
+    "county:self_assessments": (
+        None,
+        same(404, **dict.fromkeys(AUDIT_READERS, 200)),
+    ),
+    "county:self_assessment_new": (
+        None,
+        same(404, **dict.fromkeys(AUDIT_READERS, 403), county_admin=200, other_county_admin=200),
+    ),
+    "county:self_assessment": (
+        lambda w: {"uuid": _self_assessment_round(w).uuid},
+        same(404, supervisor=200, county_admin=200, state_admin=200),
+    ),
+    # The county administrator has sent theirs (the fixture), so is sent on to the round.
+    "county:self_assessment_rate": (
+        lambda w: {"uuid": _self_assessment_round(w).uuid},
+        same(404, supervisor=200, county_admin=302, state_admin=403),
+    ),
+    "county:self_assessment_settle": (
+        lambda w: {"uuid": _self_assessment_round(w).uuid},
+        same(404, supervisor=403, county_admin=200, state_admin=403),
+    ),
     "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
     # The provider's webhooks: POST only, signed, and no sign-in.
