@@ -41,6 +41,7 @@ def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
     return {
         "version": plan.version,
         "problems": len(plan.problems),
+        "problem_rows": len({(p.table, p.row) for p in plan.problems}),  # a row may have two
         "problem_kinds": _kinds(plan.problem_kinds),
         "default_kinds": _kinds(plan.default_kinds),
         "changes_anything": plan.changes_anything,

@@ -107,6 +107,7 @@ def test_the_result_offers_the_good_rows_and_all_or_nothing(world, client_for, u
     assert report["good_ok"] and report["skipped_rows"] == 15  # 7 bad rows, and 8 of parenting's
     html = page.content.decode()
     assert f"Import the {report['good_rows']} good rows and skip these 15" in html
+    assert "7 rows need fixing before the whole file can be imported" in html
     assert 'name="rows" value="good"' in html and 'name="rows" value="all"' in html
 
 
@@ -277,3 +278,21 @@ def test_a_check_whose_worker_died_says_so_on_the_page(world, client_for, upload
 
     assert "Stride could not finish with this file" in page.content.decode()
     assert not page.context["working"]
+
+
+def test_a_row_with_two_problems_is_one_row_to_fix(world, client_for):
+    admin = client_for(world.county_admin)
+    two = package(
+        {
+            "services": lambda text: text.replace(",classes@", ",classes at ").replace(
+                "https://hopefamily.example.org/parenting", "not a web address"
+            )
+        }
+    )
+    admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", two)})
+    run_queued()
+
+    page = admin.get(result_url(DirectoryImport.objects.get()))
+
+    assert page.context["report"]["problems"] == 2
+    assert "1 row needs fixing before the whole file can be imported" in page.content.decode()
