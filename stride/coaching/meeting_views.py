@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -80,12 +81,36 @@ def _fresh_step(request: HttpRequest, step: Step) -> Step:
     return current
 
 
-def _step_forms(goal: Goal) -> Goal:
-    """Give each step of `goal` its inline forms' ids (no queries)."""
-    goal.add_step_form = StepForm(auto_id=f"step-new-{goal.uuid}-%s")  # type: ignore[attr-defined]
-    goal.obstacle_form = ObstacleForm(auto_id=f"pothole-{goal.uuid}-%s")  # type: ignore[attr-defined]
-    goal.review_form = ReviewForm(auto_id=f"review-{goal.uuid}-%s")  # type: ignore[attr-defined]
+# Stands for a goal's UUID in the ids of its blank forms, rendered once for the page.
+GOAL_PLACEHOLDER = "goal-uuid-token"
+
+
+def _blank_forms() -> dict[str, str]:
+    """A goal's three blank forms (add a step, a pothole, a review), rendered once.
+
+    Rendering a form's fields is most of the page's time; the blank forms differ from
+    goal to goal only in their ids, so each goal gets a copy with its own UUID in them.
+    """
+    step = StepForm(auto_id=f"step-new-{GOAL_PLACEHOLDER}-%s")
+    return {
+        "step": step["what"].as_field_group() + step["due_on"].as_field_group(),
+        "obstacle": str(ObstacleForm(auto_id=f"pothole-{GOAL_PLACEHOLDER}-%s")),
+        "review": str(ReviewForm(auto_id=f"review-{GOAL_PLACEHOLDER}-%s")),
+    }
+
+
+def _step_forms(goal: Goal, blank: dict[str, str] | None = None) -> Goal:
+    """Give `goal` its blank inline forms, with its own ids (no queries)."""
+    blank = blank or _blank_forms()
+    goal.add_step_fields = _with_ids(blank["step"], goal)  # type: ignore[attr-defined]
+    goal.obstacle_form = _with_ids(blank["obstacle"], goal)  # type: ignore[attr-defined]
+    goal.review_form = _with_ids(blank["review"], goal)  # type: ignore[attr-defined]
     return goal
+
+
+def _with_ids(html: str, goal: Goal) -> SafeString:
+    """A blank form's HTML (Django's own rendering, escaped) with the goal's UUID in its ids."""
+    return mark_safe(html.replace(GOAL_PLACEHOLDER, str(goal.uuid)))  # noqa: S308  (hex and dashes)
 
 
 @require(access.can_see_caseloads)
@@ -94,8 +119,9 @@ def meeting_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The meeting: what the family brought, every open goal with its plan, the session."""
     person = open_case(request, uuid)
     gathered = meeting.gather(person, request.user, timezone.now())
+    blank = _blank_forms()
     for goal in gathered.goals:
-        _step_forms(goal)
+        _step_forms(goal, blank)
     return render(
         request,
         FRAGMENTS + "page.html",
@@ -234,7 +260,7 @@ def _plan_context(
     def context() -> dict[str, Any]:
         fresh = _step_forms(meeting.open_goal(goal, request.user))
         if form is not None and form.errors:
-            fresh.add_step_form = form  # type: ignore[attr-defined]
+            fresh.add_step_fields = form["what"].as_field_group() + form["due_on"].as_field_group()  # type: ignore[attr-defined]
         return {"goal": fresh, "person": goal.participant, "can_edit": True}
 
     return context

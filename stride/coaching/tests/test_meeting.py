@@ -467,3 +467,28 @@ def test_the_profile_the_goals_page_and_todays_appointments_link_to_the_meeting(
         reverse("staff:today"),
     ):
         assert link in client.get(page).content.decode(), page
+
+
+def test_each_goals_blank_forms_carry_its_own_ids_though_rendered_once(
+    world, client_for, monkeypatch
+):
+    from stride.coaching import meeting_views
+
+    goals = [a_goal(world, f"Goal number {number}") for number in range(3)]
+    rendered = []
+    blank_forms = meeting_views._blank_forms
+    monkeypatch.setattr(meeting_views, "_blank_forms", lambda: rendered.append(1) or blank_forms())
+    page = client_for(world.coach).get(page_url(world)).content.decode()
+    assert len(rendered) == 1  # once for the page, not once per goal
+    assert meeting_views.GOAL_PLACEHOLDER not in page
+    for goal in goals:
+        for field in (
+            "step-new-{}-what",
+            "step-new-{}-due_on",
+            "pothole-{}-pothole",
+            "review-{}-learned",
+        ):
+            element_id = field.format(goal.uuid)
+            assert page.count(f'id="{element_id}"') == 1
+            assert f'for="{element_id}"' in page
+        assert page.count(f'id="review-{goal.uuid}-decision_1"') == 1
