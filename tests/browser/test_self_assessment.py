@@ -1,0 +1,55 @@
+"""A county self-assessment round in the browser: the county administrator opens a round,
+rates, settles with a priority area and reads the rounds compared; every page passes axe-core,
+and the comparison fits a tablet in Spanish."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import fits_the_screen, switch_language
+
+pytestmark = pytest.mark.browser
+
+
+def rate_every_part(page: Page, label: str) -> None:
+    for choice in page.locator("main label.usa-radio__label", has_text=label).all():
+        choice.click()
+
+
+def test_a_county_administrator_completes_a_round(new_page, log_in, site, assert_accessible):
+    page = new_page()
+    log_in(page, "county-admin")
+    expect(page.locator('header nav a[href="/county/self-assessment/"]')).to_have_count(1)
+    page.goto(site + "/county/self-assessment/")
+    assert_accessible(page, "the county's self-assessment rounds")
+    page.get_by_role("link", name="Start a round").click()
+    page.get_by_label("Name of the round").fill("Winter 2026")
+    assert_accessible(page, "a new round")
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.locator("main h1")).to_have_text("Self-assessment: Winter 2026")
+    page.get_by_role("link", name="Rate the program").click()
+    rate_every_part(page, "Room to grow: Partway there")
+    assert_accessible(page, "the ratings form")
+    page.get_by_role("button", name="Send my ratings").click()
+    expect(page.locator("main")).to_contain_text("Ratings side by side")
+    assert_accessible(page, "the ratings side by side")
+    page.get_by_role("link", name="Settle the county's answer").click()
+    page.locator("main label", has_text="Administration and staffing").last.click()
+    assert_accessible(page, "the settle form")
+    page.get_by_role("button", name="Settle the round").click()
+    expect(page.locator("main")).to_contain_text(
+        "Areas to work on first: Administration and staffing"
+    )
+    page.goto(site + "/county/self-assessment/")
+    expect(page.locator("main svg.stride-bars rect")).to_have_count(5)
+    assert_accessible(page, "the rounds compared")
+    page.screenshot(path="/tmp/h18b/shots/en1280.png", full_page=True)
+
+
+def test_the_rounds_compared_in_spanish_on_a_tablet(new_page, log_in, site, assert_accessible):
+    page = new_page(width=768, height=1024)
+    log_in(page, "county-admin")
+    switch_language(page, "es")
+    page.goto(site + "/county/self-assessment/")
+    expect(page.locator("main h1")).to_contain_text("Autoevaluación")
+    fits_the_screen(page, 768)
+    assert_accessible(page, "the rounds in Spanish at 768 px")
