@@ -36,14 +36,18 @@ messages: system-packages $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 # The benefits worker loads PolicyEngine once (about a minute) and serves the cliff
-# calculator and the cliff watch; it runs beside the web server and stops with it.
+# calculator and the cliff watch; the task worker serves the default queue (reminders go
+# out, uploads are checked). Both run beside the web server and stop with it; the texts
+# reminders send show in the demo outbox (/reminders/demo/outbox/).
 demo: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py watch_cliffs
 	@echo ""
 	@echo "Stride is at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
-	@$(PY) manage.py benefits_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@$(PY) manage.py benefits_worker & worker=$$!; \
+	  $(PY) manage.py task_worker --queue-name default & tasks=$$!; \
+	  trap "kill $$worker $$tasks 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 reset-demo: install

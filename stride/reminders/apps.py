@@ -7,4 +7,4 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from . import scheduling  # noqa: F401  (writes a step's reminder when its step is saved)
+        from . import demo, scheduling  # noqa: F401  (the demo step; a step's reminder follows it)

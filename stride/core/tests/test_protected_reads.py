@@ -43,6 +43,12 @@ NOT_SCANNED_MODULES = {
     "participation/imports.py": "a write: checks then saves a spreadsheet's rows (import view)",
     "benefits/watch.py": "the cliff watch, a batch the worker runs over every active family",
     "portal/invitations.py": "the invitation write, and its welcome link opened signed out",
+    "reminders/scheduling.py": "a write: a step's reminder, written in the step's own save",
+    "reminders/sending.py": "the worker's send of one message, and a delivery report the "
+    "provider signed, found by the provider's id",
+    "reminders/tasks.py": "the worker's task that sends one message",
+    "reminders/inbound.py": "a text the provider signed, found by the number that agreed to "
+    "texts; nobody signed in reads anything",
 }
 
 
