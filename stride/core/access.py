@@ -346,3 +346,25 @@ def can_rate_county(user: User) -> bool:
 def can_coordinate_county(user: User) -> bool:
     """Whether `user`'s role starts and settles rounds (the county administrator)."""
     return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+# A state's caseload extract comes in through a county administrator, for their county. A
+# row that may be someone already in Stride is settled by a supervisor (or the administrator)
+# who can see that person.
+MATCH_SETTLER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def can_import_caseloads(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+def caseload_import_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose caseload extracts `user` imports: a county administrator's own."""
+    if not can_import_caseloads(user) or user.organisation is None:
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    return Organisation.objects.filter(pk=county.pk) if county else Organisation.objects.none()
+
+
+def can_settle_matches(user: User) -> bool:
+    return user.is_authenticated and user.role in MATCH_SETTLER_ROLES

@@ -109,10 +109,15 @@ def suggested_mapping(header: list[str]) -> dict[str, str]:
     return guess
 
 
-def save_mapping(source: ExtractSource, header: list[str], mapping: dict[str, str]) -> None:
+def save_mapping(
+    source: ExtractSource, header: list[str], mapping: dict[str, str], actor: Actor | None = None
+) -> None:
+    """Keep the mapping for the source's next files with this header."""
     source.header = header_key(header)
     source.mapping = {key: value for key, value in mapping.items() if value}
     source.save(update_fields=["header", "mapping"])
+    if actor is not None:
+        audit.record(actor, Action.CHANGE, source, None, ["header", "mapping"])
 
 
 def file_bytes(extract: CaseloadExtract) -> bytes:
@@ -680,3 +685,31 @@ def problem_lines(found: Plan) -> list[list[object]]:
         [_("Row"), _("Column"), _("What to fix")],
         *([problem.row, problem.column, problem.message] for problem in found.problems),
     ]
+
+
+@transaction.atomic
+def receive(
+    actor: Actor,
+    county: Any,
+    source: ExtractSource | None,
+    new_source: str,
+    program: Any,
+    filename: str,
+    encoding: str,
+    data: bytes,
+) -> CaseloadExtract:
+    """Keep an uploaded extract (and the new source it names) for its dry run."""
+    if source is None:
+        source = ExtractSource.objects.create(
+            county=county, name=new_source.strip(), program=program
+        )
+        audit.record(actor, Action.CREATE, source, None, ["name", "program"])
+    extract = CaseloadExtract.objects.create(
+        source=source,
+        uploaded_by=actor.user,
+        filename=filename[:200],
+        encoding=encoding,
+        data=encode_file(data),
+    )
+    audit.record(actor, Action.CREATE, extract, None, ["filename"])
+    return extract

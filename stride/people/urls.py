@@ -1,12 +1,26 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/export.csv", views.caseload_export, name="caseload_export"),
+    path("caseload/import/", import_views.caseload_import, name="caseload_import"),
+    path("caseload/import/matches/", import_views.match_reviews, name="match_reviews"),
+    path("caseload/import/matches/<uuid:uuid>/", import_views.match_review, name="match_review"),
+    path(
+        "caseload/import/<uuid:uuid>/columns/",
+        import_views.import_columns,
+        name="import_columns",
+    ),
+    path("caseload/import/<uuid:uuid>/", import_views.import_result, name="import_result"),
+    path(
+        "caseload/import/<uuid:uuid>/problems.csv",
+        import_views.import_problems,
+        name="import_problems",
+    ),
     path("participants/<uuid:uuid>/audit/", views.participant_audit, name="participant_audit"),
     path("participants/<uuid:uuid>/reassign/", views.reassign, name="reassign"),
     path("enrollments/<uuid:uuid>/edit/", views.enrollment_edit, name="enrollment_edit"),

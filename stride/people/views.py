@@ -64,6 +64,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "show_coach": "coach" in found.filters,
             "team": _team_caseloads(request) if request.user.role == Role.SUPERVISOR else None,
+            "settles_matches": access.can_settle_matches(request.user),
         },
     )
 

@@ -47,6 +47,7 @@ from stride.core.models import SubmissionKey, User
 from stride.county.models import SelfAssessmentRating, SelfAssessmentRound
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.core.tests.test_url_walk import (
+    EXTRACT,
     _activity,
     _goal,
     _ladder,
@@ -57,7 +58,7 @@ from stride.core.tests.test_url_walk import (
     all_route_names,
 )
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
-from stride.people.models import Household, Member
+from stride.people.models import CaseloadExtract, Household, Member
 from stride.reminders.models import Consent
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Referral, Service
@@ -470,6 +471,18 @@ CREATES: dict[str, list[Case]] = {
             Referral,
         )
     ],
+    "people:caseload_import": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("people:caseload_import"),
+            lambda w: {
+                "new_source": "CalSAWS",
+                "program": str(w.program.pk),
+                "file": SimpleUploadedFile("extract.csv", EXTRACT),
+            },
+            CaseloadExtract,
+        )
+    ],
     "resources:import": [
         Case(
             "county_admin",
@@ -554,6 +567,7 @@ ADDS_NOTHING: dict[str, str] = {
             "core:accounts_waiting",
             "people:caseload",
             "people:caseload_export",
+            "people:match_reviews",
             "staff:participant",
             "people:participant_audit",
             "staff:today",
@@ -660,6 +674,10 @@ ADDS_NOTHING: dict[str, str] = {
     "portal:invite": "makes the account once, then shows a fresh link to the same account",
     "assessments:discard": "removes an unfinished assessment",
     "resources:import_result": "applies an upload once (its applied time); the press is keyed too",
+    "people:import_result": "imports an extract once (its applied time); the press is keyed too",
+    "people:import_columns": "keeps the source's one mapping: a second press saves the same",
+    "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
+    "people:match_review": "settles a row once; a second press finds it settled",
     "resources:import_problems": "a CSV download of an upload's problems; it writes nothing",
     "resources:partner_link": "a new link ends the earlier unused one: one link works at a time",
     "resources:partner": "the service's update through a one-time link, used up by the first",

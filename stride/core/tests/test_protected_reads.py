@@ -41,6 +41,9 @@ NOT_SCANNED_MODULES = {
     "participation/acf199.py": "counts a month over the participants its caller read through "
     "access.visible_to (report view) or all (count_participation); benchmarked as is",
     "participation/imports.py": "a write: checks then saves a spreadsheet's rows (import view)",
+    "people/matching.py": "a write: the dry run and import of a caseload extract (import "
+    "views), read in the importer's county through access.visible_to; it asks only whether a "
+    "case number or SSN is taken elsewhere, as open_case does",
     "benefits/watch.py": "the cliff watch, a batch the worker runs over every active family",
     "portal/invitations.py": "the invitation write, and its welcome link opened signed out",
     "reminders/scheduling.py": "a write: a step's reminder, written in the step's own save",

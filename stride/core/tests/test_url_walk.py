@@ -31,6 +31,8 @@ from stride.county import actions as county_planning
 from stride.county.models import SelfAssessmentRound
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
+from stride.people import matching
+from stride.people.models import CaseloadExtract, MatchReview
 from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.portal import invitations
 from stride.reminders import actions as reminders
@@ -173,6 +175,41 @@ def _directory_import(world) -> DirectoryImport:
     )
 
 
+# A row close to the world's case (same birth date and SSN ending, another first name).
+EXTRACT = (
+    b"CASE_NO,FNAME,LNAME,DOB,SSN,AID_BEGIN,WORKER\n"
+    b"NEW0002,Mariana,Lopez,04/02/1990,456-78-6789,2026-01-01,coach\n"
+)
+
+
+def _caseload_extract(world) -> CaseloadExtract:
+    found = CaseloadExtract.objects.filter(source__name="CalSAWS").last()
+    if found:
+        return found
+    actor = Actor(world.county_admin)
+    extract = matching.receive(
+        actor, world.county, None, "CalSAWS", world.program, "x.csv", "utf-8", EXTRACT
+    )
+    header = matching.table_of(extract).header
+    mapping = matching.suggested_mapping(header) | {
+        "case_number": "CASE_NO", "aid_start": "AID_BEGIN", "coach": "WORKER"
+    }  # fmt: skip
+    matching.save_mapping(extract.source, header, mapping, actor)
+    return extract
+
+
+def _match_review(world) -> MatchReview:
+    found = MatchReview.objects.filter(participant=world.case).first()
+    if found:
+        return found
+    source = _caseload_extract(world).source
+    held = matching.receive(
+        Actor(world.county_admin), world.county, source, "", None, "y.csv", "utf-8", EXTRACT
+    )
+    matching.apply(Actor(world.county_admin), held, world.county_admin, good_only=False)
+    return MatchReview.objects.get(participant=world.case)
+
+
 def _activity(world) -> Activity:
     return Activity.objects.get_or_create(
         county=world.county, name="Job club", federal_activity=WorkActivity.JOB_SEARCH
@@ -284,6 +321,26 @@ RULES = {
     "people:household_new": (None, scoped(CASE_EDITORS, EVERYONE)),
     "staff:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "people:participant_audit": (lambda w: {"uuid": w.case.uuid}, scoped(AUDIT_READERS)),
+    # A county's caseload extracts are its administrator's; supervisors settle the rows that
+    # may be someone in their teams' caseloads.
+    "people:caseload_import": (None, same(403, county_admin=200, other_county_admin=200)),
+    "people:import_columns": (
+        lambda w: {"uuid": _caseload_extract(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "people:import_result": (
+        lambda w: {"uuid": _caseload_extract(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "people:import_problems": (
+        lambda w: {"uuid": _caseload_extract(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "people:match_reviews": (None, same(403, **dict.fromkeys(REASSIGNERS, 200))),
+    "people:match_review": (
+        lambda w: {"uuid": _match_review(w).uuid},
+        same(403, **dict.fromkeys(REASSIGNERS, 404) | {"supervisor": 200, "county_admin": 200}),
+    ),
     "people:reassign": (lambda w: {"uuid": w.case.uuid}, scoped(REASSIGNERS)),
     "people:enrollment_edit": (
         lambda w: {"uuid": w.case.current_enrollment.uuid},
