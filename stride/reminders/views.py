@@ -74,6 +74,7 @@ def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 channel: wording.consent_words(channel, language) for channel in Channel.values
             },
             "can_edit": access.can_edit_cases(request.user),
+            "debug_outbox": settings.DEBUG,
         },
     )
 

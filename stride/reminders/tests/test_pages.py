@@ -107,3 +107,8 @@ def test_the_demo_outbox_shows_the_text_and_an_answer_goes_the_same_way_as_a_rea
     assert sent.status == Step.Status.DONE
     assert Reply.objects.get().meaning == "done"
     assert "Texted back that a step is done." in client.get(reverse("staff:today")).content.decode()
+
+
+def test_the_profile_links_to_the_reminders_page(world, client_for):
+    profile = client_for(world.coach).get(world.case.get_absolute_url()).content.decode()
+    assert consent_url(world) in profile
