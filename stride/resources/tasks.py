@@ -17,13 +17,13 @@ def check_upload(upload_id: int) -> str:
 
     upload = DirectoryImport.objects.select_related("county").get(pk=upload_id)
     if upload.status != DirectoryImport.Status.CHECKING:
-        return upload.status  # checked already (a task run again after its worker died)
+        return str(upload.status)  # checked already (a task run again after its worker died)
     try:
         uploads.check(upload)
     except Exception as error:
         _failed(upload_id, error)
         raise
-    return upload.status
+    return str(upload.status)
 
 
 @task(queue_name=QUEUE)
@@ -34,14 +34,14 @@ def import_upload(
 
     upload = DirectoryImport.objects.select_related("county").get(pk=upload_id)
     if upload.status != DirectoryImport.Status.IMPORTING:
-        return upload.status
+        return str(upload.status)
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     try:
         uploads.run_import(upload, Actor(user, ip_address, channel), skip_bad)
     except Exception as error:
         _failed(upload_id, error)
         raise
-    return upload.status
+    return str(upload.status)
 
 
 def _failed(upload_id: int, error: Exception) -> None:

@@ -1,7 +1,9 @@
 """A directory file uploaded: checked, then imported, each as a task so no web request waits.
 
-The upload page reads the file (a file that cannot be read is refused there),
-keeps its bytes and queues `tasks.check_upload`; the result page polls while
+The upload page keeps the file's bytes and queues `tasks.check_upload`; a
+small file is read there first, so one that cannot be read is refused on the
+spot (reading takes about a second per megabyte of CSV, so a big file is read
+by the task, and a reason it cannot be read is shown on the result page); the result page polls while
 the check runs and then shows its summary, kept on the upload as `report`
 (the problems by kind with their first rows, the defaults, the good rows and
 every row an import of the good rows would skip, for the CSV). Importing
@@ -22,6 +24,9 @@ from . import hsds, tasks
 from .models import DirectoryImport
 
 Report = dict[str, Any]
+
+# Files up to this size are read in the upload's request, to refuse an unreadable one there.
+READ_NOW_UP_TO = 2_000_000
 
 
 def _kinds(kinds: list[hsds.Summary]) -> list[dict[str, Any]]:
@@ -55,7 +60,13 @@ def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
 
 def check(upload: DirectoryImport) -> None:
     """The task's work: check the file, and keep the summary on the upload."""
-    tables = hsds.read_package(bytes(upload.data), upload.filename)
+    try:
+        tables = hsds.read_package(bytes(upload.data), upload.filename)
+    except hsds.HsdsError as error:  # a big file, not read in its upload's request
+        upload.report = {"unreadable": str(error)}
+        upload.status = DirectoryImport.Status.FAILED
+        upload.save(update_fields=["report", "status"])
+        return
     plan = hsds.check(upload.county, tables)
     good = None if plan.ok else hsds.check_good_rows(upload.county, tables)
     upload.report = summary(plan, good)

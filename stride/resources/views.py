@@ -437,7 +437,7 @@ def _chosen_county(request: HttpRequest, counties: QuerySet[Organisation]) -> Or
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_directory(request: HttpRequest) -> HttpResponse:
-    """Upload an HSDS file: it is read here, checked by a task, and nothing changes until Import."""
+    """Upload an HSDS file: a task checks it, and nothing changes until Import."""
     counties = access.directory_editable_counties(request.user)
     refuse_unless(counties.count() == 1)
     county = counties.get()
@@ -448,7 +448,8 @@ def import_directory(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             data = upload.read()
             try:
-                hsds.read_package(data, upload.name)  # a file that cannot be read is refused now
+                if len(data) <= uploads.READ_NOW_UP_TO:  # a big file is read by the task
+                    hsds.read_package(data, upload.name)
             except ValueError as error:
                 raise ValidationError({"file": str(error)}) from None
             made = DirectoryImport.objects.create(

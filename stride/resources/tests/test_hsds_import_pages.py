@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from stride.core import spreadsheets
 from stride.core.models import AuditEvent
-from stride.resources import tasks
+from stride.resources import hsds, tasks, uploads
 from stride.resources.hsds.partial import BELONGS_TO_SKIPPED
 from stride.resources.models import DirectoryImport, Service
 
@@ -296,3 +296,43 @@ def test_a_row_with_two_problems_is_one_row_to_fix(world, client_for):
 
     assert page.context["report"]["problems"] == 2
     assert "1 row needs fixing before the whole file can be imported" in page.content.decode()
+
+
+# A big file is read by the task, not in the upload's request
+
+
+def test_a_big_file_is_read_by_the_task_not_in_the_request(world, client_for, monkeypatch):
+    monkeypatch.setattr(uploads, "READ_NOW_UP_TO", 100)  # every test file is "big" here
+    admin = client_for(world.county_admin)
+    monkeypatch.setattr(hsds, "read_package", counted(hsds.read_package))
+
+    admin.post(reverse("resources:import"), {"file": SimpleUploadedFile("map.zip", package())})
+
+    assert hsds.read_package.calls == 0  # the request only kept the bytes
+    assert run_queued() == ["checked"]
+    assert hsds.read_package.calls == 1
+    assert DirectoryImport.objects.get().report["changes_anything"]
+
+
+def test_a_big_file_that_cannot_be_read_says_why_on_its_page(world, client_for, monkeypatch):
+    monkeypatch.setattr(uploads, "READ_NOW_UP_TO", 10)
+    admin = client_for(world.county_admin)
+
+    admin.post(
+        reverse("resources:import"),
+        {"file": SimpleUploadedFile("map.json", b'{"name": "no resources here"}')},
+    )
+    assert run_queued() == ["failed"]
+    page = admin.get(result_url(DirectoryImport.objects.get())).content.decode()
+
+    assert "Stride can't read this file: datapackage.json isn&#x27;t a data package" in page
+    assert not Service.objects.exists()
+
+
+def counted(function):
+    def wrapper(*args, **kwargs):
+        wrapper.calls += 1
+        return function(*args, **kwargs)
+
+    wrapper.calls = 0
+    return wrapper
