@@ -341,10 +341,8 @@ def _changes(participant: Participant, row: Row) -> list[str]:
         for name in ("address_line", "city", "zip_code", "language")
         if row.values[name].strip() and getattr(household, name) != row.values[name].strip()
     ]
-    if (member.first_name, member.last_name) != (
-        row.values["first_name"].strip(),
-        row.values["last_name"].strip(),
-    ):
+    # A state's file that writes names in capitals or without accents keeps Stride's spelling.
+    if (_folded(member.first_name), _folded(member.last_name)) != row.name:
         changed.append("name")
     if member.birth_date != row.birth_date:
         changed.append("birth_date")

@@ -1,10 +1,14 @@
 """Importing a state's caseload extract: the dry run, matching, reviews, and a later extract."""
 
+import csv
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
@@ -218,3 +222,65 @@ def test_a_case_number_of_another_county_is_a_problem(world, source):
         world.county_admin,
     )
     assert [problem.kind for problem in found.problems] == ["county"]
+
+
+def test_a_name_in_capitals_without_accents_keeps_strides_spelling(world, source):
+    _import(world, _extract(world, source, NEW_FAMILY.replace("Diaz", "Díaz")))
+    found = _import(world, _extract(world, source, NEW_FAMILY.replace("Rosa,Diaz", "ROSA,DIAZ")))
+    assert found.count(matching.UNCHANGED) == 1
+    rosa = Participant.objects.get(household__case_number="FR0000777")
+    assert rosa.member.last_name == "Díaz"
+
+
+def test_months_on_aid_give_the_enrollment_start_when_the_file_has_no_start(world, source):
+    header = "CASE_NO,FNAME,LNAME,DOB,MONTHS,WORKER"
+    matching.save_mapping(
+        source,
+        header.split(","),
+        {
+            "case_number": "CASE_NO",
+            "first_name": "FNAME",
+            "last_name": "LNAME",
+            "birth_date": "DOB",
+            "months_on_aid": "MONTHS",
+            "coach": "WORKER",
+        },
+    )
+    _import(world, _extract(world, source, "FR0000900,Eva,Ruiz,1987-07-07,14,coach", header=header))
+    eva = Participant.objects.get(household__case_number="FR0000900")
+    assert eva.current_enrollment.aid_start == date(2025, 11, 1)
+    assert eva.current_enrollment.months_on_aid == 14
+
+
+def test_a_person_whose_row_has_a_problem_is_not_reported_as_left(world, source):
+    _import(world, _extract(world, source, MARIA, NEW_FAMILY))
+    found = matching.plan(
+        _extract(world, source, MARIA, NEW_FAMILY.replace("19880315", "1988-15-03")),
+        world.county_admin,
+    )
+    assert found.left == []
+    assert [problem.row for problem in found.problems] == [3]
+
+
+cells = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=14)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(cells, min_size=0, max_size=11), min_size=1, max_size=6))
+def test_any_rows_give_outcomes_or_problems_never_a_crash(world, source, rows):
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER.split(","), *rows])
+    extract = CaseloadExtract(
+        source=source,
+        filename="x.csv",
+        encoding="utf-8",
+        data=matching.encode_file(out.getvalue().encode()),
+    )
+    found = matching.plan(extract, world.county_admin)
+    assert found.good_rows + found.problem_rows >= 0
+    for problem in found.problems:
+        assert problem.message and problem.row >= 1
+    written = {outcome.row.number for outcome in found.outcomes}
+    assert not written & {problem.row for problem in found.problems}

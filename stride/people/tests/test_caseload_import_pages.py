@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from stride.people.models import CaseloadExtract, ExtractSource, MatchReview, Participant
 
@@ -155,3 +156,27 @@ def test_outsiders_cannot_reach_a_countys_extract(world, client_for):
     assert client_for(world.coach).get(result).status_code == 403
     assert client_for(world.other_county_admin).get(result).status_code == 404
     assert client_for(world.other_county_admin).post(result, {"rows": "good"}).status_code == 404
+
+
+def test_an_excel_workbook_is_imported_like_a_csv(world, client_for):
+    book = Workbook()
+    for line in FILE.splitlines():
+        book.active.append(line.split(","))
+    book.active["D2"] = datetime(1988, 3, 15)
+    data = io.BytesIO()
+    book.save(data)
+    client = client_for(world.county_admin)
+    client.post(
+        reverse("people:caseload_import"),
+        {
+            "new_source": "CalSAWS",
+            "program": world.program.pk,
+            "encoding": "utf-8",
+            "file": SimpleUploadedFile("extract.xlsx", data.getvalue()),
+        },
+    )
+    extract = CaseloadExtract.objects.get()
+    client.post(reverse("people:import_columns", kwargs={"uuid": extract.uuid}), MAPPING)
+    client.post(reverse("people:import_result", kwargs={"uuid": extract.uuid}), {"rows": "good"})
+    rosa = Participant.objects.get(household__case_number="FR0000777")
+    assert rosa.member.birth_date.isoformat() == "1988-03-15"
