@@ -26,12 +26,12 @@ from stride.participation.models import MonthResult
 from stride.people.models import CoachAssignment, Enrollment, Participant
 
 from . import engagement, goals, work_rate
-from .figures import ALL, Figure, Measure
+from .figures import Figure, Measure
 from .months import month_of, months_up_to
+from .trends import TREND_MONTHS, Trend, trend
 
 STALLED_AFTER = timedelta(days=30)
 PAIRING_WINDOW = timedelta(days=90)
-TREND_MONTHS = 12
 TREND_MEASURES: list[Measure] = [
     engagement.ENGAGEMENT,
     work_rate.WORK_RATE,
@@ -264,45 +264,6 @@ class CoachRow:
         return abs(self.balance)
 
 
-@dataclass(frozen=True)
-class Bar:
-    month: date
-    figure: Figure
-    value: int | None  # a percent for a rate, a number for a count; None: nobody counted
-    x: int
-    y: int
-    height: int
-
-
-CHART_HEIGHT = 100  # the bars' area; the months' labels sit below it
-BAR_STEP = 30
-BAR_WIDTH = 22
-
-
-@dataclass
-class Trend:
-    measure: Measure
-    months: list[tuple[date, Figure]]
-
-    @property
-    def bars(self) -> list[Bar]:
-        """Bars for a small chart: rates on a 0-100 scale, counts up to the highest month."""
-        values = [
-            figure.percent if self.measure.is_rate else figure.numerator
-            for _month, figure in self.months
-        ]
-        top = 100 if self.measure.is_rate else max([v or 0 for v in values] + [1])
-        bars = []
-        for index, ((month, figure), value) in enumerate(zip(self.months, values, strict=True)):
-            height = round((value or 0) * CHART_HEIGHT / top)
-            bars.append(Bar(month, figure, value, index * BAR_STEP, CHART_HEIGHT - height, height))
-        return bars
-
-    @property
-    def width(self) -> int:
-        return len(self.months) * BAR_STEP
-
-
 @dataclass
 class TeamView:
     day: date
@@ -332,12 +293,8 @@ def team_view(user: User, now: datetime) -> TeamView:
         for coach, caseload in zip(coaches, caseloads, strict=True)
     ]
     months = months_up_to(month, TREND_MONTHS)
-    trends = []
-    for measure in TREND_MEASURES:
-        table = measure.count(families, months, ALL).get(ALL, {})
-        figure = Figure(0, 0) if measure.is_rate else Figure(0)
-        trends.append(Trend(measure, [(each, table.get(each, figure)) for each in months]))
-    return TeamView(timezone.localdate(now), month, rows, average, trends)
+    drawn = [trend(measure, families, months) for measure in TREND_MEASURES]
+    return TeamView(timezone.localdate(now), month, rows, average, drawn)
 
 
 def coach_list(user: User, coach: User, kind: str, now: datetime) -> QuerySet[Any]:

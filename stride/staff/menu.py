@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict:
         reports = [
             NavItem(_("Progress"), reverse("assessments:summary")),
             NavItem(_("Work participation"), reverse("participation:report")),
+            NavItem(_("Measures"), reverse("staff:measures")),
         ]
         if user.role in access.PLANNING_READER_ROLES:
             reports.append(NavItem(_("Self-assessment"), reverse("county:self_assessments")))

@@ -10,4 +10,6 @@ urlpatterns = [
     path("participants/<uuid:uuid>/", views.participant, name="participant"),
     path("team/", views.team, name="team"),
     path("team/<uuid:coach>/<slug:kind>/", views.team_list, name="team_list"),
+    path("measures/", views.measures, name="measures"),
+    path("measures/<slug:key>/", views.measure, name="measure"),
 ]

@@ -15,7 +15,10 @@ from stride.coaching import today as coaching_day
 from stride.core import access
 from stride.core.guards import require
 from stride.core.models import Role
+from stride.measures import overview
 from stride.measures import team as team_measures
+from stride.measures.catalogue import BY_KEY
+from stride.measures.months import month_of
 from stride.people import cases
 
 FULL_LIST_PAGE = 50
@@ -130,5 +133,39 @@ def team_list(request: HttpRequest, coach: UUID, kind: str) -> HttpResponse:
             "listing": listing,
             "page": page,
             "items": [listing.item(row) for row in page],
+        },
+    )
+
+
+@require(access.can_read_audit)
+def measures(request: HttpRequest) -> HttpResponse:
+    """Every measure over the last twelve months, for the families the viewer may read."""
+    month = month_of(timezone.localdate())
+    return render(
+        request, "staff/measures.html", {"trends": overview.every_trend(request.user, month)}
+    )
+
+
+@require(access.can_read_audit)
+def measure(request: HttpRequest, key: str) -> HttpResponse:
+    """One measure: its twelve months, and a month by team, office, county or coach."""
+    if key not in BY_KEY:
+        raise Http404
+    chosen = BY_KEY[key]
+    this_month = month_of(timezone.localdate())
+    month = overview.chosen_month(request.GET.get("month"), this_month)
+    by = overview.chosen_grouping(request.GET.get("by"))
+    participants = overview.scope(request.user)
+    months = overview.months_to(this_month)
+    return render(
+        request,
+        "staff/measure.html",
+        {
+            "trend": overview.trend(chosen, participants, months),
+            "month": month,
+            "months": list(reversed(months)),
+            "by": by,
+            "groupings": overview.grouping_choices(),
+            "rows": overview.by_group(chosen, request.user, month, by),
         },
     )

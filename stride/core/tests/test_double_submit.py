@@ -574,6 +574,8 @@ ADDS_NOTHING: dict[str, str] = {
             "staff:today_list",
             "staff:team",
             "staff:team_list",
+            "staff:measures",
+            "staff:measure",
             "coaching:participant_goals",
             "coaching:sessions",
             "coaching:incentives",

@@ -358,6 +358,11 @@ RULES = {
         lambda w: {"coach": w.coach.uuid, "kind": "caseload"},
         same(403, supervisor=200, other_county_supervisor=404),
     ),
+    "staff:measures": (None, same(403, **dict.fromkeys(AUDIT_READERS, 200))),
+    "staff:measure": (
+        lambda w: {"key": "engagement"},
+        same(403, **dict.fromkeys(AUDIT_READERS, 200)),
+    ),
     "coaching:participant_goals": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:goal_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:goal_storming": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
