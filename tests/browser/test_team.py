@@ -1,6 +1,8 @@
 """A supervisor's team view in the browser: a coach's families due a contact are one click
 away, and both pages pass axe-core in English and Spanish."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -38,3 +40,18 @@ def test_the_team_view_in_spanish_on_a_tablet(new_page, log_in, site, assert_acc
     expect(page.locator("main")).to_contain_text("Los últimos doce meses del equipo")
     fits_the_screen(page, 768)
     assert_accessible(page, "the team view in Spanish at 768 px")
+
+
+def test_a_county_administrator_reads_a_measure_by_team(new_page, log_in, site, assert_accessible):
+    page = new_page()
+    log_in(page, "county-admin")
+    page.goto(site + "/measures/")
+    expect(page.locator("main h1")).to_have_text("Measures")
+    assert_accessible(page, "every measure")
+    page.get_by_role("link", name="Program engagement").click()
+    expect(page.locator("main h1")).to_have_text("Program engagement")
+    page.get_by_label("By", exact=True).select_option("county")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"by=county"))
+    expect(page.locator("main table").last).to_be_visible()
+    assert_accessible(page, "one measure by county")
