@@ -5,6 +5,8 @@ is never edited: agreeing writes a row with the words shown, withdrawing dates
 it; a withdrawal also stops every reminder still waiting on that channel.
 """
 
+from datetime import time
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit
 from stride.core.audit import Action, Actor
+from stride.core.models import Organisation
 from stride.people.models import Participant
 
 from . import wording
-from .models import Channel, Consent, Message, Reply
+from .models import Channel, Consent, CountySettings, Message, Reply
 from .sending import cancel
 
 
@@ -125,3 +128,23 @@ def keep_reply(
     )
     audit.record(actor, Action.CREATE, reply, participant.uuid, ["body", "meaning"])
     return reply
+
+
+def county_settings(county: Organisation) -> CountySettings:
+    """The county's reminder settings (the defaults until its administrator changes them)."""
+    return CountySettings.objects.filter(county=county).first() or CountySettings(county=county)
+
+
+@transaction.atomic
+def set_county_settings(
+    actor: Actor, county: Organisation, quiet_from: time, quiet_until: time, help_contact: str
+) -> CountySettings:
+    chosen, _created = CountySettings.objects.select_for_update().get_or_create(county=county)
+    wanted = {"quiet_from": quiet_from, "quiet_until": quiet_until, "help_contact": help_contact}
+    changed = [name for name, value in wanted.items() if getattr(chosen, name) != value]
+    if changed:
+        for name in changed:
+            setattr(chosen, name, wanted[name])
+        chosen.save(update_fields=changed)
+        audit.record(actor, Action.CHANGE, county, None, [f"reminders_{name}" for name in changed])
+    return chosen

@@ -25,3 +25,21 @@ class ConsentForm(forms.Form):
         label=_("I read them the words above for this channel, and they said yes."),
         required=True,
     )
+
+
+class CountySettingsForm(forms.Form):
+    quiet_from = forms.TimeField(
+        label=_("No reminders after"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("In each family's own time zone, from their ZIP code."),
+    )
+    quiet_until = forms.TimeField(
+        label=_("No reminders before"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    help_contact = forms.CharField(
+        label=_("Who to contact for help"),
+        max_length=200,
+        required=False,
+        help_text=_("Sent to anyone who texts HELP, such as the office's name and phone number."),
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("county/reminders/", views.county_settings, name="county_settings"),
     path("reminders/sms/inbound/", views.sms_inbound, name="sms_inbound"),
     path("reminders/sms/status/", views.sms_status, name="sms_status"),
     path("reminders/demo/outbox/", views.outbox, name="outbox"),

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,11 +24,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.guards import require
+from stride.core.models import Organisation, Role, User
 from stride.core.submissions import save_once
 from stride.people.cases import open_case
 
 from . import actions, inbound, sending, wording
-from .forms import ConsentForm
+from .forms import ConsentForm, CountySettingsForm
 from .models import Channel, Consent, Message, Reply
 
 RECENT = 20
@@ -91,6 +92,44 @@ def consent_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
     actions.withdraw_consent(Actor.from_request(request), found, how)
     messages.success(request, _("Reminders on this channel are stopped."))
     return redirect("reminders:consent", uuid=found.participant.uuid)
+
+
+def _administered_county(user: User) -> Organisation:
+    county = user.organisation.county() if user.organisation is not None else None
+    if county is None:
+        raise PermissionDenied
+    return county
+
+
+def _is_county_admin(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+@require(_is_county_admin)
+@require_http_methods(["GET", "POST"])
+def county_settings(request: HttpRequest) -> HttpResponse:
+    """A county administrator's quiet hours for reminders, and who a HELP text points to."""
+    county = _administered_county(request.user)
+    chosen = actions.county_settings(county)
+    form = CountySettingsForm(
+        request.POST or None,
+        initial={
+            "quiet_from": chosen.quiet_from,
+            "quiet_until": chosen.quiet_until,
+            "help_contact": chosen.help_contact,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_county_settings(
+            Actor.from_request(request),
+            county,
+            form.cleaned_data["quiet_from"],
+            form.cleaned_data["quiet_until"],
+            form.cleaned_data["help_contact"].strip(),
+        )
+        messages.success(request, _("Saved."))
+        return redirect("reminders:county_settings")
+    return render(request, "reminders/county_settings.html", {"form": form, "county": county})
 
 
 # The provider's webhooks: signed by Twilio, answered without telling a stranger anything.

@@ -51,6 +51,7 @@ def navigation(request: HttpRequest) -> dict:
     account: list[NavItem] = []
     if user.role == Role.COUNTY_ADMIN:
         account.append(NavItem(_("County settings"), reverse("county:settings")))
+        account.append(NavItem(_("Reminder settings"), reverse("reminders:county_settings")))
         account.append(NavItem(_("Caseload import"), reverse("people:caseload_import")))
     if user.role in (Role.COUNTY_ADMIN, Role.STATE_ADMIN):
         account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))

@@ -668,6 +668,7 @@ ADDS_NOTHING: dict[str, str] = {
     "county:self_assessments": READS,
     "county:self_assessment": READS,
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
+    "reminders:county_settings": "changes the county's reminder settings",
     "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",
     "reminders:sms_status": "the provider's delivery report, not a form",
     "reminders:outbox": READS,

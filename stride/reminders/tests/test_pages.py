@@ -1,6 +1,6 @@
 """The reminders page on a participant's record, and the demo outbox (DEBUG only)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from django.urls import reverse
 from stride.coaching.models import Step
 from stride.core.models import AuditEvent
 from stride.reminders import channels, tasks
-from stride.reminders.models import Consent, Reply
+from stride.reminders.models import Consent, CountySettings, Reply
 
 from .helpers import PHONE, agree, reminder_of, step_to_remind
 
@@ -112,3 +112,39 @@ def test_the_demo_outbox_shows_the_text_and_an_answer_goes_the_same_way_as_a_rea
 def test_the_profile_links_to_the_reminders_page(world, client_for):
     profile = client_for(world.coach).get(world.case.get_absolute_url()).content.decode()
     assert consent_url(world) in profile
+
+
+def test_a_county_administrator_sets_quiet_hours_and_the_help_contact(world, client_for, settings):
+    url = reverse("reminders:county_settings")
+    assert client_for(world.coach).get(url).status_code == 403
+    admin = client_for(world.county_admin)
+    assert admin.get(url).status_code == 200
+    answer = admin.post(
+        url, {"quiet_from": "20:00", "quiet_until": "09:30", "help_contact": "Fresno, 559-555-0100"}
+    )
+    assert answer.status_code == 302
+    chosen = CountySettings.objects.get(county=world.county)
+    assert (chosen.quiet_from, chosen.quiet_until) == (time(20, 0), time(9, 30))
+    assert AuditEvent.objects.filter(record_id=world.county.uuid, action="change").exists()
+    assert not CountySettings.objects.filter(county=world.other_county).exists()
+
+
+def test_a_countys_quiet_hours_hold_a_reminder_back(world, client_for, monkeypatch):
+    client_for(world.county_admin).post(
+        reverse("reminders:county_settings"),
+        {"quiet_from": "19:00", "quiet_until": "09:30", "help_contact": ""},
+    )
+    calls = []
+
+    class Accepting:
+        def send(self, outgoing):
+            calls.append(outgoing)
+            return "SM1"
+
+    monkeypatch.setattr(channels, "sms_backend", Accepting)
+    with time_machine.travel(datetime(2026, 3, 9, 19, 30, tzinfo=FRESNO), tick=False):
+        agree(world)
+        message = reminder_of(step_to_remind(world, date(2026, 3, 10)))
+        assert tasks.send_message.call(message.pk) == "queued"
+    message.refresh_from_db()
+    assert message.next_try_at == datetime(2026, 3, 10, 9, 30, tzinfo=FRESNO) and not calls
