@@ -1,6 +1,9 @@
 """Every write to a county's self-assessment, each with its audit event in one transaction."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,10 +12,17 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit
 from stride.core.audit import Action, Actor
-from stride.core.edits import lock_for_edit
+from stride.core.edits import StaleEdit, lock_for_edit
 from stride.core.models import Organisation, User
 
-from .models import SelfAssessmentRating, SelfAssessmentRound
+from . import goals
+from .models import (
+    CountyGoal,
+    CountyGoalReview,
+    SelfAssessmentRating,
+    SelfAssessmentRound,
+    SuccessDefinition,
+)
 from .self_assessment import SelfAssessment, versions
 
 MAX_PRIORITIES = 2
@@ -104,3 +114,111 @@ def settle_round(
     current.save(update_fields=["final", "priorities", "settled_by", "settled_at", "version"])
     audit.record(actor, Action.CHANGE, current, None, ["final", "priorities"])
     return current
+
+
+# County goal setting: step 1 (what success means) and step 2 (overall goals), with reviews.
+
+
+@transaction.atomic
+def define_success(
+    actor: Actor, county: Organisation, text: str, seen_number: int
+) -> SuccessDefinition:
+    """A new version of what success means for the county's families; `seen_number` is the
+    version the person started from (0 for none), so a newer one is not written over."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write what success looks like for your families.")})
+    Organisation.objects.select_for_update().filter(pk=county.pk).first()
+    latest = county.success_definitions.order_by("-number").first()
+    current = latest.number if latest else 0
+    if current != seen_number:
+        raise StaleEdit(current)
+    if latest is not None and latest.text == text:
+        raise ValidationError({"text": _("This is the same as the current version.")})
+    made = SuccessDefinition.objects.create(
+        county=county, number=current + 1, text=text, written_by=_person(actor)
+    )
+    audit.record(actor, Action.CREATE, made, None, ["text"])
+    return made
+
+
+@dataclass(frozen=True)
+class GoalDetails:
+    measure: str
+    baseline: Decimal
+    target_kind: str
+    target: Decimal
+    deadline: date
+    review_every: str
+
+
+@transaction.atomic
+def set_county_goal(actor: Actor, county: Organisation, details: GoalDetails) -> CountyGoal:
+    """An overall county goal: SMART, with a measure, a baseline, a target and a deadline."""
+    problems: dict[str, str] = {}
+    if details.measure not in goals.MEASURES:
+        problems["measure"] = _("Choose one of the measures listed.")
+    if not 0 <= details.baseline <= 100:
+        problems["baseline"] = _("A percentage is between 0 and 100.")
+    if details.target_kind == CountyGoal.Target.IMPROVE and details.target <= 0:
+        problems["target"] = _("An improvement is more than 0%.")
+    if details.target_kind == CountyGoal.Target.REACH and not (
+        details.baseline < details.target <= 100
+    ):
+        problems["target"] = _("The level to reach is above the baseline and at most 100%.")
+    if details.deadline <= timezone.localdate():
+        problems["deadline"] = _("A deadline is a day still to come.")
+    if details.review_every not in CountyGoal.Every.values:
+        problems["review_every"] = _("Choose how often you review the goal.")
+    if problems:
+        raise ValidationError(problems)
+    goal = CountyGoal.objects.create(
+        county=county,
+        measure=details.measure,
+        baseline=details.baseline,
+        target_kind=details.target_kind,
+        target=details.target,
+        deadline=details.deadline,
+        review_every=details.review_every,
+        set_by=_person(actor),
+    )
+    audit.record(
+        actor,
+        Action.CREATE,
+        goal,
+        None,
+        ["measure", "baseline", "target", "deadline"],
+    )
+    return goal
+
+
+@dataclass(frozen=True)
+class ReviewDetails:
+    reviewed_on: date
+    value_now: Decimal
+    standing: str
+    notes: str = ""
+
+
+@transaction.atomic
+def review_county_goal(actor: Actor, goal: CountyGoal, details: ReviewDetails) -> CountyGoalReview:
+    """A review of a county goal: where its measure stands and how it is going."""
+    problems: dict[str, str] = {}
+    if details.reviewed_on > timezone.localdate():
+        problems["reviewed_on"] = _("A review is recorded on or after the day it happens.")
+    if not 0 <= details.value_now <= 100:
+        problems["value_now"] = _("A percentage is between 0 and 100.")
+    if details.standing not in CountyGoalReview.Standing.values:
+        problems["standing"] = _("Choose how it is going.")
+    if problems:
+        raise ValidationError(problems)
+    review = CountyGoalReview.objects.create(
+        goal=goal,
+        reviewed_on=details.reviewed_on,
+        value_now=details.value_now,
+        standing=details.standing,
+        notes=details.notes.strip(),
+        reviewed_by=_person(actor),
+    )
+    audit.record(actor, Action.CREATE, review, None, ["reviewed_on", "value_now", "notes"])
+    return review

@@ -1,11 +1,16 @@
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stride.core import fields
 from stride.core.forms import VersionedForm
 
+from . import goals
+from .models import CountyGoal, CountyGoalReview
 from .self_assessment import Area, Component, Point, SelfAssessment
 
 
@@ -76,3 +81,85 @@ class SettleForm(VersionedForm, RatingsForm):
         if len(chosen) > 2:
             raise ValidationError(_("Pick one or two areas to work on first."))
         return chosen
+
+
+class SuccessForm(VersionedForm):
+    """Goal setting, step 1; `version` is the number of the definition the person started from."""
+
+    text = forms.CharField(
+        label=_("What success looks like for the families you serve"),
+        help_text=_(
+            "Think a few months or years after a family's time with you: working, learning, "
+            "a steady home, stronger day-to-day skills, taking part in the program. Say it "
+            "in your county's words."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+    )
+
+
+class CountyGoalForm(forms.Form):
+    """Goal setting, step 2: an overall county goal, SMART."""
+
+    measure = forms.ChoiceField(
+        label=_("Measure"),
+        help_text=_("What the goal moves. Each is a percentage of the county's families."),
+    )
+    baseline = fields.DecimalField(
+        label=_("Where it stands now (%)"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    target_kind = forms.ChoiceField(
+        label=_("Kind of target"),
+        choices=CountyGoal.Target.choices,
+        widget=forms.RadioSelect,
+    )
+    target = fields.DecimalField(
+        label=_("Target (%)"),
+        help_text=_(
+            "For an improvement, how much better than now: 10 means 40% becomes 44%. "
+            "For a level, the percentage to reach: 50 means 50%."
+        ),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(100),
+    )
+    deadline = fields.DateField(label=_("Deadline"))
+    review_every = forms.ChoiceField(
+        label=_("How often the team reviews it"),
+        choices=CountyGoal.Every.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [
+            ("", _("Choose a measure")),
+            *((key, str(name)) for key, name in goals.MEASURES.items()),
+        ]
+
+
+class CountyGoalReviewForm(forms.Form):
+    reviewed_on = fields.DateField(label=_("Date of the review"), initial=timezone.localdate)
+    value_now = fields.DecimalField(
+        label=_("Where the measure stands now (%)"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    standing = forms.ChoiceField(
+        label=_("How it is going"),
+        choices=CountyGoalReview.Standing.choices,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("What the team learned and will try next"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )

@@ -62,3 +62,88 @@ class SelfAssessmentRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} ({self.rater})"
+
+
+class SuccessDefinition(models.Model):
+    """What a county means by success for the families it serves (goal setting, step 1).
+
+    Each change is a new row numbered from 1, so earlier versions stay readable."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="success_definitions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(_("what success looks like"))
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="one_success_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} ({self.number})"
+
+
+class CountyGoal(models.Model):
+    """An overall county goal, SMART (goal setting, step 2): a measure, where it stands, the
+    target (an improvement on the baseline or a level to reach), a deadline, and how often
+    the county reviews it."""
+
+    class Target(models.TextChoices):
+        IMPROVE = "improve", _("Improve on the baseline by a percentage")
+        REACH = "reach", _("Reach a level")
+
+    class Every(models.TextChoices):
+        QUARTER = "quarter", _("Every three months")
+        HALF_YEAR = "half_year", _("Every six months")
+        YEAR = "year", _("Once a year")
+
+    AUDIT_VALUES = ("target_kind", "review_every")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="county_goals")
+    # The measure by name for now; tied to the measures app's live figures later.
+    measure = models.CharField(_("measure"), max_length=40)
+    baseline = models.DecimalField(_("baseline"), max_digits=5, decimal_places=1)
+    target_kind = models.CharField(_("kind of target"), max_length=8, choices=Target.choices)
+    target = models.DecimalField(_("target"), max_digits=5, decimal_places=1)
+    deadline = models.DateField(_("deadline"))
+    review_every = models.CharField(_("review"), max_length=10, choices=Every.choices)
+    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.measure
+
+
+class CountyGoalReview(models.Model):
+    """One review of a county goal: where the measure stands now and what the team makes of it."""
+
+    class Standing(models.TextChoices):
+        ON_TRACK = "on_track", _("On track")
+        BEHIND = "behind", _("Behind, with a plan to catch up")
+        MET = "met", _("Target met")
+
+    AUDIT_VALUES = ("standing",)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(CountyGoal, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("date of the review"))
+    value_now = models.DecimalField(_("where the measure stands"), max_digits=5, decimal_places=1)
+    standing = models.CharField(_("how it is going"), max_length=10, choices=Standing.choices)
+    notes = models.TextField(_("what the team learned and will try next"), blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal} ({self.reviewed_on})"

@@ -20,3 +20,10 @@ urlpatterns = [
         name="self_assessment_settle",
     ),
 ]
+
+urlpatterns += [
+    path("goals/", views.county_goals, name="goals"),
+    path("goals/success/", views.county_success, name="success"),
+    path("goals/new/", views.county_goal_new, name="goal_new"),
+    path("goals/<uuid:uuid>/", views.county_goal, name="goal"),
+]

@@ -3,10 +3,11 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,10 +22,28 @@ from stride.core.models import Organisation, Role, User
 from stride.core.submissions import FIELD as FORM_KEY
 from stride.core.submissions import save_once
 
-from . import comparison
-from .actions import form_of, send_rating, settle_round, start_round
-from .forms import CheckInForm, RatingsForm, RoundForm, SettleForm
-from .models import SelfAssessmentRound
+from . import comparison, goals
+from .actions import (
+    GoalDetails,
+    ReviewDetails,
+    define_success,
+    form_of,
+    review_county_goal,
+    send_rating,
+    set_county_goal,
+    settle_round,
+    start_round,
+)
+from .forms import (
+    CheckInForm,
+    CountyGoalForm,
+    CountyGoalReviewForm,
+    RatingsForm,
+    RoundForm,
+    SettleForm,
+    SuccessForm,
+)
+from .models import CountyGoal, SelfAssessmentRound
 from .self_assessment import versions
 from .settings import county_of_administrator, set_check_in_interval
 
@@ -258,4 +277,168 @@ def self_assessment_settle(request: HttpRequest, uuid: UUID) -> HttpResponse:
         request,
         "county/self_assessment_settle.html",
         {"form": form, "round": round, "raters": len(ratings)},
+    )
+
+
+# County goal setting: what success means (step 1) and the overall goals (step 2), each
+# reviewed on its schedule. The same people read and write as for the self-assessment.
+
+
+def _chosen_county(request: HttpRequest) -> Organisation | None:
+    """The county a page is about: the person's own, or the one a state reader chose (None
+    while they have not chosen)."""
+    counties = _planning_counties(request)
+    wanted = request.GET.get("county")
+    if wanted:
+        try:
+            return counties.get(uuid=UUID(wanted))
+        except (ValueError, Organisation.DoesNotExist):
+            raise Http404 from None
+    return counties.get() if len(counties[:2]) == 1 else None
+
+
+def _goal(request: HttpRequest, uuid: UUID) -> CountyGoal:
+    goals_in_scope = CountyGoal.objects.select_related("county", "set_by")
+    return get_object_or_404(
+        goals_in_scope.filter(county__in=_planning_counties(request)), uuid=uuid
+    )
+
+
+@login_required
+@require_GET
+def county_goals(request: HttpRequest) -> HttpResponse:
+    """What success means for the county's families, and its goals with their next review."""
+    county = _chosen_county(request)
+    if county is None:
+        counties = _planning_counties(request)
+        return render(
+            request,
+            "county/goal_counties.html",
+            {"counties": counties},
+        )
+    success = county.success_definitions.select_related("written_by").first()
+    today = timezone.localdate()
+    rows = []
+    for goal in county.county_goals.annotate(last_review=Max("reviews__reviewed_on")):
+        due = goals.next_review(goal, goal.last_review, timezone.localdate(goal.set_at))
+        rows.append((goal, goals.measure_name(goal.measure), goals.target_level(goal), due))
+    return render(
+        request,
+        "county/goals.html",
+        {
+            "county": county,
+            "success": success,
+            "rows": rows,
+            "today": today,
+            "may_write": access.can_coordinate_county(_user(request)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_success(request: HttpRequest) -> HttpResponse:
+    """Step 1: the county administrator writes what success means; earlier versions stay."""
+    county = _coordinated_county(request)
+    versions_written = list(county.success_definitions.select_related("written_by"))
+    latest = versions_written[0] if versions_written else None
+    form = SuccessForm(
+        request.POST or None,
+        initial={"text": latest.text if latest else "", "version": latest.number if latest else 0},
+    )
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: define_success(
+                Actor.from_request(request),
+                county,
+                form.cleaned_data["text"],
+                form.cleaned_data["version"],
+            ),
+            lambda made: reverse("county:goals"),
+            _("Saved: this is now what success means for your county."),
+        )
+        if saved:
+            return saved
+    return render(
+        request,
+        "county/success.html",
+        {"form": form, "county": county, "earlier": versions_written},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_goal_new(request: HttpRequest) -> HttpResponse:
+    """Step 2: an overall county goal."""
+    county = _coordinated_county(request)
+    form = CountyGoalForm(request.POST or None)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: set_county_goal(
+                Actor.from_request(request),
+                county,
+                GoalDetails(
+                    form.cleaned_data["measure"],
+                    form.cleaned_data["baseline"],
+                    form.cleaned_data["target_kind"],
+                    form.cleaned_data["target"],
+                    form.cleaned_data["deadline"],
+                    form.cleaned_data["review_every"],
+                ),
+            ),
+            lambda made: reverse("county:goal", kwargs={"uuid": made.uuid}),
+            _("The goal is set. Its first review is on the county's goal page."),
+        )
+        if saved:
+            return saved
+    return render(request, "county/goal_new.html", {"form": form, "county": county})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A county goal, its reviews and, for the county administrator, the next review's form."""
+    goal = _goal(request, uuid)
+    may_review = access.can_coordinate_county(_user(request))
+    if request.method == "POST":
+        refuse_unless(may_review)
+    form = CountyGoalReviewForm(request.POST or None)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: review_county_goal(
+                Actor.from_request(request),
+                goal,
+                ReviewDetails(
+                    form.cleaned_data["reviewed_on"],
+                    form.cleaned_data["value_now"],
+                    form.cleaned_data["standing"],
+                    form.cleaned_data["notes"],
+                ),
+            ),
+            lambda made: reverse("county:goal", kwargs={"uuid": goal.uuid}),
+            _("The review is recorded."),
+        )
+        if saved:
+            return saved
+    reviews = list(goal.reviews.select_related("reviewed_by"))
+    last = reviews[0].reviewed_on if reviews else None
+    return render(
+        request,
+        "county/goal.html",
+        {
+            "goal": goal,
+            "county": goal.county,
+            "measure": goals.measure_name(goal.measure),
+            "level": goals.target_level(goal),
+            "due": goals.next_review(goal, last, timezone.localdate(goal.set_at)),
+            "reviews": reviews,
+            "form": form if may_review else None,
+            "today": timezone.localdate(),
+        },
     )

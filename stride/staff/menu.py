@@ -43,6 +43,7 @@ def navigation(request: HttpRequest) -> dict:
         ]
         if user.role in access.PLANNING_READER_ROLES:
             reports.append(NavItem(_("Self-assessment"), reverse("county:self_assessments")))
+            reports.append(NavItem(_("County goals"), reverse("county:goals")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
         links.append(NavItem(_("Reports"), children=reports))

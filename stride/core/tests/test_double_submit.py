@@ -44,11 +44,18 @@ from stride.coaching.models import (
 from stride.core import submissions
 from stride.core.audit import Actor
 from stride.core.models import SubmissionKey, User
-from stride.county.models import SelfAssessmentRating, SelfAssessmentRound
+from stride.county.models import (
+    CountyGoal,
+    CountyGoalReview,
+    SelfAssessmentRating,
+    SelfAssessmentRound,
+    SuccessDefinition,
+)
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.core.tests.test_url_walk import (
     EXTRACT,
     _activity,
+    _county_goal,
     _goal,
     _ladder,
     _self_assessment_round,
@@ -540,6 +547,37 @@ CREATES: dict[str, list[Case]] = {
             SelfAssessmentRating,
         )
     ],
+    "county:success": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:success"),
+            lambda w: {"text": "Families working in jobs they chose"},
+            SuccessDefinition,
+        )
+    ],
+    "county:goal_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:goal_new"),
+            lambda w: {
+                "measure": "employment_entries",
+                "baseline": "30",
+                "target_kind": "reach",
+                "target": "45",
+                "deadline": (TODAY + timedelta(days=200)).isoformat(),
+                "review_every": "quarter",
+            },  # fmt: skip
+            CountyGoal,
+        )
+    ],
+    "county:goal": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:goal", uuid=_county_goal(w).uuid),
+            lambda w: {"reviewed_on": TODAY.isoformat(), "value_now": "41", "standing": "on_track"},
+            CountyGoalReview,
+        )
+    ],
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
@@ -667,6 +705,7 @@ ADDS_NOTHING: dict[str, str] = {
     "county:settings": "changes the county's settings",
     "county:self_assessments": READS,
     "county:self_assessment": READS,
+    "county:goals": READS,
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
     "reminders:county_settings": "changes the county's reminder settings",
     "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",

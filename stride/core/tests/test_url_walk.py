@@ -28,7 +28,7 @@ from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.county import actions as county_planning
-from stride.county.models import SelfAssessmentRound
+from stride.county.models import CountyGoal, SelfAssessmentRound
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
 from stride.people import matching
@@ -249,6 +249,24 @@ def _self_assessment_round(world) -> SelfAssessmentRound:
     return made
 
 
+def _county_goal(world) -> CountyGoal:
+    existing = CountyGoal.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    return county_planning.set_county_goal(
+        Actor(world.county_admin),
+        world.county,
+        county_planning.GoalDetails(
+            "engagement",
+            Decimal("40"),
+            "improve",
+            Decimal("10"),
+            timezone.localdate() + timedelta(days=200),
+            "quarter",
+        ),
+    )
+
+
 def _welcome_link(world) -> dict[str, str]:
     # Valid when made; signing the participant in (as the walk does) uses it up, and a used
     # link answers 200 with what to do next, so every person gets 200 either way.
@@ -411,6 +429,28 @@ RULES = {
     "county:self_assessment_settle": (
         lambda w: {"uuid": _self_assessment_round(w).uuid},
         same(404, supervisor=403, county_admin=200, state_admin=403),
+    ),
+    # County goals: read as the self-assessment is; the county administrator writes them.
+    "county:goals": (None, same(404, **dict.fromkeys(AUDIT_READERS, 200))),
+    "county:success": (
+        None,
+        same(
+            404,
+            **dict.fromkeys(AUDIT_READERS, 403)
+            | dict.fromkeys(["county_admin", "other_county_admin"], 200),
+        ),
+    ),
+    "county:goal_new": (
+        None,
+        same(
+            404,
+            **dict.fromkeys(AUDIT_READERS, 403)
+            | dict.fromkeys(["county_admin", "other_county_admin"], 200),
+        ),
+    ),
+    "county:goal": (
+        lambda w: {"uuid": _county_goal(w).uuid},
+        same(404, supervisor=200, county_admin=200, state_admin=200),
     ),
     "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
