@@ -118,6 +118,7 @@ def test_engagement_counts_families_with_a_session_or_hours_among_those_enrolled
     hours(world, bea, date(2026, 5, 5), 3)
     hours(world, bea, date(2026, 3, 31), 3)  # March is not among the months counted
     exit_on(world, cruz, date(2026, 4, 30))
+    session(world, cruz, date(2026, 5, 7))  # after leaving: not counted in May
     session(world, kern, date(2026, 5, 6))
 
     table = engagement.count(team_scope(world), MONTHS, ALL)
@@ -243,13 +244,17 @@ def test_pairing_keeps_families_whose_coach_was_the_same_on_the_first_and_last_d
             world.coach, "FR0000004", world.county, world.program, world.coach, first_name="Dora"
         )
     assert dora.assignments.get().started_on == date(2026, 5, 10)
+    eve = family(world, 5, "Eve")
+    with on(date(2026, 6, 1)):
+        # A new coach from the month's first day is the same coach all June.
+        people.reassign(Actor(world.supervisor), eve, world.coach_same_team, "Evening hours")
 
     # world.case's assignment starts today (December), after these months: not counted.
     table = pairing.count(team_scope(world), MONTHS, ALL)
-    assert rates(table) == [(3, 3), (2, 3), (4, 4)]
+    assert rates(table) == [(4, 4), (3, 4), (5, 5)]
     by_coach = pairing.count(team_scope(world), MONTHS, "coach")
     # Bea is counted with the coach she has now.
-    assert rates(by_coach, world.coach_same_team.pk) == [(2, 2), (1, 2), (2, 2)]
+    assert rates(by_coach, world.coach_same_team.pk) == [(3, 3), (2, 3), (3, 3)]
     assert rates(by_coach, world.coach.pk) == [(1, 1), (1, 1), (2, 2)]
 
 
