@@ -1,8 +1,12 @@
-"""A county self-assessment round in the browser: the county administrator opens a round,
-rates, settles with a priority area and reads the rounds compared; every page passes axe-core,
-and the comparison fits a tablet in Spanish."""
+"""County planning in the browser: the county administrator opens a self-assessment round,
+rates, settles with a priority area and reads the rounds compared, then writes what success
+means and sets a county goal; every page passes axe-core, and the comparison fits a tablet
+in Spanish."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from .conftest import fits_the_screen, switch_language
@@ -53,3 +57,29 @@ def test_the_rounds_compared_in_spanish_on_a_tablet(new_page, log_in, site, asse
     expect(page.locator("main h1")).to_contain_text("Autoevaluación")
     fits_the_screen(page, 768)
     assert_accessible(page, "the rounds in Spanish at 768 px")
+
+
+def test_a_county_administrator_sets_a_county_goal(new_page, log_in, site, assert_accessible):
+    page = new_page()
+    log_in(page, "county-admin")
+    page.goto(site + "/county/goals/")
+    assert_accessible(page, "the county's goals")
+    page.locator("main a", has_text="Write it").click()
+    page.get_by_label("What success looks like for the families you serve").fill(
+        "Families in steady work they chose, with a home they can count on"
+    )
+    assert_accessible(page, "what success means")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Version 1")
+    page.get_by_role("link", name="Set a county goal").click()
+    page.get_by_label("Measure").select_option("employment_entries")
+    page.get_by_label("Where it stands now (%)").fill("30")
+    page.get_by_text("Reach a level").click()
+    page.get_by_label("Target (%)").fill("40")
+    page.get_by_label("Deadline").fill((timezone.localdate() + timedelta(days=400)).isoformat())
+    page.get_by_text("Every three months").click()
+    assert_accessible(page, "a new county goal")
+    page.get_by_role("button", name="Set the goal").click()
+    expect(page.locator("main h1")).to_have_text("County goal: Families starting a job")
+    expect(page.locator("main")).to_contain_text("From 30.0% to 40.0% by")
+    assert_accessible(page, "a county goal")
