@@ -103,23 +103,23 @@ def import_columns(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
     extract = _extract(request, uuid)
     refused = ""
-    if request.method == "POST" and extract.applied_at is None:
+    if request.method == "POST":
         good_only = request.POST.get("rows") == "good"
         try:
-            save_once(
+            answer = save_once(
                 request,
                 None,
                 lambda: matching.apply(
                     Actor.from_request(request), extract, request.user, good_only=good_only
                 ),
                 lambda found: reverse("people:import_result", kwargs={"uuid": extract.uuid}),
-                None,
+                _("The extract is imported."),
             )
         except (matching.NotImported, ValidationError) as error:
             refused = str(error.messages[0] if isinstance(error, ValidationError) else error)
         else:
-            messages.success(request, _("The extract is imported."))
-            return redirect("people:import_result", uuid=extract.uuid)
+            if answer is not None:
+                return answer
     if extract.applied_at is not None:
         return render(request, "people/import/result.html", {"extract": extract})
     table = matching.table_of(extract)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -180,3 +181,20 @@ def test_an_excel_workbook_is_imported_like_a_csv(world, client_for):
     client.post(reverse("people:import_result", kwargs={"uuid": extract.uuid}), {"rows": "good"})
     rosa = Participant.objects.get(household__case_number="FR0000777")
     assert rosa.member.birth_date.isoformat() == "1988-03-15"
+
+
+def test_the_import_pressed_twice_imports_once_and_answers_the_second_like_the_first(
+    world, client_for
+):
+    client = client_for(world.county_admin)
+    _upload(client, world, text=FILE.split("FR0000778")[0])
+    extract = CaseloadExtract.objects.get()
+    client.post(reverse("people:import_columns", kwargs={"uuid": extract.uuid}), MAPPING)
+    result = reverse("people:import_result", kwargs={"uuid": extract.uuid})
+    page = client.get(result).content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    first = client.post(result, {"rows": "all", "form_key": key})
+    second = client.post(result, {"rows": "all", "form_key": key})
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url
+    assert Participant.objects.filter(household__case_number="FR0000777").count() == 1
