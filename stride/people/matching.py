@@ -35,6 +35,7 @@ from . import actions
 from .extracts import Kind, Problem, Table, parse_date, parse_ssn, read
 from .identity import ssn_lookup_hash
 from .models import (
+    YOUNGEST_HEAD_AGE,
     CaseloadExtract,
     ExtractSource,
     Household,
@@ -42,6 +43,7 @@ from .models import (
     Member,
     Participant,
     SourceRecord,
+    age_on,
 )
 
 # Stride's fields an extract's columns map to, in the order the mapping page asks.
@@ -262,6 +264,15 @@ def _rows(
             continue
         if birth_date is None or birth_date > today:
             refuse("birth_date", Kind.DATE, _("The birth date can't be in the future."))
+            continue
+        if age_on(birth_date, today) < YOUNGEST_HEAD_AGE:
+            refuse(
+                "birth_date",
+                Kind.VALUE,
+                _(
+                    "The person being coached must be an adult or a young parent heading the household."
+                ),
+            )
             continue
         try:
             ssn = parse_ssn(values["ssn"])
@@ -527,22 +538,44 @@ def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool
     if found.problems and (not good_only or not found.outcomes):
         raise NotImported(_("Nothing was imported: some rows need fixing first."))
     source = extract.source
+    done = []
     for outcome in found.outcomes:
-        if outcome.kind == WAITING:
-            continue
-        if outcome.kind == REVIEW:
-            _hold_for_review(extract, outcome)
-        elif outcome.kind == NEW:
-            person = open_from_row(actor, source, outcome.row)
-            SourceRecord.objects.get_or_create(source=source, participant=person)
+        try:
+            with transaction.atomic():
+                _apply_one(actor, extract, source, outcome)
+        except ValidationError as error:
+            # A check only the action makes (a rare clash with a record elsewhere).
+            problem = Problem(outcome.row.number, "", Kind.REFUSED, error.messages[0])
+            if not good_only:
+                raise NotImported(
+                    _("Nothing was imported: row %(row)s: %(message)s")
+                    % {"row": problem.row, "message": problem.message}
+                ) from None
+            found.problems.append(problem)
         else:
-            assert outcome.participant is not None
-            update_from_row(actor, outcome.participant, outcome.row)
-            SourceRecord.objects.get_or_create(source=source, participant=outcome.participant)
+            done.append(outcome)
+    found.outcomes = done
     extract.applied_at = timezone.now()
     extract.report = found.summary()
     extract.save(update_fields=["applied_at", "report"])
     return found
+
+
+def _apply_one(
+    actor: Actor, extract: CaseloadExtract, source: ExtractSource, outcome: Outcome
+) -> None:
+    if outcome.kind == WAITING:
+        return
+    if outcome.kind == REVIEW:
+        _hold_for_review(extract, outcome)
+        return
+    if outcome.kind == NEW:
+        person = open_from_row(actor, source, outcome.row)
+    else:
+        assert outcome.participant is not None
+        person = outcome.participant
+        update_from_row(actor, person, outcome.row)
+    SourceRecord.objects.get_or_create(source=source, participant=person)
 
 
 def _hold_for_review(extract: CaseloadExtract, outcome: Outcome) -> None:

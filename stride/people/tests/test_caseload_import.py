@@ -284,3 +284,27 @@ def test_any_rows_give_outcomes_or_problems_never_a_crash(world, source, rows):
         assert problem.message and problem.row >= 1
     written = {outcome.row.number for outcome in found.outcomes}
     assert not written & {problem.row for problem in found.problems}
+
+
+def test_a_child_is_a_row_to_fix_in_the_dry_run(world, source):
+    found = matching.plan(
+        _extract(world, source, "FR0000901,Tim,Ruiz,2019-05-05,,,,2026-03-01,coach"),
+        world.county_admin,
+    )
+    assert [problem.kind for problem in found.problems] == ["value"]
+
+
+def test_a_row_an_action_refuses_is_skipped_with_its_reason_and_the_rest_imported(world, source):
+    rosa_without_ssn = NEW_FAMILY.replace("345-67-8901", "")
+    _import(world, _extract(world, source, rosa_without_ssn))
+    # The other county's family already holds this SSN: only the action can tell.
+    clash = NEW_FAMILY.replace("345-67-8901", "234-56-7890")
+    new = "FR0000902,Eva,Ruiz,1987-07-07,,,,2026-03-01,coach"
+    with pytest.raises(matching.NotImported, match="row 2"):
+        _import(world, _extract(world, source, clash, new))
+    assert not Household.objects.filter(case_number="FR0000902").exists()
+    found = _import(world, _extract(world, source, clash, new), good_only=True)
+    assert [(problem.row, problem.kind) for problem in found.problems] == [(2, "refused")]
+    assert found.summary()["new"] == 1
+    assert Household.objects.filter(case_number="FR0000902").exists()
+    assert Participant.objects.get(household__case_number="FR0000777").member.ssn_last4 == ""
