@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import data_queries
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.county import actions, goals
@@ -211,3 +214,25 @@ def test_supervisors_and_the_state_read_goals_and_only_the_county_administrator_
     assert other.post(url, review).status_code == 404
     assert other.get(reverse("county:goals")).context["rows"] == []
     assert not CountyGoalReview.objects.exists()
+
+
+def test_the_goals_page_runs_the_same_queries_for_one_goal_or_three(world, client_for):
+    first = a_goal(world)
+    actions.define_success(Actor(world.county_admin), world.county, "Steady work", 0)
+    client = client_for(world.county_admin)
+    client.get(reverse("county:goals"))
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("county:goals")).status_code == 200
+        return len(data_queries(captured))
+
+    one = counted()
+    actions.review_county_goal(
+        Actor(world.county_admin),
+        first,
+        actions.ReviewDetails(date(2027, 2, 10), Decimal("41"), "on_track"),
+    )
+    a_goal(world, measure="engagement")
+    a_goal(world, measure="goals_achieved", review_every="year")
+    assert (one, counted()) == (9, 9)

@@ -305,3 +305,23 @@ def test_settled_rounds_are_compared_as_a_picture_with_its_table(world, client_f
     assert "Spring 2026: 1,0" in html  # the words people read are in their language
     assert "<td>2,8</td>" in html and "<td>1,0</td>" in html  # the table: same figures
     assert response.context["table"][0][1] == [1.0, 2.8]
+
+
+def test_the_rounds_page_runs_the_same_queries_for_one_round_or_three(world, client_for):
+    client = client_for(world.county_admin)
+    first = a_round(world, "Spring 2026")
+    rate(world.county_admin, first, everything("partway"))
+    settle(world.county_admin, first, everything("partway"), ["approach"])
+    page(client, "self_assessments")
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert page(client, "self_assessments").status_code == 200
+        return len(data_queries(captured))
+
+    one = counted()
+    for name in ("Fall 2026", "Spring 2027"):
+        later = a_round(world, name)
+        rate(world.county_admin, later, everything("nearly"))
+        settle(world.county_admin, later, everything("nearly"), ["staffing"])
+    assert (one, counted()) == (8, 8)
