@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stride.coaching.models import Step
 from stride.core import audit
 from stride.core.audit import Action, Actor
 from stride.core.models import Organisation
 from stride.people.models import Participant
 
-from . import wording
+from . import scheduling, wording
 from .models import Channel, Consent, CountySettings, Message, Reply
 from .sending import cancel
 
@@ -72,6 +73,14 @@ def give_consent(
         participant.uuid,
         ["channel", "address", "words", "how", "given_at"],
     )
+    # Steps that asked for a reminder before this yes get theirs now (or on the new channel).
+    for step in Step.objects.filter(
+        goal__participant=participant,
+        status=Step.Status.PLANNED,
+        wants_reminder=True,
+        due_on__gte=timezone.localdate(),
+    ).select_related("goal__participant__household"):
+        scheduling.plan_for_step(step)
     return consent
 
 

@@ -114,12 +114,13 @@ def test_the_message_and_its_task_are_rolled_back_with_the_step(world, clock):
 
 def test_without_consent_or_without_a_date_nothing_is_queued(world, clock):
     step_to_remind(world, THURSDAY)
+    assert not Message.objects.exists()  # no consent yet
     agree(world)
     goal = Step.objects.get().goal
-    coaching.add_step(
+    dateless = coaching.add_step(
         Actor(world.coach), goal, StepDetails("Ask about classes", wants_reminder=True)
     )
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(about_id=dateless.uuid).exists()
 
 
 def test_a_new_date_moves_the_reminder_and_a_step_done_stops_it(world, clock):
@@ -247,3 +248,12 @@ def test_an_email_reminder_carries_its_key_as_the_message_id(world, clock, setti
     [sent] = mail.outbox
     assert sent.to == ["maria@example.org"]
     assert sent.extra_headers["Message-ID"] == f"<{message.idempotency_key}@stride.localhost>"
+
+
+def test_steps_planned_before_the_yes_get_their_reminder_when_consent_is_given(world, clock):
+    step = step_to_remind(world, THURSDAY)
+    assert not Message.objects.exists()
+    agree(world)
+    message = reminder_of(step)
+    assert message.status == "queued" and message.due_at == REMIND_AT
+    assert tasks_for(message) == [REMIND_AT]
