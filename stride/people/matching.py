@@ -538,8 +538,18 @@ def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool
     if found.problems and (not good_only or not found.outcomes):
         raise NotImported(_("Nothing was imported: some rows need fixing first."))
     source = extract.source
+    recorded = set(
+        SourceRecord.objects.filter(source=source).values_list("participant_id", flat=True)
+    )
     done = []
     for outcome in found.outcomes:
+        if outcome.kind == WAITING or (
+            outcome.kind == UNCHANGED
+            and outcome.participant is not None
+            and outcome.participant.pk in recorded
+        ):
+            done.append(outcome)  # nothing to write: a re-import costs only its dry run
+            continue
         try:
             with transaction.atomic():
                 _apply_one(actor, extract, source, outcome)
