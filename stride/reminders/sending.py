@@ -260,3 +260,21 @@ def provider_said(provider_id: str, status: str) -> bool:
     with transaction.atomic():
         error = {"last_error": f"the provider reported it {status}"} if becomes == "failed" else {}
         return _move(message, becomes, message.lease_token, **error)
+
+
+def abandoned(message_id: int) -> datetime | None:
+    """The workers holding this message kept dying: when a new task should take it up, or
+    None when it has had its tries (it is then failed, and shows on the coach's Today)."""
+    message = Message.objects.select_related("participant").filter(pk=message_id).first()
+    if message is None or message.status not in (Message.Status.QUEUED, Message.Status.SENDING):
+        return None
+    if message.attempts < settings.STRIDE_REMINDER_ATTEMPTS:
+        return max(filter(None, [message.lease_until, message.next_try_at, timezone.now()]))
+    with transaction.atomic():
+        _move(
+            message,
+            Message.Status.FAILED,
+            message.lease_token,
+            last_error="the workers sending it stopped, every time it was tried",
+        )
+    return None

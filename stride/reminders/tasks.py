@@ -2,13 +2,11 @@
 
 from datetime import datetime
 
-from django.utils import timezone
 from django_tasks import task
 
 from stride.workers import leases
 
 from . import sending
-from .models import Message
 
 QUEUE = "default"
 
@@ -32,6 +30,8 @@ def send_at(message_id: int, when: datetime) -> None:
 @leases.when_lost(send_message)
 def message_lost(message_id: int) -> None:
     """Its workers died holding it as often as a task may run: a new task takes it up once
-    its message lease runs out (the provider, given the same key, will not send it twice)."""
-    held_until = Message.objects.filter(pk=message_id).values_list("lease_until", flat=True)
-    send_at(message_id, max(filter(None, [*held_until, timezone.now()])))
+    its message lease runs out (the provider, given the same key, will not send it twice),
+    or, after STRIDE_REMINDER_ATTEMPTS tries, it is failed."""
+    again = sending.abandoned(message_id)
+    if again is not None:
+        send_at(message_id, again)

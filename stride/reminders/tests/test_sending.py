@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from stride.coaching import actions as coaching
@@ -257,3 +258,19 @@ def test_steps_planned_before_the_yes_get_their_reminder_when_consent_is_given(w
     message = reminder_of(step)
     assert message.status == "queued" and message.due_at == REMIND_AT
     assert tasks_for(message) == [REMIND_AT]
+
+
+def test_a_message_whose_workers_keep_dying_is_taken_up_again_then_failed(world, clock, settings):
+    settings.STRIDE_REMINDER_ATTEMPTS = 2
+    agree(world)
+    message = reminder_of(step_to_remind(world, THURSDAY))
+    clock.move_to(REMIND_AT)
+    held = sending.claim(message.pk, REMIND_AT)  # a worker takes it, then dies
+    tasks.message_lost(message.pk)  # what the sweep calls once the task failed for good
+    assert tasks_for(message)[-1] == held.lease_until
+    clock.move_to(held.lease_until + timedelta(seconds=1))
+    assert sending.claim(message.pk, timezone.now()) is not None  # and the next one dies too
+    tasks.message_lost(message.pk)
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == 2
+    assert status_changes(message)[-1] == ["sending", "failed"]
