@@ -15,13 +15,13 @@ import is one transaction.
 import base64
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -88,6 +88,15 @@ _LANGUAGES = {
     "espanol": Household.Language.SPANISH,
 }
 FIRST_SHOWN = 5
+# Values per IN list: a file of 100,000 rows is read in batches (SQLite allows a few thousand
+# parameters in one statement).
+CHUNK = 2000
+
+
+def _chunks(values: set[Any]) -> Iterator[list[Any]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
 
 
 def header_key(header: list[str]) -> list[str]:
@@ -391,31 +400,37 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
     )
     visible = access.visible_to(Participant.objects.all(), user).filter(county=source.county)
     related = ("member", "household", "current_enrollment")
+    numbers = {row.case_number for row in rows}
     by_case: dict[str, list[Participant]] = defaultdict(list)
-    for person in visible.filter(
-        household__case_number__in={row.case_number for row in rows}
-    ).select_related(*related):
-        by_case[person.household.case_number].append(person)
-    elsewhere = set(
-        Household.objects.filter(case_number__in={row.case_number for row in rows})
-        .exclude(county=source.county)
-        .values_list("case_number", flat=True)
-    )
-    close = Q(birth_date__in={row.birth_date for row in rows})
+    elsewhere: set[str] = set()
+    for some in _chunks(numbers):
+        for person in visible.filter(household__case_number__in=some).select_related(*related):
+            by_case[person.household.case_number].append(person)
+        elsewhere.update(
+            Household.objects.filter(case_number__in=some)
+            .exclude(county=source.county)
+            .values_list("case_number", flat=True)
+        )
     hashes = {ssn_lookup_hash(row.ssn) for row in rows if row.ssn}
+    close: dict[int, Participant] = {}
+    for some_dates in _chunks({row.birth_date for row in rows}):
+        people = visible.filter(member__birth_date__in=some_dates).select_related(*related)
+        close.update((person.pk, person) for person in people)
+    taken_elsewhere: set[str] = set()
+    for some in _chunks(hashes):
+        people = visible.filter(member__ssn_hash__in=some).select_related(*related)
+        close.update((person.pk, person) for person in people)
+        taken_elsewhere.update(
+            Member.objects.filter(ssn_hash__in=some)
+            .exclude(participant__in=visible)
+            .values_list("ssn_hash", flat=True)
+        )
     candidates: dict[date, list[Participant]] = defaultdict(list)
     by_hash: dict[str, Participant] = {}
-    for person in visible.filter(
-        Q(member__in=Member.objects.filter(close | Q(ssn_hash__in=hashes)))
-    ).select_related(*related):
+    for person in close.values():
         candidates[person.member.birth_date].append(person)
         if person.member.ssn_hash:
             by_hash[person.member.ssn_hash] = person
-    taken_elsewhere = set(
-        Member.objects.filter(ssn_hash__in=hashes)
-        .exclude(participant__in=visible)
-        .values_list("ssn_hash", flat=True)
-    )
     waiting_people = set(
         MatchReview.objects.filter(
             extract__source=source, status=MatchReview.Status.OPEN
@@ -477,13 +492,19 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
         for _number, cells in table.rows
         if case_column < len(cells)
     }
+    gone = (
+        set(SourceRecord.objects.filter(source=source).values_list("participant_id", flat=True))
+        - matched
+    )
     result.left = [
-        record.participant
-        for record in SourceRecord.objects.filter(source=source)
-        .exclude(participant_id__in=matched)
-        .select_related("participant__member", "participant__household")
-        if record.participant.household.case_number not in seen_cases
+        person
+        for some_ids in _chunks(gone)
+        for person in Participant.objects.filter(pk__in=some_ids).select_related(
+            "member", "household"
+        )
+        if person.household.case_number not in seen_cases
     ]
+    result.left.sort(key=lambda person: person.household.case_number)
     return result
 
 

@@ -308,3 +308,16 @@ def test_a_row_an_action_refuses_is_skipped_with_its_reason_and_the_rest_importe
     assert found.summary()["new"] == 1
     assert Household.objects.filter(case_number="FR0000902").exists()
     assert Participant.objects.get(household__case_number="FR0000777").member.ssn_last4 == ""
+
+
+def test_a_long_file_is_read_in_batches_with_the_same_matches(world, source, monkeypatch):
+    _import(world, _extract(world, source, MARIA, NEW_FAMILY))
+    monkeypatch.setattr(matching, "CHUNK", 1)
+    moved = MARIA.replace("FR0000001", "NEW0009")  # found by name, birth date and SSN ending
+    later = "FR0000903,Eva,Ruiz,1987-07-07,,,,2026-03-01,coach"
+    found = matching.plan(_extract(world, source, moved, later), world.county_admin)
+    assert [(o.kind, o.participant) for o in found.outcomes] == [
+        (matching.UNCHANGED, world.case),
+        (matching.NEW, None),
+    ]
+    assert [person.household.case_number for person in found.left] == ["FR0000777"]
