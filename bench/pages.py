@@ -8,8 +8,9 @@ the project root:
 For the demo user `coach` it requests, in-process with Django's test client:
 the caseload (first page, default sort), the caseload searched by a last
 name on it, the caseload sorted by months on aid, the profile page of a
-participant on the caseload, the coach's Today page, and the goals page and
-one goal page of the participant with the most goals; and, as the demo
+participant on the caseload, the coach's Today page, and the goals page,
+one goal page and the meeting page (issue 19) of the participant with the
+most goals; and, as the demo
 `participant`, their own page (/me/). Each page is requested `--warmup` times first;
 those warm-up requests run inside CaptureQueriesContext, which gives the
 query count (and checks it is the same on every request). Then `--requests`
@@ -97,6 +98,7 @@ def pages_for(coach: User) -> list[tuple[str, str]]:
     ]
     if goal is not None:
         pages.append(("One goal", reverse("coaching:goal", args=[goal.uuid])))
+    pages.append(("The meeting on one page", reverse("coaching:meeting", args=[busiest.uuid])))
     return pages
 
 
