@@ -223,6 +223,7 @@ def build_demo(
         )
         demo_participant.user = participant_user
         demo_participant.save(update_fields=["user"])
+        _make_a_family_findable(names, rng)
         # After the participant can sign in: a step may give that person's pages more to show.
         run_demo_steps(seed, progress)
         if broken := broken_promises():
@@ -242,6 +243,26 @@ def build_demo(
         ),
     ]
     return result
+
+
+def _make_a_family_findable(names: _Names, rng: random.Random) -> None:
+    """Coach's first family without a login gets, if its own is shared, a last name that no
+    other family's names contain, so a search finds it alone however many households the
+    demo holds (at 100,000 every common last name is shared)."""
+    family = (
+        Participant.objects.filter(coach__username="coach", user__isnull=True)
+        .select_related("member")
+        .order_by("pk")
+        .first()
+    )
+    assert family is not None, "coach's caseload holds more than the participant"
+    everyone = Participant.objects.all()
+    if search_participants(everyone, family.member.last_name).count() == 1:
+        return
+    name = family.member.last_name
+    while search_participants(everyone, name).exists():
+        name = f"{names.family(rng)[1]}-{names.family(rng)[1]}"
+    Member.objects.filter(pk=family.member.pk).update(last_name=name)
 
 
 def _password_hash() -> str:

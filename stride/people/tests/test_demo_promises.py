@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from stride.core.demo import promises
-from stride.people.demo import build_demo
+from stride.people.demo import _Names, build_demo
 
 MOMENTS = [
     datetime(2026, 1, 1, 18, 0, tzinfo=UTC),
@@ -45,3 +45,12 @@ def test_the_demo_keeps_every_promise(db, moment):
             pytest.fail(f"on {moment:%Y-%m-%d %H:%M} UTC: {refusal}")
         broken = [promise.words for promise in promises() if not promise.holds()]
     assert broken == []
+
+
+def test_a_family_is_found_alone_even_when_every_family_shares_a_last_name(db, monkeypatch):
+    # At 100,000 households every common last name is shared, as here with one name for all.
+    monkeypatch.setattr(_Names, "family", lambda self, rng: (self.english, "Garcia"))
+    with time_machine.travel(MOMENTS[6], tick=False):
+        build_demo(40, progress=lambda line: None)
+    findable = [p for p in promises() if "finds alone" in p.words]
+    assert findable and findable[0].holds()
