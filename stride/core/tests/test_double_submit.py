@@ -44,14 +44,6 @@ from stride.coaching.models import (
 from stride.core import submissions
 from stride.core.audit import Actor
 from stride.core.models import SubmissionKey, User
-from stride.county.models import (
-    CountyGoal,
-    CountyGoalReview,
-    SelfAssessmentRating,
-    SelfAssessmentRound,
-    SuccessDefinition,
-)
-from stride.county.self_assessment import versions as self_assessment_versions
 from stride.core.tests.test_url_walk import (
     EXTRACT,
     _activity,
@@ -64,6 +56,14 @@ from stride.core.tests.test_url_walk import (
     _step,
     all_route_names,
 )
+from stride.county.models import (
+    CountyGoal,
+    CountyGoalReview,
+    SelfAssessmentRating,
+    SelfAssessmentRound,
+    SuccessDefinition,
+)
+from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
 from stride.people.models import CaseloadExtract, Household, Member
 from stride.reminders.models import Consent
@@ -586,7 +586,10 @@ CREATES: dict[str, list[Case]] = {
             "coach",
             lambda w: _reverse("reminders:consent", uuid=w.case.uuid),
             lambda w: {
-                "channel": "sms", "address": "559 555 0101", "how": "in_person", "agreed": "on",
+                "channel": "sms",
+                "address": "559 555 0101",
+                "how": "in_person",
+                "agreed": "on",
             },  # fmt: skip
             Consent,
         )

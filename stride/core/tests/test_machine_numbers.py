@@ -14,16 +14,30 @@ from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "stride" / "templates"
 OFF, ON = "{% localize off %}", "{% endlocalize %}"
+LOCALIZE_TAGS = re.compile(r"{% (localize(?: on| off)?|endlocalize) %}")
 
 
 def unlocalized_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], text.find(OFF)
-    while start != -1:
-        end = text.find(ON, start)
-        assert end != -1, "a {% localize off %} without its end"
-        spans.append((start, end))
-        start = text.find(OFF, end)
+    """Where each outermost {% localize off %} starts and its own {% endlocalize %} is; a
+    {% localize on %} inside it (a number written for people, in a label) nests within."""
+    spans: list[tuple[int, int]] = []
+    opened: list[tuple[int, bool]] = []  # each open tag's place, and whether it turns off
+    for tag in LOCALIZE_TAGS.finditer(text):
+        if tag.group(1) != "endlocalize":
+            opened.append((tag.start(), tag.group(0) == OFF))
+            continue
+        assert opened, "an {% endlocalize %} without its start"
+        start, off = opened.pop()
+        if off and not any(outer_off for _, outer_off in opened):
+            spans.append((start, tag.start()))
+    assert not opened, "a {% localize %} without its end"
     return spans
+
+
+def test_a_label_localized_inside_the_drawing_keeps_the_drawing_unlocalized():
+    text = OFF + "<svg>{{ x }}{% localize on %}{{ n }}" + ON + "{{ y }}</svg>" + ON
+    assert unlocalized_spans(text) == [(0, len(text) - len(ON))]
+    assert unlocalized_spans("{% localize on %}<svg>{{ x }}</svg>" + ON) == []
 
 
 CHARTS = sorted(path for path in TEMPLATES.rglob("*.html") if "<svg" in path.read_text())

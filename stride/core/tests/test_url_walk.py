@@ -31,9 +31,9 @@ from stride.county import actions as county_planning
 from stride.county.models import CountyGoal, SelfAssessmentRound
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
+from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.people import matching
 from stride.people.models import CaseloadExtract, MatchReview
-from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.portal import invitations
 from stride.reminders import actions as reminders
 from stride.reminders.models import Consent
@@ -415,7 +415,11 @@ RULES = {
     ),
     "county:self_assessment_new": (
         None,
-        same(404, **dict.fromkeys(AUDIT_READERS, 403), county_admin=200, other_county_admin=200),
+        same(
+            404,
+            **dict.fromkeys(AUDIT_READERS, 403)
+            | dict.fromkeys(["county_admin", "other_county_admin"], 200),
+        ),
     ),
     "county:self_assessment": (
         lambda w: {"uuid": _self_assessment_round(w).uuid},
