@@ -28,7 +28,12 @@ def check_upload(upload_id: int) -> str:
 
 @task(queue_name=QUEUE)
 def import_upload(
-    upload_id: int, user_id: int | None, ip_address: str | None, channel: str, skip_bad: bool
+    upload_id: int,
+    user_id: int | None,
+    ip_address: str | None,
+    channel: str,
+    skip_bad: bool,
+    pause_gone: bool = False,
 ) -> str:
     from . import uploads
 
@@ -37,7 +42,7 @@ def import_upload(
         return str(upload.status)
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     try:
-        uploads.run_import(upload, Actor(user, ip_address, channel), skip_bad)
+        uploads.run_import(upload, Actor(user, ip_address, channel), skip_bad, pause_gone)
     except Exception as error:
         _failed(upload_id, error)
         raise
@@ -60,7 +65,12 @@ def check_lost(upload_id: int) -> None:
 
 @leases.when_lost(import_upload)
 def import_lost(
-    upload_id: int, user_id: int | None, ip_address: str | None, channel: str, skip_bad: bool
+    upload_id: int,
+    user_id: int | None,
+    ip_address: str | None,
+    channel: str,
+    skip_bad: bool,
+    pause_gone: bool = False,
 ) -> None:
     """The import runs in one transaction, so a worker that died changed nothing."""
     DirectoryImport.objects.filter(pk=upload_id, status=DirectoryImport.Status.IMPORTING).update(

@@ -40,6 +40,14 @@ def _kinds(kinds: list[hsds.Summary]) -> list[dict[str, Any]]:
     ]
 
 
+def _gone(plan: hsds.ImportPlan) -> list[dict[str, str]]:
+    """The services no longer in the file, for the page: name, provider and the file's id."""
+    return [
+        {"name": service.name, "provider": service.provider.name, "id": service.hsds_id}
+        for service in plan.gone
+    ]
+
+
 def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
     """What the result page and the CSV need of a check, as JSON."""
     skipped = [*good.skipped, *good.problems] if good is not None else []
@@ -54,6 +62,7 @@ def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
         "good_rows": good.good_rows if good is not None else 0,
         "skipped_rows": good.skipped_rows if good is not None else 0,
         "skipped": [[p.table, p.row, p.column, p.message] for p in skipped],
+        "gone": _gone(plan),
         "refused": False,
     }
 
@@ -76,11 +85,17 @@ def check(upload: DirectoryImport) -> None:
     upload.save(update_fields=["report", "problem_count", "counts", "status"])
 
 
-def run_import(upload: DirectoryImport, actor: Actor, skip_bad: bool) -> None:
-    """The task's work: import the file (or its good rows), or keep why it was refused."""
+def run_import(
+    upload: DirectoryImport, actor: Actor, skip_bad: bool, pause_gone: bool = False
+) -> None:
+    """The task's work: import the file (or its good rows), or keep why it was refused.
+
+    With pause_gone (the administrator ticked the box), the services no longer
+    in the file are paused; without it they stay as they are.
+    """
     tables = hsds.read_package(bytes(upload.data), upload.filename)
     try:
-        plan = hsds.apply(actor, upload.county, tables, skip_bad)
+        plan = hsds.apply(actor, upload.county, tables, skip_bad, pause_gone)
     except hsds.ImportRefused as refused:
         good = hsds.check_good_rows(upload.county, tables)
         upload.report = summary(refused.plan, good) | {"refused": True}
@@ -88,7 +103,11 @@ def run_import(upload: DirectoryImport, actor: Actor, skip_bad: bool) -> None:
         upload.status = DirectoryImport.Status.CHECKED
         upload.save(update_fields=["report", "problem_count", "status"])
         return
-    upload.report = upload.report | {"imported_skipping": plan.skipped_rows}
+    upload.report = upload.report | {
+        "imported_skipping": plan.skipped_rows,
+        "paused": plan.paused,
+        "gone": _gone(plan),
+    }
     upload.applied_at = timezone.now()
     upload.counts = plan.counts
     upload.status = DirectoryImport.Status.IMPORTED
@@ -113,12 +132,16 @@ def queue_check_if_never_queued(upload: DirectoryImport) -> None:
     upload.refresh_from_db(fields=["queued_at"])
 
 
-def queue_import(upload: DirectoryImport, actor: Actor, skip_bad: bool) -> bool:
+def queue_import(
+    upload: DirectoryImport, actor: Actor, skip_bad: bool, pause_gone: bool = False
+) -> bool:
     """Queue the import once: False when the upload is no longer waiting for one."""
     claimed = DirectoryImport.objects.filter(
         pk=upload.pk, status=DirectoryImport.Status.CHECKED
     ).update(status=DirectoryImport.Status.IMPORTING, queued_at=timezone.now())
     if claimed:
         user = actor.user.pk if isinstance(actor.user, User) else None
-        tasks.import_upload.enqueue(upload.pk, user, actor.ip_address, actor.channel, skip_bad)
+        tasks.import_upload.enqueue(
+            upload.pk, user, actor.ip_address, actor.channel, skip_bad, pause_gone
+        )
     return bool(claimed)

@@ -496,6 +496,7 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
     upload = _upload(request, uuid)
     if request.method == "POST" and upload.status == DirectoryImport.Status.CHECKED:
         skip_bad = request.POST.get("rows") == "good"
+        pause_gone = request.POST.get("pause_gone") == "on"  # the box, ticked
         if not skip_bad and upload.problem_count:
             upload.report["refused"] = True  # shown, not kept: the file still has problems
         else:
@@ -503,7 +504,9 @@ def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 queued = save_once(
                     request,
                     None,
-                    lambda: uploads.queue_import(upload, Actor.from_request(request), skip_bad),
+                    lambda: uploads.queue_import(
+                        upload, Actor.from_request(request), skip_bad, pause_gone
+                    ),
                     lambda _queued: reverse(
                         "resources:import_result", kwargs={"uuid": upload.uuid}
                     ),

@@ -25,7 +25,10 @@ inline. How Stride's records map onto the HSDS tables:
 
 Importing matches records by id within the county (organizations by id,
 locations and services by organization and id), so importing the same file
-twice changes nothing. Records the file leaves out are kept as they are. A
+twice changes nothing. Records the file leaves out are kept as they are: the
+ones an earlier import brought in are counted "gone" (ids Stride gave records
+typed in by hand start "stride-", and those are never gone), and gone active
+services are paused only when the administrator asks (apply's pause_gone). A
 table the package leaves out leaves that part of its records alone (no
 schedules.csv: hours stay as they are), and so does a column a table leaves
 out; a table that is there says everything about the records it covers.

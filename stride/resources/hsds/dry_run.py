@@ -13,6 +13,7 @@ from ..models import (
     CATEGORY_AREA,
     Category,
     Location,
+    Provider,
     Schedule,
     Service,
     ServiceLanguage,
@@ -36,7 +37,44 @@ def check(county: Organisation, tables: Mapping[str, list[Row]]) -> ImportPlan:
     plan.unread = dict(sorted(tables.unread.items()))
     plan.unread_columns = dict(sorted(tables.unread_columns.items()))
     plan.warnings = list(tables.warnings)
+    count_gone(county, tables, plan)
     return plan
+
+
+# Stride gives the records typed in by hand ids of its own (actions.py): they never came
+# from a file, so a file that leaves them out does not make them gone.
+HAND_MADE = "stride-"
+
+
+def count_gone(county: Organisation, tables: Mapping[str, list[Row]], plan: ImportPlan) -> None:
+    """The records an earlier import brought in that the file's tables no longer hold.
+
+    Matched by the file's own ids, as the import matches them. A table the file
+    leaves out says nothing about its records, so none of them is gone. Only
+    active services are listed (a paused or closed one is off the map already).
+    """
+    held = {
+        "organizations": Provider.objects.filter(county=county),
+        "locations": Location.objects.filter(provider__county=county),
+    }
+    for table, records in held.items():
+        gone = 0
+        if table in tables:
+            ids = {row.get("id", "").strip() for row in tables[table]}
+            imported = records.exclude(hsds_id__startswith=HAND_MADE)
+            gone = sum(1 for key in imported.values_list("hsds_id", flat=True) if key not in ids)
+        plan.counts.setdefault(table, _count([]))["gone"] = gone
+    plan.gone = []
+    if "services" in tables:
+        ids = {row.get("id", "").strip() for row in tables["services"]}
+        active = (
+            Service.objects.filter(provider__county=county, status=Service.Status.ACTIVE)
+            .exclude(hsds_id__startswith=HAND_MADE)
+            .select_related("provider")
+            .order_by("provider__name", "name", "pk")
+        )
+        plan.gone = [service for service in active if service.hsds_id not in ids]
+    plan.counts.setdefault("services", _count([]))["gone"] = len(plan.gone)
 
 
 def _plan(checker: Checker) -> ImportPlan:

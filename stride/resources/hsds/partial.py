@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from stride.core.models import Organisation
 
-from .dry_run import check
+from .dry_run import check, count_gone
 from .plan import ImportPlan, RowProblem
 from .tables import SPECS, Row, Tables
 
@@ -58,6 +58,7 @@ def check_good_rows(county: Organisation, tables: Tables) -> ImportPlan:
         current = _without(current, bad)
         plan = check(county, current)
     plan.skipped = list(skipped)
+    count_gone(county, tables, plan)  # a skipped row's record is not gone: the file holds it
     plan.good_rows = _count(current)
     plan.skipped_rows = _count(tables) - plan.good_rows
     return plan

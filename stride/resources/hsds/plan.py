@@ -87,6 +87,10 @@ class ImportPlan:
     providers: list[ProviderChange] = field(default_factory=list, repr=False)
     locations: list[LocationChange] = field(default_factory=list, repr=False)
     services: list[ServiceChange] = field(default_factory=list, repr=False)
+    # Active services an earlier import brought in that the file no longer holds: reported,
+    # and paused only when the administrator confirms it (apply's pause_gone); never deleted.
+    gone: list[Service] = field(default_factory=list, repr=False)
+    paused: int = 0  # how many of them the import paused
 
     @property
     def ok(self) -> bool:
@@ -106,7 +110,9 @@ class ImportPlan:
 
     @property
     def changes_anything(self) -> bool:
-        return any(count["new"] or count["changed"] for count in self.counts.values())
+        return bool(self.gone) or any(
+            count["new"] or count["changed"] for count in self.counts.values()
+        )
 
 
 class ImportRefused(Exception):

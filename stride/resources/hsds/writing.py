@@ -21,18 +21,42 @@ from .tables import Tables
 CHUNK = 500
 
 
-def apply(actor: Actor, county: Organisation, tables: Tables, skip_bad: bool = False) -> ImportPlan:
+def apply(
+    actor: Actor,
+    county: Organisation,
+    tables: Tables,
+    skip_bad: bool = False,
+    pause_gone: bool = False,
+) -> ImportPlan:
     """Import the tables in one transaction, or raise ImportRefused and change nothing.
 
     With skip_bad, the rows with problems (and the rows that belong to them) are
     left out and the good rows imported; the plan lists what was skipped and why.
+    The services an earlier import brought in that the file no longer holds
+    (plan.gone) stay as they are, or with pause_gone are paused; never deleted.
     """
     with transaction.atomic():
         plan = check_good_rows(county, tables) if skip_bad else check(county, tables)
         if not plan.ok:
             raise ImportRefused(plan)
         _write(actor, county, plan)
+        if pause_gone:
+            _pause_gone(actor, plan)
     return plan
+
+
+def _pause_gone(actor: Actor, plan: ImportPlan) -> None:
+    """Take the services no longer in the file off the map, each with its audit event."""
+    pks = [service.pk for service in plan.gone]
+    now = timezone.now()
+    for chunk in _chunks(pks):
+        Service.objects.filter(pk__in=chunk, status=Service.Status.ACTIVE).update(
+            status=Service.Status.INACTIVE, version=F("version") + 1, updated_at=now
+        )
+    for service in plan.gone:
+        service.status = Service.Status.INACTIVE
+    audit.record_many(actor, Action.CHANGE, plan.gone, lambda _record: None, ["status"])
+    plan.paused = len(pks)
 
 
 def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:

@@ -68,9 +68,9 @@ def test_the_dry_run_of_a_good_file_counts_what_it_would_add_and_writes_nothing(
     plan = hsds.check(world.county, tables())
 
     assert plan.ok and plan.problems == []
-    assert plan.counts["organizations"] == {"new": 2, "changed": 0, "unchanged": 0}
-    assert plan.counts["locations"] == {"new": 2, "changed": 0, "unchanged": 0}
-    assert plan.counts["services"] == {"new": 3, "changed": 0, "unchanged": 0}
+    assert plan.counts["organizations"] == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0}
+    assert plan.counts["locations"] == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0}
+    assert plan.counts["services"] == {"new": 3, "changed": 0, "unchanged": 0, "gone": 0}
     assert plan.changes_anything
     assert not Provider.objects.exists() and not directory_events().exists()
 
@@ -142,8 +142,8 @@ def test_a_changed_row_changes_only_that_record_and_names_the_fields(world, admi
 
     plan = hsds.apply(admin, world.county, edited)
 
-    assert plan.counts["services"] == {"new": 0, "changed": 1, "unchanged": 2}
-    assert plan.counts["organizations"] == {"new": 0, "changed": 1, "unchanged": 1}
+    assert plan.counts["services"] == {"new": 0, "changed": 1, "unchanged": 2, "gone": 0}
+    assert plan.counts["organizations"] == {"new": 0, "changed": 1, "unchanged": 1, "gone": 0}
     pantry = Service.objects.get(hsds_id="svc-pantry")
     assert pantry.description == "Groceries twice a week." and pantry.version == 2
     assert pantry.open_evenings
@@ -299,7 +299,7 @@ def test_a_service_may_belong_to_an_organization_already_in_the_directory(world,
 
     plan = hsds.apply(admin, world.county, only_services)
 
-    assert plan.ok and plan.counts["services"] == {"new": 0, "changed": 1, "unchanged": 2}
+    assert plan.ok and plan.counts["services"] == {"new": 0, "changed": 1, "unchanged": 2, "gone": 0}
     assert Service.objects.get(hsds_id="svc-pantry").name == "Food pantry and CalFresh help"
 
 

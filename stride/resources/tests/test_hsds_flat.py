@@ -119,9 +119,9 @@ def test_the_dry_run_reads_every_level_and_says_what_it_left_out(world, encoding
     assert plan.version == "flat 211 export"
     assert plan.problems == []
     assert plan.counts == {
-        "organizations": {"new": 2, "changed": 0, "unchanged": 0},
-        "locations": {"new": 3, "changed": 0, "unchanged": 0},
-        "services": {"new": 3, "changed": 0, "unchanged": 0},
+        "organizations": {"new": 2, "changed": 0, "unchanged": 0, "gone": 0},
+        "locations": {"new": 3, "changed": 0, "unchanged": 0, "gone": 0},
+        "services": {"new": 3, "changed": 0, "unchanged": 0, "gone": 0},
     }
     assert plan.unread_columns == {"icarol_export": UNKNOWN}
     assert tables["organizations"][0]["description"] == "Family help at the Café on Main."
@@ -188,7 +188,7 @@ def test_importing_it_keeps_the_files_numbers_and_a_second_import_changes_nothin
     again = hsds.apply(admin, world.county, hsds.read_package(export(), "icarol_export.csv"))
 
     assert not again.changes_anything
-    assert again.counts["services"] == {"new": 0, "changed": 0, "unchanged": 3}
+    assert again.counts["services"] == {"new": 0, "changed": 0, "unchanged": 3, "gone": 0}
 
 
 def test_a_zip_or_a_loose_file_holding_it_reads_as_the_file_does(world):

@@ -162,7 +162,7 @@ def test_importing_the_good_rows_runs_as_a_task_and_leaves_the_bad_ones_out(
     )
     upload.refresh_from_db()
     assert upload.applied_at is not None and upload.status == "imported"
-    assert upload.counts["services"] == {"new": 2, "changed": 0, "unchanged": 0}
+    assert upload.counts["services"] == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0}
     events = AuditEvent.objects.filter(record_type="Service", action="create")
     assert set(events.values_list("actor", flat=True)) == {world.county_admin.pk}
 

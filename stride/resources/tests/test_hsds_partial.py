@@ -187,7 +187,7 @@ def test_the_good_rows_plan_skips_a_bad_service_and_every_row_that_belongs_to_it
     assert plan.skipped_rows == 9
     total = sum(len(rows) for rows in tables().values())
     assert plan.good_rows == total - 9
-    assert plan.counts["services"] == {"new": 2, "changed": 0, "unchanged": 0}
+    assert plan.counts["services"] == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0}
     assert [kind.count for kind in plan.skipped_kinds] == [1, 8]
     assert not Service.objects.exists()
 
@@ -285,7 +285,7 @@ def test_a_1_x_file_skips_a_service_and_names_its_rows_in_the_files_own_names(wo
         ("services_at_location", 2, "service_id", BELONGS),
     }
     assert plan.ok and plan.services == []
-    assert plan.counts["organizations"] == {"new": 1, "changed": 0, "unchanged": 0}
+    assert plan.counts["organizations"] == {"new": 1, "changed": 0, "unchanged": 0, "gone": 0}
 
 
 # The command

@@ -294,7 +294,7 @@ def test_an_hsds_1_package_reads_its_own_table_and_column_names(world, admin):
 
     assert plan.version == "1.x"
     assert plan.problems == []
-    assert plan.counts["services"] == {"new": 1, "changed": 0, "unchanged": 0}
+    assert plan.counts["services"] == {"new": 1, "changed": 0, "unchanged": 0, "gone": 0}
     assert plan.unread == {"postal_addresses": "Stride keeps the street address of a place, "
                            "not its postal address"}  # fmt: skip
     # Columns read under another name are not listed as unread: url, fees, weekday, language...

@@ -31,10 +31,23 @@ class Command(BaseCommand):
             help="leave out the rows with problems (and the rows that belong to them) and "
             "import the good rows (without: a file with any problem changes nothing)",
         )
+        parser.add_argument(
+            "--pause-gone",
+            action="store_true",
+            help="with --apply, pause the services an earlier import brought in that the file "
+            "no longer holds (without: they stay as they are; nothing is ever deleted)",
+        )
         parser.add_argument("--user", help="the username the audit trail names (default: system)")
 
     def handle(
-        self, *args: Any, county: str, file: Path, apply: bool, skip_bad: bool, **options: Any
+        self,
+        *args: Any,
+        county: str,
+        file: Path,
+        apply: bool,
+        skip_bad: bool,
+        pause_gone: bool,
+        **options: Any,
     ) -> None:
         directory = county_named(county)
         try:
@@ -49,7 +62,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if apply:
             try:
-                plan = hsds.apply(actor_for(options.get("user")), directory, tables, skip_bad)
+                plan = hsds.apply(
+                    actor_for(options.get("user")), directory, tables, skip_bad, pause_gone
+                )
             except hsds.ImportRefused as refused:
                 plan = refused.plan
         elif skip_bad:
@@ -95,9 +110,13 @@ class Command(BaseCommand):
             )
         for table, count in plan.counts.items():
             self.stdout.write(
-                _("%(table)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged")
+                _(
+                    "%(table)s: %(new)d new, %(changed)d changed, %(unchanged)d unchanged, "
+                    "%(gone)d gone"
+                )
                 % {"table": table, **count}
             )
+        self._gone(plan, apply)
         if skip_bad:
             self.stdout.write(
                 ngettext(
@@ -131,6 +150,40 @@ class Command(BaseCommand):
             self.stdout.write(_("No problems. Run again with --apply to import."))
         else:
             self.stdout.write(_("No problems, and nothing to change."))
+
+    def _gone(self, plan: "hsds.ImportPlan", applied: bool) -> None:
+        """The services no longer in the file, and whether they were paused."""
+        for service in plan.gone:
+            self.stdout.write(
+                _("No longer in the file: %(name)s (%(provider)s, id %(id)s)")
+                % {"name": service.name, "provider": service.provider.name, "id": service.hsds_id}
+            )
+        if plan.paused:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d service no longer in the file paused.",
+                    "%(count)d services no longer in the file paused.",
+                    plan.paused,
+                )
+                % {"count": plan.paused}
+            )
+        elif plan.gone and applied:
+            self.stdout.write(
+                ngettext(
+                    "It stays open to referrals; run again with --apply --pause-gone to pause it.",
+                    "They stay open to referrals; run again with --apply --pause-gone to pause "
+                    "them.",
+                    len(plan.gone),
+                )
+            )
+        elif plan.gone:
+            self.stdout.write(
+                ngettext(
+                    "Importing keeps it open to referrals; add --pause-gone to pause it.",
+                    "Importing keeps them open to referrals; add --pause-gone to pause them.",
+                    len(plan.gone),
+                )
+            )
 
 
 def county_named(name: str) -> Organisation:
