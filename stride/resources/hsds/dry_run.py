@@ -67,13 +67,15 @@ def count_gone(county: Organisation, tables: Mapping[str, list[Row]], plan: Impo
     plan.gone = []
     if "services" in tables:
         ids = {row.get("id", "").strip() for row in tables["services"]}
-        active = (
-            Service.objects.filter(provider__county=county, status=Service.Status.ACTIVE)
-            .exclude(hsds_id__startswith=HAND_MADE)
-            .select_related("provider")
-            .order_by("provider__name", "name", "pk")
-        )
-        plan.gone = [service for service in active if service.hsds_id not in ids]
+        active = Service.objects.filter(
+            provider__county=county, status=Service.Status.ACTIVE
+        ).exclude(hsds_id__startswith=HAND_MADE)
+        pks = [pk for pk, key in active.values_list("pk", "hsds_id") if key not in ids]
+        for start in range(0, len(pks), 500):  # SQLite's limit on parameters
+            plan.gone += Service.objects.filter(pk__in=pks[start : start + 500]).select_related(
+                "provider"
+            )
+        plan.gone.sort(key=lambda service: (service.provider.name, service.name, service.pk))
     plan.counts.setdefault("services", _count([]))["gone"] = len(plan.gone)
 
 
