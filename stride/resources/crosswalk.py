@@ -21,7 +21,8 @@ from .models import Category
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "taxonomy_crosswalk.yaml"
 
-Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}(-\d{4}(\.\d{4}(-\d{3,4})?)?)?$")]
+AIRS_CODE = re.compile(r"[A-Z]{1,2}(-\d{4}(\.\d{4}(-\d{3,4})?)?)?")  # a whole code, not a name
+Prefix = Annotated[str, StringConstraints(pattern=rf"^{AIRS_CODE.pattern}$")]
 Words = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 '/-]*$", max_length=80)]
 
 
@@ -55,9 +56,7 @@ class Crosswalk(_Strict):
         for code in codes:
             code = code.strip().upper()
             for rule in self.codes:
-                if (
-                    code == rule.prefix or code.startswith((f"{rule.prefix}-", f"{rule.prefix}."))
-                ) and len(rule.prefix) > best[0]:
+                if _within(code, rule.prefix) and len(rule.prefix) > best[0]:
                     best = (len(rule.prefix), rule.category)
         if best[1]:
             return best[1]
@@ -68,6 +67,14 @@ class Crosswalk(_Strict):
                 ):
                     best = (len(words.words), words.category)
         return best[1]
+
+
+def _within(code: str, prefix: str) -> bool:
+    """Whether the code sits under the prefix. 211 codes nest: a letter (L, health care)
+    holds its two-letter branches (LN), which hold LN-1500, which holds LN-1500.1000."""
+    if len(prefix) == 1 and AIRS_CODE.fullmatch(code):
+        return code[:1] == prefix
+    return code == prefix or code.startswith((f"{prefix}-", f"{prefix}."))
 
 
 def _cross_check(crosswalk: Crosswalk) -> Iterator[tuple[Location, str]]:

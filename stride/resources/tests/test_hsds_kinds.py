@@ -78,6 +78,11 @@ def admin(world) -> Actor:
         (["LR-8000"], [], "disability"),  # LR is rehabilitation in 211 HSIS, not legal help
         (["RX-8450"], [], "substance_use"),
         (["BDX-1800"], [], ""),  # a prefix matches whole parts only
+        (["LN-1500"], [], "health"),  # a top-level letter holds its two-letter branches
+        (["RP-1400.8000"], [], "mental_health"),
+        (["L"], [], "health"),
+        (["L1-2000"], [], ""),
+        (["LEGAL AID"], ["Legal Aid"], "legal"),  # a term's name in the code's place
         (["YZ-1000"], ["Food Pantries"], "food"),
         ([], ["After School Programs"], "after_school"),
         ([], ["Seafood festival"], ""),  # whole words only
