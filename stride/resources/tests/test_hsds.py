@@ -299,7 +299,12 @@ def test_a_service_may_belong_to_an_organization_already_in_the_directory(world,
 
     plan = hsds.apply(admin, world.county, only_services)
 
-    assert plan.ok and plan.counts["services"] == {"new": 0, "changed": 1, "unchanged": 2, "gone": 0}
+    assert plan.ok and plan.counts["services"] == {
+        "new": 0,
+        "changed": 1,
+        "unchanged": 2,
+        "gone": 0,
+    }
     assert Service.objects.get(hsds_id="svc-pantry").name == "Food pantry and CalFresh help"
 
 
