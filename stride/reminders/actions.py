@@ -61,7 +61,12 @@ def give_consent(
         participant=participant,
         channel=channel,
         address=address,
-        words=wording.consent_words(channel, language),
+        # A START texted back agrees to the words of the answer it gets; else the form's words.
+        words=(
+            wording.started(language)
+            if how == Consent.How.TEXT
+            else wording.consent_words(channel, language)
+        ),
         how=how,
         given_at=timezone.now(),
         recorded_by=actor.user,

@@ -73,11 +73,7 @@ def handle(phone: str, body: str) -> Answer:
         return Answer(True, wording.stopped(language))
     if word in START_WORDS:
         if latest.revoked_at is not None:
-            with transaction.atomic():
-                consent = actions.give_consent(
-                    actor, participant, Channel.SMS, phone, Consent.How.TEXT
-                )
-                Consent.objects.filter(pk=consent.pk).update(words=wording.started(language))
+            actions.give_consent(actor, participant, Channel.SMS, phone, Consent.How.TEXT)
         return Answer(True, wording.started(language))
     if word in HELP_WORDS:
         chosen = CountySettings.objects.filter(county_id=participant.household.county_id).first()
