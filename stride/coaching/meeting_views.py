@@ -82,7 +82,7 @@ def _fresh_step(request: HttpRequest, step: Step) -> Step:
 
 
 # Stands for a goal's UUID in the ids of its blank forms, rendered once for the page.
-GOAL_PLACEHOLDER = "goal-uuid-token"
+GOAL_STAND_IN = "goal-uuid-stand-in"
 
 
 def _blank_forms() -> dict[str, str]:
@@ -91,11 +91,11 @@ def _blank_forms() -> dict[str, str]:
     Rendering a form's fields is most of the page's time; the blank forms differ from
     goal to goal only in their ids, so each goal gets a copy with its own UUID in them.
     """
-    step = StepForm(auto_id=f"step-new-{GOAL_PLACEHOLDER}-%s")
+    step = StepForm(auto_id=f"step-new-{GOAL_STAND_IN}-%s")
     return {
         "step": step["what"].as_field_group() + step["due_on"].as_field_group(),
-        "obstacle": str(ObstacleForm(auto_id=f"pothole-{GOAL_PLACEHOLDER}-%s")),
-        "review": str(ReviewForm(auto_id=f"review-{GOAL_PLACEHOLDER}-%s")),
+        "obstacle": str(ObstacleForm(auto_id=f"pothole-{GOAL_STAND_IN}-%s")),
+        "review": str(ReviewForm(auto_id=f"review-{GOAL_STAND_IN}-%s")),
     }
 
 
@@ -110,7 +110,7 @@ def _step_forms(goal: Goal, blank: dict[str, str] | None = None) -> Goal:
 
 def _with_ids(html: str, goal: Goal) -> SafeString:
     """A blank form's HTML (Django's own rendering, escaped) with the goal's UUID in its ids."""
-    return mark_safe(html.replace(GOAL_PLACEHOLDER, str(goal.uuid)))  # noqa: S308  (hex and dashes)
+    return mark_safe(html.replace(GOAL_STAND_IN, str(goal.uuid)))  # noqa: S308  (hex and dashes)
 
 
 @require(access.can_see_caseloads)

@@ -480,7 +480,7 @@ def test_each_goals_blank_forms_carry_its_own_ids_though_rendered_once(
     monkeypatch.setattr(meeting_views, "_blank_forms", lambda: rendered.append(1) or blank_forms())
     page = client_for(world.coach).get(page_url(world)).content.decode()
     assert len(rendered) == 1  # once for the page, not once per goal
-    assert meeting_views.GOAL_PLACEHOLDER not in page
+    assert meeting_views.GOAL_STAND_IN not in page
     for goal in goals:
         for field in (
             "step-new-{}-what",
