@@ -6,7 +6,10 @@ from .models import Channel, Consent
 
 class ConsentForm(forms.Form):
     channel = forms.ChoiceField(
-        label=_("How they want reminders"), choices=Channel.choices, widget=forms.RadioSelect
+        label=_("How they want reminders"),
+        # Postcards go to the household's address and are chosen on the calendar page.
+        choices=[(channel.value, channel.label) for channel in (Channel.SMS, Channel.EMAIL)],
+        widget=forms.RadioSelect,
     )
     address = forms.CharField(
         label=_("Phone number or email"),

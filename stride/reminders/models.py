@@ -21,6 +21,7 @@ from stride.people.models import Participant
 class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
     EMAIL = "email", _("Email")
+    POSTCARD = "postcard", _("Postcard")  # printed by the office, never sent by a worker
 
 
 class Consent(models.Model):
@@ -174,3 +175,25 @@ class CountySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.county)
+
+
+class CalendarFeed(models.Model):
+    """A participant's private calendar address, which a phone's calendar reads without signing in.
+
+    Only the secret's SHA-256 is kept: the address is shown once, when it is made, and a
+    new one replaces it at once (the old address then finds nothing, like any unknown one)."""
+
+    ACCESS_VIA = "participant"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.made_at:%Y-%m-%d}"

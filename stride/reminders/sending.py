@@ -78,6 +78,7 @@ def claim(message_id: int, now: datetime) -> Message | None:
     message = (
         Message.objects.select_related("participant")
         .filter(pk=message_id)
+        .exclude(channel=Channel.POSTCARD)  # printed in the office's weekly batch instead
         .filter(
             Q(status=Message.Status.QUEUED, next_try_at__lte=now)
             | Q(status=Message.Status.SENDING, lease_until__lt=now)
