@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from stride.core import audit
@@ -28,6 +29,7 @@ from .identity import normalise_ssn, ssn_lookup_hash
 from .models import (
     CoachAssignment,
     Enrollment,
+    ExitReason,
     Household,
     Member,
     Participant,
@@ -321,7 +323,9 @@ def remove_member(actor: Actor, member: Member, expected_version: int) -> None:
     _bump(Household, household)
 
 
-ENROLLMENT_FIELDS = ("program", "aid_start", "status", "ended_on")
+ENROLLMENT_FIELDS = (
+    "program", "aid_start", "status", "ended_on", "exit_reason", "exit_reason_other",
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -336,6 +340,7 @@ def update_enrollment(
         values["ended_on"] = timezone.localdate()
     if status != Enrollment.Status.EXITED:
         values["ended_on"] = None
+        values["exit_reason"] = values["exit_reason_other"] = ""  # back on aid: no reason to leave
     ended_on = values.get("ended_on")
     if ended_on and ended_on < values.get("aid_start", current.aid_start):
         raise ValidationError({"ended_on": _("The end date can't be before aid started.")})
@@ -348,6 +353,62 @@ def update_enrollment(
     current.version += 1
     current.save()
     audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed, moved)
+    return current
+
+
+@transaction.atomic
+def record_exit(
+    actor: Actor,
+    enrollment: Enrollment,
+    expected_version: int,
+    *,
+    exited_on: date,
+    reason: str,
+    other_reason: str = "",
+) -> Enrollment:
+    """The enrollment ends on `exited_on` for `reason` (its words when the reason is "other").
+
+    An exit is recorded once: an enrollment that has ended already is refused, so a second
+    exit cannot move the date a federal exiters file has reported.
+    """
+    current = lock_for_edit(Enrollment, enrollment, expected_version)
+    if current.status == Enrollment.Status.EXITED:
+        raise ValidationError(
+            {
+                "exited_on": _(
+                    "This enrollment already ended on %(date)s. To change that, edit the "
+                    "enrollment instead."
+                )
+                % {"date": date_format(current.ended_on, "DATE_FORMAT") if current.ended_on else ""}
+            }
+        )
+    if exited_on < current.aid_start:
+        raise ValidationError({"exited_on": _("The exit date can't be before aid started.")})
+    if exited_on > timezone.localdate():
+        raise ValidationError({"exited_on": _("The exit date can't be in the future.")})
+    if reason not in ExitReason.values:
+        raise ValidationError({"reason": _("Choose the reason for leaving.")})
+    other_reason = other_reason.strip() if reason == ExitReason.OTHER else ""
+    if reason == ExitReason.OTHER and not other_reason:
+        raise ValidationError({"other_reason": _("Say in a few words why the enrollment ended.")})
+    old_status = current.status
+    current.status = Enrollment.Status.EXITED
+    current.ended_on = exited_on
+    current.exit_reason = reason
+    current.exit_reason_other = other_reason
+    current.version += 1
+    current.save(
+        update_fields=["status", "ended_on", "exit_reason", "exit_reason_other", "version"]
+    )
+    fields = ["status", "ended_on", "exit_reason", *(["exit_reason_other"] if other_reason else [])]
+    audit.record(
+        actor,
+        Action.CHANGE,
+        current,
+        current.participant.uuid,
+        fields,
+        {"status": (old_status, current.status)},
+    )
     return current
 
 

@@ -11,7 +11,7 @@ from stride.core.models import Role, User
 
 from .actions import PersonDetails
 from .identity import normalise_ssn
-from .models import Enrollment, Household, Member, Program
+from .models import Enrollment, ExitReason, Household, Member, Program
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,20}$")
 
@@ -154,4 +154,21 @@ class EnrollmentForm(VersionedForm):
         label=_("End date"),
         required=False,
         help_text=_("Only for an exited enrollment. Left blank, today's date is used."),
+    )
+
+
+class ExitForm(VersionedForm):
+    """The day an enrollment ended and why (people.actions.record_exit checks the rest)."""
+
+    exited_on = fields.DateField(
+        label=_("Exit date"), help_text=_("The last day of the enrollment, today or earlier.")
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason for leaving"), choices=ExitReason.choices, widget=forms.RadioSelect
+    )
+    other_reason = forms.CharField(
+        label=_("The other reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when the reason is another one: a few words."),
     )

@@ -185,6 +185,16 @@ class Participant(models.Model):
         return str(self.member)
 
 
+class ExitReason(models.TextChoices):
+    """Why an enrollment ended, in a few plain words (the exit form's choices)."""
+
+    EMPLOYMENT = "employment", _("Went to work or earns more")
+    SANCTION = "sanction", _("Aid stopped by a sanction")
+    TIME_LIMIT = "time_limit", _("Reached the time limit on aid")
+    MOVED = "moved", _("Moved away")
+    OTHER = "other", _("Another reason")
+
+
 class Enrollment(models.Model):
     """A participant's enrollment in a program, from the month aid started."""
 
@@ -206,6 +216,12 @@ class Enrollment(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
     ended_on = models.DateField(_("end date"), null=True, blank=True)
+    # Why the enrollment ended, when it did (people.actions.record_exit). Not an audit value:
+    # a sanction says something about a person, so events name the field only.
+    exit_reason = models.CharField(
+        _("reason for leaving"), max_length=16, choices=ExitReason.choices, blank=True
+    )
+    exit_reason_other = models.CharField(_("the other reason"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("participants/<uuid:uuid>/audit/", views.participant_audit, name="participant_audit"),
     path("participants/<uuid:uuid>/reassign/", views.reassign, name="reassign"),
     path("enrollments/<uuid:uuid>/edit/", views.enrollment_edit, name="enrollment_edit"),
+    path("enrollments/<uuid:uuid>/exit/", views.enrollment_exit, name="enrollment_exit"),
     path("households/new/", views.household_new, name="household_new"),
     path("households/<uuid:uuid>/edit/", views.household_edit, name="household_edit"),
     path("households/<uuid:uuid>/members/new/", views.member_new, name="member_new"),

@@ -21,6 +21,7 @@ from . import actions, cases
 from .filters import CaseloadFilter
 from .forms import (
     EnrollmentForm,
+    ExitForm,
     HouseholdForm,
     MemberEditForm,
     MemberForm,
@@ -318,3 +319,30 @@ def enrollment_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
             messages.success(request, _("Enrollment saved."))
             return redirect(enrollment.participant)
     return render(request, "people/enrollment_form.html", {"form": form, "enrollment": enrollment})
+
+
+@require(access.can_edit_cases)
+@require_http_methods(["GET", "POST"])
+def enrollment_exit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Record that an enrollment ended: the day and the reason, from the profile."""
+    enrollment = access.get_visible_or_404(
+        Enrollment.objects.select_related("participant__member", "program"), request.user, uuid=uuid
+    )
+    initial = {"exited_on": timezone.localdate(), "version": enrollment.version}
+    form = ExitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_action(
+            form,
+            lambda: actions.record_exit(
+                Actor.from_request(request),
+                enrollment,
+                data["version"],
+                exited_on=data["exited_on"],
+                reason=data["reason"],
+                other_reason=data["other_reason"],
+            ),
+        ):
+            messages.success(request, _("The exit is recorded."))
+            return redirect(enrollment.participant)
+    return render(request, "people/enrollment_exit.html", {"form": form, "enrollment": enrollment})

@@ -668,6 +668,7 @@ ADDS_NOTHING: dict[str, str] = {
             "people:member_edit",
             "people:member_remove",
             "people:enrollment_edit",
+            "people:enrollment_exit",
             "coaching:goal_edit",
             "coaching:step_edit",
             "coaching:session_notes",

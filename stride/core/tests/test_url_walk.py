@@ -364,6 +364,10 @@ RULES = {
         lambda w: {"uuid": w.case.current_enrollment.uuid},
         scoped(CASE_EDITORS),
     ),
+    "people:enrollment_exit": (
+        lambda w: {"uuid": w.case.current_enrollment.uuid},
+        scoped(CASE_EDITORS),
+    ),
     "people:household_edit": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
     "people:member_new": (lambda w: {"uuid": w.case.household.uuid}, scoped(CASE_EDITORS)),
     "people:member_edit": (lambda w: {"uuid": w.case.member.uuid}, scoped(CASE_EDITORS)),
