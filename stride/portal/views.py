@@ -115,6 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "roadmaps": overview.roadmaps(goals),
             "reached_count": sum(1 for goal in goals if goal.status == Goal.Status.ACHIEVED),
             "appointment": appointment.next_appointment if appointment else None,
+            "appointment_session": appointment,
             "drafts": drafts,
             "members": members,
             "check_ins_waiting": access.visible_to(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "reminders"
 
@@ -16,4 +16,17 @@ urlpatterns = [
     path("reminders/sms/status/", views.sms_status, name="sms_status"),
     path("reminders/demo/outbox/", views.outbox, name="outbox"),
     path("reminders/demo/outbox/reply/", views.outbox_reply, name="outbox_reply"),
+    path(
+        "participants/<uuid:uuid>/calendar/",
+        calendar_views.participant_calendar,
+        name="calendar",
+    ),
+    path("appointments/<uuid:uuid>.ics", calendar_views.appointment_ics, name="appointment_ics"),
+    path("me/calendar/", calendar_views.my_calendar, name="my_calendar"),
+    path(
+        "me/appointments/<uuid:uuid>.ics",
+        calendar_views.my_appointment_ics,
+        name="my_appointment_ics",
+    ),
+    path("calendar/<str:secret>.ics", calendar_views.feed, name="feed"),
 ]

@@ -36,6 +36,7 @@ from stride.people import matching
 from stride.people.models import CaseloadExtract, MatchReview
 from stride.portal import invitations
 from stride.reminders import actions as reminders
+from stride.reminders import calendar
 from stride.reminders.models import Consent
 from stride.resources import actions as resources
 from stride.resources import hsds
@@ -303,6 +304,21 @@ def _scenario(world) -> Scenario:
     )
 
 
+def _appointment(world):
+    return world.case.coaching_sessions.filter(
+        next_appointment__isnull=False
+    ).first() or coaching.record_session(
+        Actor(world.coach),
+        world.case,
+        coaching.SessionDetails(
+            timezone.now() - timedelta(hours=1),
+            "phone",
+            30,
+            next_appointment=timezone.now() + timedelta(days=7),
+        ),
+    )
+
+
 def _consent(world) -> Consent:
     return reminders.give_consent(
         Actor(world.coach), world.case, "sms", "559-555-0101", Consent.How.IN_PERSON
@@ -469,6 +485,21 @@ RULES = {
     # The demo outbox is there only with DEBUG on (the suite runs with it off).
     "reminders:outbox": (None, scoped(CASELOAD_READERS, in_scope=set())),
     "reminders:outbox_reply": (None, same(405)),  # POST only
+    "reminders:calendar": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
+    "reminders:appointment_ics": (
+        lambda w: {"uuid": _appointment(w).uuid},
+        scoped(CASELOAD_READERS),
+    ),
+    "reminders:my_calendar": (None, same(404, participant_user=200)),
+    "reminders:my_appointment_ics": (
+        lambda w: {"uuid": _appointment(w).uuid},
+        same(404, participant_user=200),
+    ),
+    # The private feed is read by a phone's calendar: its secret, not a sign-in, opens it.
+    "reminders:feed": (
+        lambda w: {"secret": calendar.make_feed_address(Actor(w.coach), w.case)},
+        same(200, anonymous=200),
+    ),
     "coaching:print_worksheet": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_potholes": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_card": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
