@@ -15,8 +15,8 @@ import is one transaction.
 import base64
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,7 @@ from stride.core import access, audit
 from stride.core.audit import Action, Actor
 from stride.core.models import User
 
-from . import actions
+from . import actions, opening
 from .extracts import Kind, Problem, Table, parse_date, parse_ssn, read
 from .identity import ssn_lookup_hash
 from .models import (
@@ -545,12 +545,24 @@ class NotImported(Exception):
     """All or nothing was asked for, and a row could not be imported."""
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows to do), as the import goes
+
+
 @transaction.atomic
-def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool) -> Plan:
+def apply(
+    actor: Actor,
+    extract: CaseloadExtract,
+    user: User,
+    *,
+    good_only: bool,
+    progress: Progress | None = None,
+) -> Plan:
     """Import the extract: every row (only when none has a problem), or only the good rows.
 
     Runs the dry run again on the stored file, inside the transaction, and saves
-    what it found. An extract is imported once.
+    what it found. An extract is imported once. New households are opened together
+    (`opening.open_cases`), the rest row by row through `people.actions`; `progress`
+    hears how many of the rows are done.
     """
     extract = CaseloadExtract.objects.select_for_update().get(pk=extract.pk)
     if extract.applied_at is not None:
@@ -562,8 +574,19 @@ def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool
     recorded = set(
         SourceRecord.objects.filter(source=source).values_list("participant_id", flat=True)
     )
-    done = []
-    for outcome in found.outcomes:
+    total = len(found.outcomes)
+    report = progress or (lambda done, total: None)
+    report(0, total)
+    done: list[Outcome] = []
+    new: list[Outcome] = []
+    refused: list[Problem] = []
+    matched: list[Participant] = []
+    for number, outcome in enumerate(found.outcomes, start=1):
+        if number % 500 == 0:
+            report(len(done) + len(refused), total)
+        if outcome.kind == NEW:
+            new.append(outcome)
+            continue
         if outcome.kind == WAITING or (
             outcome.kind == UNCHANGED
             and outcome.participant is not None
@@ -573,40 +596,58 @@ def apply(actor: Actor, extract: CaseloadExtract, user: User, *, good_only: bool
             continue
         try:
             with transaction.atomic():
-                _apply_one(actor, extract, source, outcome)
+                person = _apply_one(actor, extract, outcome)
         except ValidationError as error:
             # A check only the action makes (a rare clash with a record elsewhere).
-            problem = Problem(outcome.row.number, "", Kind.REFUSED, error.messages[0])
-            if not good_only:
-                raise NotImported(
-                    _("Nothing was imported: row %(row)s: %(message)s")
-                    % {"row": problem.row, "message": problem.message}
-                ) from None
-            found.problems.append(problem)
+            refused.append(Problem(outcome.row.number, "", Kind.REFUSED, error.messages[0]))
         else:
             done.append(outcome)
-    found.outcomes = done
+            if person is not None:
+                matched.append(person)
+    for start in range(0, len(new), OPEN_AT_ONCE):
+        some = new[start : start + OPEN_AT_ONCE]
+        opened = opening.open_cases(actor, [new_case(source, outcome.row) for outcome in some])
+        for outcome, result in zip(some, opened, strict=True):
+            if isinstance(result, ValidationError):
+                refused.append(Problem(outcome.row.number, "", Kind.REFUSED, result.messages[0]))
+            else:
+                outcome.participant = result
+                done.append(outcome)
+                matched.append(result)
+        report(len(done) + len(refused), total)
+    if refused and not good_only:
+        first = min(refused, key=lambda problem: problem.row)
+        raise NotImported(
+            _("Nothing was imported: row %(row)s: %(message)s")
+            % {"row": first.row, "message": first.message}
+        )
+    found.problems.extend(sorted(refused, key=lambda problem: problem.row))
+    SourceRecord.objects.bulk_create(
+        [SourceRecord(source=source, participant=person) for person in matched],
+        batch_size=OPEN_AT_ONCE,
+        ignore_conflicts=True,
+    )
+    found.outcomes = sorted(done, key=lambda outcome: outcome.row.number)
     extract.applied_at = timezone.now()
     extract.report = found.summary()
     extract.save(update_fields=["applied_at", "report"])
+    report(total, total)
     return found
 
 
-def _apply_one(
-    actor: Actor, extract: CaseloadExtract, source: ExtractSource, outcome: Outcome
-) -> None:
-    if outcome.kind == WAITING:
-        return
+# New households opened in one call of `open_cases`, between two reports of progress.
+OPEN_AT_ONCE = 5000
+
+
+def _apply_one(actor: Actor, extract: CaseloadExtract, outcome: Outcome) -> Participant | None:
+    """A row matched to someone: held for review, or their record updated. The person
+    the source now has a record of, or None (a row held for review)."""
     if outcome.kind == REVIEW:
         _hold_for_review(extract, outcome)
-        return
-    if outcome.kind == NEW:
-        person = open_from_row(actor, source, outcome.row)
-    else:
-        assert outcome.participant is not None
-        person = outcome.participant
-        update_from_row(actor, person, outcome.row)
-    SourceRecord.objects.get_or_create(source=source, participant=person)
+        return None
+    assert outcome.participant is not None
+    update_from_row(actor, outcome.participant, outcome.row)
+    return outcome.participant
 
 
 def _hold_for_review(extract: CaseloadExtract, outcome: Outcome) -> None:
@@ -624,11 +665,11 @@ def _hold_for_review(extract: CaseloadExtract, outcome: Outcome) -> None:
     )
 
 
-def open_from_row(actor: Actor, source: ExtractSource, row: Row) -> Participant:
+def new_case(source: ExtractSource, row: Row) -> opening.NewCase:
+    """The case a row opens: its household, its adult, enrolled in the source's program."""
     assert row.coach is not None and row.aid_start is not None
     values = row.values
-    return actions.open_case(
-        actor,
+    return opening.NewCase(
         case_number=row.case_number,
         county=source.county,
         person=actions.PersonDetails(
@@ -646,6 +687,11 @@ def open_from_row(actor: Actor, source: ExtractSource, row: Row) -> Participant:
         zip_code=values["zip_code"].strip(),
         language=values["language"].strip() or Household.Language.ENGLISH,
     )
+
+
+def open_from_row(actor: Actor, source: ExtractSource, row: Row) -> Participant:
+    case = new_case(source, row)
+    return actions.open_case(actor, **{f.name: getattr(case, f.name) for f in fields(case)})
 
 
 def update_from_row(actor: Actor, person: Participant, row: Row) -> None:

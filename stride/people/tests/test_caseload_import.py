@@ -321,3 +321,41 @@ def test_a_long_file_is_read_in_batches_with_the_same_matches(world, source, mon
         (matching.NEW, None),
     ]
     assert [person.household.case_number for person in found.left] == ["FR0000777"]
+
+
+def _new_rows(first: int, count: int) -> list[str]:
+    return [
+        f"FR{n:07d},Eva{n},Ruiz,1987-07-07,{n // 10:03d}-45-{n:04d},93702,es,2026-03-01,coach"
+        for n in range(first, first + count)
+    ]
+
+
+def test_new_households_are_opened_together_so_a_longer_file_costs_no_more_statements(
+    world, source
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(extract):
+        with CaptureQueriesContext(connection) as queries:
+            found = _import(world, extract)
+        assert found.problems == []
+        return len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+
+    _import(world, _extract(world, source, NEW_FAMILY))  # so each file below has someone left
+    few = statements(_extract(world, source, *_new_rows(1000, 3)))
+    many = statements(_extract(world, source, *_new_rows(2000, 40)))
+    assert many == few
+    assert Participant.objects.filter(household__case_number__startswith="FR00020").count() == 40
+    assert AuditEvent.objects.filter(action="create", record_type="Enrollment").count() == 46
+
+
+def test_re_importing_households_opened_together_changes_nothing(world, source):
+    rows = _new_rows(3000, 25)
+    found = _import(world, _extract(world, source, *rows))
+    assert found.count(matching.NEW) == 25
+    before = AuditEvent.objects.count(), Participant.objects.count()
+    again = _import(world, _extract(world, source, *rows))
+    assert again.count(matching.UNCHANGED) == 25
+    assert again.count(matching.NEW) == again.count(matching.UPDATE) == 0
+    assert (AuditEvent.objects.count(), Participant.objects.count()) == before
