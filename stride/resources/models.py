@@ -143,6 +143,9 @@ class Provider(models.Model):
         related_name="providers",
     )
     hsds_id = models.CharField(_("directory id"), max_length=100)
+    # Brought in by a directory file (not typed in by hand): only such a record is "gone"
+    # when a later file leaves it out.
+    from_import = models.BooleanField(_("from a directory file"), default=False, editable=False)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -170,6 +173,9 @@ class Location(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
     hsds_id = models.CharField(_("directory id"), max_length=100)
+    # Brought in by a directory file (not typed in by hand): only such a record is "gone"
+    # when a later file leaves it out.
+    from_import = models.BooleanField(_("from a directory file"), default=False, editable=False)
     name = models.CharField(_("name"), max_length=200)
     address_1 = models.CharField(_("street address"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -201,6 +207,9 @@ class Service(models.Model):
     # The provider's county, kept here so a directory is one indexed filter.
     county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     hsds_id = models.CharField(_("directory id"), max_length=100)
+    # Brought in by a directory file (not typed in by hand): only such a record is "gone"
+    # when a later file leaves it out.
+    from_import = models.BooleanField(_("from a directory file"), default=False, editable=False)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("what it offers"), blank=True)
     url = models.URLField(_("web page"), blank=True)

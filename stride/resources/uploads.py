@@ -48,6 +48,19 @@ def _gone(plan: hsds.ImportPlan) -> list[dict[str, str]]:
     ]
 
 
+def _gone_elsewhere(plan: hsds.ImportPlan) -> dict[str, list[dict[str, str]]]:
+    """The organizations and places no longer in the file, for the page (only listed)."""
+    return {
+        "gone_providers": [
+            {"name": provider.name, "id": provider.hsds_id} for provider in plan.gone_providers
+        ],
+        "gone_locations": [
+            {"name": place.name, "provider": place.provider.name, "id": place.hsds_id}
+            for place in plan.gone_locations
+        ],
+    }
+
+
 def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
     """What the result page and the CSV need of a check, as JSON."""
     skipped = [*good.skipped, *good.problems] if good is not None else []
@@ -63,6 +76,7 @@ def summary(plan: hsds.ImportPlan, good: hsds.ImportPlan | None) -> Report:
         "skipped_rows": good.skipped_rows if good is not None else 0,
         "skipped": [[p.table, p.row, p.column, p.message] for p in skipped],
         "gone": _gone(plan),
+        **_gone_elsewhere(plan),
         "refused": False,
     }
 
@@ -107,6 +121,7 @@ def run_import(
         "imported_skipping": plan.skipped_rows,
         "paused": plan.paused,
         "gone": _gone(plan),
+        **_gone_elsewhere(plan),
     }
     upload.applied_at = timezone.now()
     upload.counts = plan.counts

@@ -26,9 +26,9 @@ inline. How Stride's records map onto the HSDS tables:
 Importing matches records by id within the county (organizations by id,
 locations and services by organization and id), so importing the same file
 twice changes nothing. Records the file leaves out are kept as they are: the
-ones an earlier import brought in are counted "gone" (ids Stride gave records
-typed in by hand start "stride-", and those are never gone), and gone active
-services are paused only when the administrator asks (apply's pause_gone). A
+ones an earlier import brought in (`from_import`) are listed "gone" (a record
+typed in by hand never is, whatever its id), and gone active services are
+paused only when the administrator asks (apply's pause_gone). A
 table the package leaves out leaves that part of its records alone (no
 schedules.csv: hours stay as they are), and so does a column a table leaves
 out; a table that is there says everything about the records it covers.
@@ -54,6 +54,7 @@ The modules, in the order a file goes through them (this one only re-exports):
 
 from .dry_run import check
 from .exporting import export_json, export_zip
+from .flat import VERSION as FLAT
 from .partial import check_good_rows
 from .plan import ImportPlan, ImportRefused, RowProblem, Summary
 from .reading import HsdsError, read_files, read_package
@@ -62,6 +63,7 @@ from .values import language_name
 from .writing import apply
 
 __all__ = [
+    "FLAT",
     "HsdsError",
     "ImportPlan",
     "ImportRefused",

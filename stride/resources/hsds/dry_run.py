@@ -41,42 +41,54 @@ def check(county: Organisation, tables: Mapping[str, list[Row]]) -> ImportPlan:
     return plan
 
 
-# Stride gives the records typed in by hand ids of its own (actions.py): they never came
-# from a file, so a file that leaves them out does not make them gone.
-HAND_MADE = "stride-"
-
-
 def count_gone(county: Organisation, tables: Mapping[str, list[Row]], plan: ImportPlan) -> None:
     """The records an earlier import brought in that the file's tables no longer hold.
 
-    Matched by the file's own ids, as the import matches them. A table the file
-    leaves out says nothing about its records, so none of them is gone. Only
-    active services are listed (a paused or closed one is off the map already).
+    Matched by the file's own ids, as the import matches them; a record typed in
+    by hand never came from a file, so it is never gone. A table the file leaves
+    out says nothing about its records, so none of them is gone. Only active
+    services are listed (a paused or closed one is off the map already).
     """
-    held = {
-        "organizations": Provider.objects.filter(county=county),
-        "locations": Location.objects.filter(provider__county=county),
-    }
-    for table, records in held.items():
-        gone = 0
-        if table in tables:
-            ids = {row.get("id", "").strip() for row in tables[table]}
-            imported = records.exclude(hsds_id__startswith=HAND_MADE)
-            gone = sum(1 for key in imported.values_list("hsds_id", flat=True) if key not in ids)
-        plan.counts.setdefault(table, _count([]))["gone"] = gone
-    plan.gone = []
-    if "services" in tables:
-        ids = {row.get("id", "").strip() for row in tables["services"]}
-        active = Service.objects.filter(
-            provider__county=county, status=Service.Status.ACTIVE
-        ).exclude(hsds_id__startswith=HAND_MADE)
-        pks = [pk for pk, key in active.values_list("pk", "hsds_id") if key not in ids]
-        for start in range(0, len(pks), 500):  # SQLite's limit on parameters
-            plan.gone += Service.objects.filter(pk__in=pks[start : start + 500]).select_related(
-                "provider"
-            )
-        plan.gone.sort(key=lambda service: (service.provider.name, service.name, service.pk))
-    plan.counts.setdefault("services", _count([]))["gone"] = len(plan.gone)
+    plan.gone_providers = _gone(
+        tables, "organizations", Provider.objects.filter(county=county, from_import=True)
+    )
+    plan.gone_locations = _gone(
+        tables,
+        "locations",
+        Location.objects.filter(provider__county=county, from_import=True),
+    )
+    plan.gone = _gone(
+        tables,
+        "services",
+        Service.objects.filter(
+            provider__county=county, from_import=True, status=Service.Status.ACTIVE
+        ),
+    )
+    for table, gone in (
+        ("organizations", plan.gone_providers),
+        ("locations", plan.gone_locations),
+        ("services", plan.gone),
+    ):
+        plan.counts.setdefault(table, _count([]))["gone"] = len(gone)
+
+
+def _gone(tables: Mapping[str, list[Row]], table: str, records: models.QuerySet[Any]) -> list[Any]:
+    """The records whose ids the file's table no longer holds, by name (none without the table)."""
+    if table not in tables:
+        return []
+    ids = {row.get("id", "").strip() for row in tables[table]}
+    pks = [pk for pk, key in records.values_list("pk", "hsds_id") if key not in ids]
+    found: list[Any] = []
+    for start in range(0, len(pks), 500):  # SQLite's limit on parameters
+        chunk = records.model._default_manager.filter(pk__in=pks[start : start + 500])
+        if records.model is not Provider:
+            chunk = chunk.select_related("provider")
+        found += chunk
+    if records.model is Provider:
+        found.sort(key=lambda record: (record.name, record.pk))
+    else:
+        found.sort(key=lambda record: (record.provider.name, record.name, record.pk))
+    return found
 
 
 def _plan(checker: Checker) -> ImportPlan:

@@ -60,12 +60,12 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from .tables import Row, Source, Tables
 from .values import language_codes, parse_phone
 
-LABEL = gettext_lazy("flat 211 export")
+VERSION = "flat"  # what Tables.version says of a flat 211 export, beside HSDS's "1.x"...
 
 AGENCY, SITE, PROGRAM, PROGRAM_AT_SITE = "agency", "site", "program", "program at site"
 LEVELS = {
@@ -510,7 +510,7 @@ class _Reader:
     # What the file gave
 
     def finished(self) -> Tables:
-        tables = Tables(version=str(LABEL))
+        tables = Tables(version=VERSION)
         present = {
             "organizations": True,
             "services": True,

@@ -59,8 +59,7 @@ def check_good_rows(county: Organisation, tables: Tables) -> ImportPlan:
         plan = check(county, current)
     plan.skipped = list(skipped)
     count_gone(county, tables, plan)  # a skipped row's record is not gone: the file holds it
-    plan.good_rows = _count(current)
-    plan.skipped_rows = _count(tables) - plan.good_rows
+    plan.good_rows, plan.skipped_rows = _file_rows(tables, current)
     return plan
 
 
@@ -106,5 +105,20 @@ def _without(tables: Tables, bad: set[Place]) -> Tables:
     return kept
 
 
-def _count(tables: Tables) -> int:
-    return sum(len(rows) for name, rows in tables.items() if name in SPECS)
+def _file_rows(tables: Tables, kept: Tables) -> tuple[int, int]:
+    """The file's rows kept whole, and those left out in whole or in part.
+
+    Counted as the file's rows: a flat 211 export's row makes several 3.0 rows
+    (an agency's organization and phone), and is left out when any of them is.
+    """
+    keeping = {id(row) for rows in kept.values() for row in rows}
+    rows: set[Place] = set()
+    out: set[Place] = set()
+    for table, table_rows in tables.items():
+        if table not in SPECS:
+            continue
+        for row in table_rows:
+            rows.add(_place(table, row))
+            if id(row) not in keeping:
+                out.add(_place(table, row))
+    return len(rows) - len(out), len(out)

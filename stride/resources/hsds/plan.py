@@ -90,6 +90,10 @@ class ImportPlan:
     # Active services an earlier import brought in that the file no longer holds: reported,
     # and paused only when the administrator confirms it (apply's pause_gone); never deleted.
     gone: list[Service] = field(default_factory=list, repr=False)
+    # Organizations and places an earlier import brought in that the file no longer holds:
+    # listed, and kept as they are.
+    gone_providers: list[Provider] = field(default_factory=list, repr=False)
+    gone_locations: list[Location] = field(default_factory=list, repr=False)
     paused: int = 0  # how many of them the import paused
 
     @property

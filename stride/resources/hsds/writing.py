@@ -89,7 +89,7 @@ def _bulk_update(model: type[models.Model], changes: Sequence[Any]) -> list[int]
 
 def _write(actor: Actor, county: Organisation, plan: ImportPlan) -> None:
     new_providers = [
-        Provider(county=county, hsds_id=change.key, **change.values)
+        Provider(county=county, hsds_id=change.key, from_import=True, **change.values)
         for change in plan.providers
         if change.existing is None
     ]
@@ -101,7 +101,10 @@ def _write(actor: Actor, county: Organisation, plan: ImportPlan) -> None:
     Location.objects.bulk_create(
         [
             Location(
-                provider_id=provider_pk[change.provider_key], hsds_id=change.key, **change.values
+                provider_id=provider_pk[change.provider_key],
+                hsds_id=change.key,
+                from_import=True,
+                **change.values,
             )
             for change in plan.locations
             if change.existing is None
@@ -121,6 +124,7 @@ def _write(actor: Actor, county: Organisation, plan: ImportPlan) -> None:
             provider_id=provider_pk[change.provider_key],
             county=county,
             hsds_id=change.key,
+            from_import=True,
             **change.values,
         )
         for change in plan.services

@@ -12,6 +12,7 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,7 +117,7 @@ def test_the_dry_run_reads_every_level_and_says_what_it_left_out(world, encoding
 
     plan = hsds.check(world.county, tables)
 
-    assert plan.version == "flat 211 export"
+    assert plan.version == "flat"
     assert plan.problems == []
     assert plan.counts == {
         "organizations": {"new": 2, "changed": 0, "unchanged": 0, "gone": 0},
@@ -200,7 +201,7 @@ def test_a_zip_or_a_loose_file_holding_it_reads_as_the_file_does(world):
     loose = hsds.check(world.county, hsds.read_files({"icarol_export.csv": export()}, "upload"))
 
     for plan in (zipped, loose):
-        assert (plan.version, plan.problems) == ("flat 211 export", [])
+        assert (plan.version, plan.problems) == ("flat", [])
         assert plan.counts["services"]["new"] == 3
 
 
@@ -365,3 +366,35 @@ def test_broken_rows_never_crash_the_reader_and_come_back_as_problems_or_default
             assert line in on_its_row  # not a phone number
         if row["TaxonomyCodes"].strip() == "XYZ-12" and level == flat.PROGRAM:
             assert line in warned  # not a taxonomy code: left out, with its row named
+
+
+def test_the_command_says_it_read_a_flat_export_in_its_own_words(world, tmp_path):
+    path = tmp_path / "icarol_export.csv"
+    path.write_bytes(export())
+    out = io.StringIO()
+
+    call_command("import_hsds", "Fresno County", str(path), stdout=out)
+
+    assert "Read as a flat 211 export: one CSV file of agencies, sites and programs." in (
+        out.getvalue()
+    )
+    assert "HSDS" not in out.getvalue()
+
+
+def test_skipped_rows_are_counted_and_named_as_the_file_s_rows(world, tmp_path):
+    rows = export_rows()
+    rows[3]["EmailAddressMain"] = "not an address"  # the food pantry's row: one row of the file
+    tables = hsds.read_package(export(rows), "icarol_export.csv")
+
+    plan = hsds.check_good_rows(world.county, tables)
+
+    # The pantry's row, and the ProgramAtSite row that puts it at the main office.
+    assert plan.skipped_rows == 2
+    assert plan.good_rows == len(rows) - 2
+    assert {(p.table, p.row) for p in plan.skipped} == {("icarol_export", 5), ("icarol_export", 7)}
+    path = tmp_path / "icarol_export.csv"
+    path.write_bytes(export(rows))
+    out = io.StringIO()
+    call_command("import_hsds", "Fresno County", str(path), "--skip-bad", stdout=out)
+    assert "2 rows of the file with problems (or belonging to one) left out." in out.getvalue()
+    assert f"{len(rows) - 2} good rows of the file read." in out.getvalue()

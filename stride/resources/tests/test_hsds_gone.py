@@ -212,3 +212,72 @@ def test_importing_from_the_page_without_the_box_leaves_the_gone_service_active(
     later.refresh_from_db()
     assert later.status == DirectoryImport.Status.IMPORTED
     assert pantry().status == Service.Status.ACTIVE
+
+
+def without_ride_depot() -> dict:
+    """Edits that take Ride Ready's depot (and its address) out of the package."""
+
+    def drop(text: str) -> str:
+        return "".join(line for line in text.splitlines(True) if "loc-ride-depot" not in line)
+
+    return {name: drop for name in ("locations", "addresses", "service_at_locations")}
+
+
+def test_gone_organizations_and_locations_are_listed_by_name_as_services_are(world, imported):
+    def drop_ride(text: str) -> str:
+        return "".join(line for line in text.splitlines(True) if "org-ride" not in line)
+
+    plan = hsds.check(world.county, tables({"organizations": drop_ride} | without_ride_depot()))
+
+    ride = Provider.objects.get(hsds_id="org-ride")
+    assert plan.gone_providers == [ride]
+    assert [(place.name, place.provider.name) for place in plan.gone_locations] == [
+        ("Ride Ready depot", "Ride Ready")
+    ]
+    assert plan.counts["organizations"]["gone"] == plan.counts["locations"]["gone"] == 1
+
+
+def test_the_command_and_the_result_page_name_a_gone_location(
+    world, imported, client_for, tmp_path
+):
+    path = tmp_path / "later.zip"
+    path.write_bytes(package(without_ride_depot()))
+    out = io.StringIO()
+
+    call_command("import_hsds", "Fresno County", str(path), stdout=out)
+
+    assert (
+        "Location no longer in the file: Ride Ready depot (Ride Ready, id loc-ride-depot)"
+        in out.getvalue()
+    )
+    client = client_for(world.county_admin)
+    later = upload(client, package(without_ride_depot()))
+    html = client.get(reverse("resources:import_result", args=[later.uuid])).content.decode()
+    assert "Places no longer in the file" in html and "Ride Ready depot (Ride Ready)" in html
+
+
+def test_what_an_import_brought_in_is_marked_so_and_what_was_typed_in_is_not(world, by_hand):
+    assert Service.objects.get(hsds_id="svc-pantry").from_import
+    assert Provider.objects.get(hsds_id="org-hope").from_import
+    assert not by_hand.from_import
+
+
+def test_a_service_typed_in_by_hand_is_never_gone_whatever_its_id(world, admin, by_hand):
+    Service.objects.filter(pk=by_hand.pk).update(hsds_id="svc-diapers")  # an id like a file's
+
+    plan = hsds.check(world.county, tables())
+
+    assert plan.gone == [] and plan.counts["services"]["gone"] == 0
+
+
+def test_a_service_a_file_brought_in_is_gone_even_when_its_id_looks_like_stride_s(world, admin):
+    def renamed(text: str) -> str:
+        return text.replace("svc-pantry", "stride-0a1b2c3d")  # as a Stride export names it
+
+    hsds.apply(
+        admin, world.county, tables({name: renamed for name in (*WITH_PANTRY, "attributes")})
+    )
+
+    plan = hsds.check(world.county, tables(without_pantry()))
+
+    assert [service.hsds_id for service in plan.gone] == ["stride-0a1b2c3d"]

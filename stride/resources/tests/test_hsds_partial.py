@@ -320,7 +320,7 @@ def test_the_command_with_skip_bad_lists_what_it_would_skip_and_changes_nothing(
 
     assert "Skipped: services.csv row 2, email: enter an email address" in err.getvalue()
     assert f"Skipped: phones.csv row 3, service_id: {BELONGS}" in err.getvalue()
-    assert "9 rows with problems (or belonging to one) left out." in out.getvalue()
+    assert "9 rows of the file with problems (or belonging to one) left out." in out.getvalue()
     assert "services: 2 new" in out.getvalue()
     assert "Run again with --apply --skip-bad to import the good rows." in out.getvalue()
     assert not Service.objects.exists()

@@ -76,7 +76,12 @@ class Command(BaseCommand):
             self.stderr.write(_where(problem))
         for problem in plan.skipped:
             self.stderr.write(_("Skipped: %(row)s") % {"row": _where(problem)})
-        self.stdout.write(_("Read as HSDS %(version)s.") % {"version": plan.version})
+        if plan.version == hsds.FLAT:
+            self.stdout.write(
+                _("Read as a flat 211 export: one CSV file of agencies, sites and programs.")
+            )
+        else:
+            self.stdout.write(_("Read as HSDS %(version)s.") % {"version": plan.version})
         for warning in plan.warnings:
             self.stdout.write(warning)
         for name, reason in plan.unread.items():
@@ -120,13 +125,17 @@ class Command(BaseCommand):
         if skip_bad:
             self.stdout.write(
                 ngettext(
-                    "%(count)d row with problems (or belonging to one) left out.",
-                    "%(count)d rows with problems (or belonging to one) left out.",
+                    "%(count)d row of the file with problems (or belonging to one) left out.",
+                    "%(count)d rows of the file with problems (or belonging to one) left out.",
                     plan.skipped_rows,
                 )
                 % {"count": plan.skipped_rows}
                 + " "
-                + ngettext("%(count)d good row read.", "%(count)d good rows read.", plan.good_rows)
+                + ngettext(
+                    "%(count)d good row of the file read.",
+                    "%(count)d good rows of the file read.",
+                    plan.good_rows,
+                )
                 % {"count": plan.good_rows}
             )
         if not plan.ok:
@@ -152,7 +161,21 @@ class Command(BaseCommand):
             self.stdout.write(_("No problems, and nothing to change."))
 
     def _gone(self, plan: "hsds.ImportPlan", applied: bool) -> None:
-        """The services no longer in the file, and whether they were paused."""
+        """What an earlier import brought in and the file no longer holds; the services paused or not."""
+        for provider in plan.gone_providers:
+            self.stdout.write(
+                _("Organization no longer in the file: %(name)s (id %(id)s)")
+                % {"name": provider.name, "id": provider.hsds_id}
+            )
+        for location in plan.gone_locations:
+            self.stdout.write(
+                _("Location no longer in the file: %(name)s (%(provider)s, id %(id)s)")
+                % {
+                    "name": location.name,
+                    "provider": location.provider.name,
+                    "id": location.hsds_id,
+                }
+            )
         for service in plan.gone:
             self.stdout.write(
                 _("No longer in the file: %(name)s (%(provider)s, id %(id)s)")
