@@ -366,5 +366,19 @@ def caseload_import_counties(user: User) -> models.QuerySet[Organisation]:
     return Organisation.objects.filter(pk=county.pk) if county else Organisation.objects.none()
 
 
+# The federal exiters file (people.exiters) holds the SSNs of a county's families who left
+# aid: its county administrator makes and downloads it, for that county only.
+def can_make_exiters_files(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+def exiters_file_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose federal exiters file `user` makes: a county administrator's own."""
+    if not can_make_exiters_files(user) or user.organisation is None:
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    return Organisation.objects.filter(pk=county.pk) if county else Organisation.objects.none()
+
+
 def can_settle_matches(user: User) -> bool:
     return user.is_authenticated and user.role in MATCH_SETTLER_ROLES

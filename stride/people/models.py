@@ -383,3 +383,42 @@ class MatchReview(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row} of {self.extract_id}"
+
+
+class ExitersFile(models.Model):
+    """A county's federal exiters file (FRA TE1) for one federal fiscal quarter.
+
+    Made by a task (`people.exiters`); its rows hold SSNs, so they are kept encrypted,
+    and so are the rows left out, which name people. No ACCESS_VIA: it is a county's
+    report, read by that county's administrator (`access.exiters_file_counties`).
+    """
+
+    AUDIT_VALUES = ("status",)
+
+    class Status(models.TextChoices):
+        MAKING = "making", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be made")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    fiscal_quarter = models.PositiveSmallIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAKING)
+    made_at = models.DateTimeField(null=True, blank=True)
+    rows = EncryptedJSONField(default=list)  # [[exit year and month, SSN], ...]
+    row_count = models.PositiveIntegerField(default=0)
+    # The participants in the file (UUIDs as text): each download is an export of each.
+    participants = models.JSONField(default=list)
+    left_out = EncryptedJSONField(default=list)  # [{"name", "case_number", "reason"}, ...]
+    error = models.CharField(max_length=200, blank=True)  # the kind of error only, never data
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} Q{self.fiscal_quarter}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import exiter_views, import_views, views
 
 app_name = "people"
 
@@ -20,6 +20,13 @@ urlpatterns = [
         "caseload/import/<uuid:uuid>/problems.csv",
         import_views.import_problems,
         name="import_problems",
+    ),
+    path("reports/exiters/", exiter_views.exiters_start, name="exiters"),
+    path("reports/exiters/<uuid:uuid>/", exiter_views.exiters_file, name="exiters_file"),
+    path(
+        "reports/exiters/<uuid:uuid>/file.csv",
+        exiter_views.exiters_download,
+        name="exiters_download",
     ),
     path("participants/<uuid:uuid>/audit/", views.participant_audit, name="participant_audit"),
     path("participants/<uuid:uuid>/reassign/", views.reassign, name="reassign"),

@@ -46,6 +46,8 @@ def navigation(request: HttpRequest) -> dict:
             reports.append(NavItem(_("County goals"), reverse("county:goals")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
+        if access.can_make_exiters_files(user):
+            reports.append(NavItem(_("Federal exiters file"), reverse("people:exiters")))
         links.append(NavItem(_("Reports"), children=reports))
     if user.role == Role.SYSADMIN:
         links.append(NavItem(_("Accounts"), reverse("core:accounts")))

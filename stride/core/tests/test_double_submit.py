@@ -65,7 +65,7 @@ from stride.county.models import (
 )
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
-from stride.people.models import CaseloadExtract, Household, Member
+from stride.people.models import CaseloadExtract, ExitersFile, Household, Member
 from stride.reminders.models import Consent
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Referral, Service
@@ -478,6 +478,9 @@ CREATES: dict[str, list[Case]] = {
             Referral,
         )
     ],
+    "people:exiters": [
+        Case("county_admin", lambda w: _reverse("people:exiters"), lambda w: {}, ExitersFile)
+    ],
     "people:caseload_import": [
         Case(
             "county_admin",
@@ -728,6 +731,8 @@ ADDS_NOTHING: dict[str, str] = {
     "people:import_result": "imports an extract once (its applied time); the press is keyed too",
     "people:import_columns": "keeps the source's one mapping: a second press saves the same",
     "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
+    "people:exiters_file": READS,
+    "people:exiters_download": "a CSV download of the exiters file; it writes only audit events",
     "people:match_review": "settles a row once; a second press finds it settled",
     "resources:import_problems": "a CSV download of an upload's problems; it writes nothing",
     "resources:partner_link": "a new link ends the earlier unused one: one link works at a time",

@@ -32,8 +32,8 @@ from stride.county.models import CountyGoal, SelfAssessmentRound
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
-from stride.people import matching
-from stride.people.models import CaseloadExtract, MatchReview
+from stride.people import exiters, matching
+from stride.people.models import CaseloadExtract, ExitersFile, MatchReview
 from stride.portal import invitations
 from stride.reminders import actions as reminders
 from stride.reminders import calendar
@@ -197,6 +197,15 @@ def _caseload_extract(world) -> CaseloadExtract:
     }  # fmt: skip
     matching.save_mapping(extract.source, header, mapping, actor)
     return extract
+
+
+def _exiters_file(world) -> ExitersFile:
+    """A county's federal exiters file, made (the task's work, run here)."""
+    actor = Actor(world.county_admin)
+    quarter = exiters.ended_quarters(timezone.localdate())[0]
+    made = exiters.request_file(actor, world.county, quarter)
+    exiters.make(made, actor)
+    return made
 
 
 def _match_review(world) -> MatchReview:
@@ -368,6 +377,16 @@ RULES = {
     ),
     "people:import_problems": (
         lambda w: {"uuid": _caseload_extract(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    # A county's federal exiters file (SSNs) is its administrator's alone.
+    "people:exiters": (None, same(403, county_admin=200, other_county_admin=200)),
+    "people:exiters_file": (
+        lambda w: {"uuid": _exiters_file(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "people:exiters_download": (
+        lambda w: {"uuid": _exiters_file(w).uuid},
         same(403, county_admin=200, other_county_admin=404),
     ),
     "people:match_reviews": (None, same(403, **dict.fromkeys(REASSIGNERS, 200))),
