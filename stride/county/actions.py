@@ -15,7 +15,7 @@ from stride.core.audit import Action, Actor
 from stride.core.edits import StaleEdit, lock_for_edit
 from stride.core.models import Organisation, User
 
-from . import goals
+from . import live
 from .models import (
     CountyGoal,
     CountyGoalReview,
@@ -150,14 +150,18 @@ class GoalDetails:
     target: Decimal
     deadline: date
     review_every: str
+    activity: str = ""  # a core program activity (step 3); none for an overall goal
 
 
 @transaction.atomic
 def set_county_goal(actor: Actor, county: Organisation, details: GoalDetails) -> CountyGoal:
-    """An overall county goal: SMART, with a measure, a baseline, a target and a deadline."""
+    """A county goal, overall or for one program activity: SMART, with a live measure, a
+    baseline, a target and a deadline."""
     problems: dict[str, str] = {}
-    if details.measure not in goals.MEASURES:
+    if details.measure not in live.goal_measures():
         problems["measure"] = _("Choose one of the measures listed.")
+    if details.activity and details.activity not in CountyGoal.Activity.values:
+        problems["activity"] = _("Choose one of the program activities listed.")
     if not 0 <= details.baseline <= 100:
         problems["baseline"] = _("A percentage is between 0 and 100.")
     if details.target_kind == CountyGoal.Target.IMPROVE and details.target <= 0:
@@ -180,6 +184,7 @@ def set_county_goal(actor: Actor, county: Organisation, details: GoalDetails) ->
         target=details.target,
         deadline=details.deadline,
         review_every=details.review_every,
+        activity=details.activity,
         set_by=_person(actor),
     )
     audit.record(

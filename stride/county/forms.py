@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stride.core import fields
 from stride.core.forms import VersionedForm
 
-from . import goals
+from . import live
 from .models import CountyGoal, CountyGoalReview
 from .self_assessment import Area, Component, Point, SelfAssessment
 
@@ -103,7 +103,10 @@ class CountyGoalForm(forms.Form):
 
     measure = forms.ChoiceField(
         label=_("Measure"),
-        help_text=_("What the goal moves. Each is a percentage of the county's families."),
+        help_text=_(
+            "What the goal moves: one of Stride's measures, counted every month for all the "
+            "county's families. Each is a percentage."
+        ),
     )
     baseline = fields.DecimalField(
         label=_("Where it stands now (%)"),
@@ -139,8 +142,19 @@ class CountyGoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = [
             ("", _("Choose a measure")),
-            *((key, str(name)) for key, name in goals.MEASURES.items()),
+            *live.goal_measures().items(),
         ]
+
+
+class ActivityGoalForm(CountyGoalForm):
+    """Goal setting, step 3: a goal for one core program activity, with the same shape."""
+
+    activity = forms.ChoiceField(
+        label=_("Program activity"),
+        choices=CountyGoal.Activity.choices,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["activity"]
 
 
 class CountyGoalReviewForm(forms.Form):

@@ -102,12 +102,25 @@ class CountyGoal(models.Model):
         HALF_YEAR = "half_year", _("Every six months")
         YEAR = "year", _("Once a year")
 
-    AUDIT_VALUES = ("target_kind", "review_every")
+    class Activity(models.TextChoices):
+        """The core program activities a goal may be about (step 3); none: an overall goal."""
+
+        ORIENTATION = "orientation", _("Orientation and first appraisal")
+        JOB_SEARCH = "job_search", _("Job search and job readiness")
+        SUBSIDISED = "subsidised", _("Subsidized employment")
+        EDUCATION = "education", _("Education and training")
+        WORK_EXPERIENCE = "work_experience", _("Work experience and community service")
+        KEEPING_WORK = "keeping_work", _("Keeping and growing in a job")
+
+    AUDIT_VALUES = ("target_kind", "review_every", "activity")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="county_goals")
-    # The measure by name for now; tied to the measures app's live figures later.
+    # A measure's key in the live measures (county.live), counted for the whole county.
     measure = models.CharField(_("measure"), max_length=40)
+    activity = models.CharField(
+        _("program activity"), max_length=20, choices=Activity.choices, blank=True
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=5, decimal_places=1)
     target_kind = models.CharField(_("kind of target"), max_length=8, choices=Target.choices)
     target = models.DecimalField(_("target"), max_digits=5, decimal_places=1)

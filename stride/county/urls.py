@@ -25,5 +25,6 @@ urlpatterns += [
     path("goals/", views.county_goals, name="goals"),
     path("goals/success/", views.county_success, name="success"),
     path("goals/new/", views.county_goal_new, name="goal_new"),
+    path("goals/new/activity/", views.county_activity_goal_new, name="activity_goal_new"),
     path("goals/<uuid:uuid>/", views.county_goal, name="goal"),
 ]

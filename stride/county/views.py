@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
@@ -22,7 +24,7 @@ from stride.core.models import Organisation, Role, User
 from stride.core.submissions import FIELD as FORM_KEY
 from stride.core.submissions import save_once
 
-from . import comparison, goals
+from . import comparison, goals, live
 from .actions import (
     GoalDetails,
     ReviewDetails,
@@ -35,6 +37,7 @@ from .actions import (
     start_round,
 )
 from .forms import (
+    ActivityGoalForm,
     CheckInForm,
     CountyGoalForm,
     CountyGoalReviewForm,
@@ -318,21 +321,42 @@ def county_goals(request: HttpRequest) -> HttpResponse:
         )
     success = county.success_definitions.select_related("written_by").first()
     today = timezone.localdate()
-    rows = []
-    for goal in county.county_goals.annotate(last_review=Max("reviews__reviewed_on")):
-        due = goals.next_review(goal, goal.last_review, timezone.localdate(goal.set_at))
-        rows.append((goal, goals.measure_name(goal.measure), goals.target_level(goal), due))
+    every = list(county.county_goals.annotate(last_review=Max("reviews__reviewed_on")))
+    names = live.goal_measures()
+    rows = [
+        GoalRow(
+            progress,
+            names.get(progress.goal.measure, progress.goal.measure),
+            goals.next_review(
+                progress.goal, progress.goal.last_review, timezone.localdate(progress.goal.set_at)
+            ),
+        )
+        for progress in goals.progress_of_each(every, county, today)
+    ]
     return render(
         request,
         "county/goals.html",
         {
             "county": county,
             "success": success,
-            "rows": rows,
+            "rows": [row for row in rows if not row.goal.activity],
+            "activity_rows": [row for row in rows if row.goal.activity],
+            "schedule": sorted(rows, key=lambda row: (row.due, row.goal.pk)),
             "today": today,
             "may_write": access.can_coordinate_county(_user(request)),
         },
     )
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    progress: goals.Progress
+    measure: str
+    due: date
+
+    @property
+    def goal(self) -> CountyGoal:
+        return self.progress.goal
 
 
 @login_required
@@ -372,8 +396,19 @@ def county_success(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def county_goal_new(request: HttpRequest) -> HttpResponse:
     """Step 2: an overall county goal."""
+    return _goal_new(request, CountyGoalForm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_activity_goal_new(request: HttpRequest) -> HttpResponse:
+    """Step 3: a goal for one core program activity."""
+    return _goal_new(request, ActivityGoalForm)
+
+
+def _goal_new(request: HttpRequest, form_class: type[CountyGoalForm]) -> HttpResponse:
     county = _coordinated_county(request)
-    form = CountyGoalForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST":
         saved = save_once(
             request,
@@ -388,6 +423,7 @@ def county_goal_new(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["target"],
                     form.cleaned_data["deadline"],
                     form.cleaned_data["review_every"],
+                    form.cleaned_data.get("activity", ""),
                 ),
             ),
             lambda made: reverse("county:goal", kwargs={"uuid": made.uuid}),
@@ -395,7 +431,11 @@ def county_goal_new(request: HttpRequest) -> HttpResponse:
         )
         if saved:
             return saved
-    return render(request, "county/goal_new.html", {"form": form, "county": county})
+    return render(
+        request,
+        "county/goal_new.html",
+        {"form": form, "county": county, "for_activity": form_class is ActivityGoalForm},
+    )
 
 
 @login_required
@@ -428,6 +468,10 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             return saved
     reviews = list(goal.reviews.select_related("reviewed_by"))
     last = reviews[0].reviewed_on if reviews else None
+    today = timezone.localdate()
+    months = goals.counted_months(goal, today)
+    readings = live.source().readings(goal.county, [goal.measure], months)
+    found = readings.get(goal.measure, {})
     return render(
         request,
         "county/goal.html",
@@ -435,10 +479,13 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "goal": goal,
             "county": goal.county,
             "measure": goals.measure_name(goal.measure),
+            "is_live": goal.measure in readings,
             "level": goals.target_level(goal),
+            "progress": goals.progress(goal, found, today),
+            "chart": goals.chart(goal, found, today),
             "due": goals.next_review(goal, last, timezone.localdate(goal.set_at)),
             "reviews": reviews,
             "form": form if may_review else None,
-            "today": timezone.localdate(),
+            "today": today,
         },
     )

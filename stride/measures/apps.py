@@ -7,3 +7,11 @@ class MeasuresConfig(AppConfig):
 
     name = "stride.measures"
     label = "measures"
+
+    def ready(self) -> None:
+        # County goals follow these measures; county, below, cannot import them.
+        from stride.county import live
+
+        from .county_figures import FIGURES
+
+        live.register(FIGURES)

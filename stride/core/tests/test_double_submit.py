@@ -563,10 +563,26 @@ CREATES: dict[str, list[Case]] = {
             "county_admin",
             lambda w: _reverse("county:goal_new"),
             lambda w: {
-                "measure": "employment_entries",
+                "measure": "engagement",
                 "baseline": "30",
                 "target_kind": "reach",
                 "target": "45",
+                "deadline": (TODAY + timedelta(days=200)).isoformat(),
+                "review_every": "quarter",
+            },  # fmt: skip
+            CountyGoal,
+        )
+    ],
+    "county:activity_goal_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:activity_goal_new"),
+            lambda w: {
+                "activity": "job_search",
+                "measure": "work-rate",
+                "baseline": "30",
+                "target_kind": "improve",
+                "target": "10",
                 "deadline": (TODAY + timedelta(days=200)).isoformat(),
                 "review_every": "quarter",
             },  # fmt: skip

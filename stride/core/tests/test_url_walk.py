@@ -491,6 +491,14 @@ RULES = {
             | dict.fromkeys(["county_admin", "other_county_admin"], 200),
         ),
     ),
+    "county:activity_goal_new": (
+        None,
+        same(
+            404,
+            **dict.fromkeys(AUDIT_READERS, 403)
+            | dict.fromkeys(["county_admin", "other_county_admin"], 200),
+        ),
+    ),
     "county:goal": (
         lambda w: {"uuid": _county_goal(w).uuid},
         same(404, supervisor=200, county_admin=200, state_admin=200),

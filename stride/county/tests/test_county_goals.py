@@ -30,7 +30,7 @@ def frozen():
 
 def a_goal(world, **changes) -> CountyGoal:
     details = {
-        "measure": "work_participation",
+        "measure": "work-rate",
         "baseline": Decimal("40"),
         "target_kind": "improve",
         "target": Decimal("10"),
@@ -80,7 +80,7 @@ def test_a_county_administrator_sets_a_smart_goal(world, client_for):
     response = client_for(world.county_admin).post(
         reverse("county:goal_new"),
         {
-            "measure": "employment_entries",
+            "measure": "engagement",
             "baseline": "30",
             "target_kind": "reach",
             "target": "45.5",
@@ -174,7 +174,7 @@ def test_the_goals_page_flags_a_review_that_is_due(world, client_for):
     )
     with time_machine.travel(datetime(2027, 5, 12, 9, tzinfo=ZoneInfo("America/Los_Angeles"))):
         page = client_for(world.county_admin).get(reverse("county:goals"))  # a fresh sign-in
-    assert page.context["rows"][0][0] == goal
+    assert page.context["rows"][0].goal == goal
     assert '<span class="usa-tag bg-accent-warm-dark">Due</span>' in page.content.decode()
 
 
@@ -208,7 +208,7 @@ def test_supervisors_and_the_state_read_goals_and_only_the_county_administrator_
     state = client_for(world.state_admin).get(
         reverse("county:goals"), {"county": world.county.uuid}
     )
-    assert state.context["rows"][0][0] == goal
+    assert state.context["rows"][0].goal == goal
     other = client_for(world.other_county_admin)
     assert other.get(url).status_code == 404
     assert other.post(url, review).status_code == 404
@@ -233,6 +233,6 @@ def test_the_goals_page_runs_the_same_queries_for_one_goal_or_three(world, clien
         first,
         actions.ReviewDetails(date(2027, 2, 10), Decimal("41"), "on_track"),
     )
-    a_goal(world, measure="engagement")
-    a_goal(world, measure="goals_achieved", review_every="year")
+    a_goal(world, measure="pairing")
+    a_goal(world, measure="ladder-full", review_every="year")
     assert (one, counted()) == (9, 9)
