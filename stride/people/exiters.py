@@ -304,8 +304,10 @@ def make_lost(file_id: int, ip_address: str | None) -> None:
 def record_download(actor: Actor, made_file: ExitersFile) -> None:
     """A download is an export of the file and of each person in it."""
     audit.record(actor, Action.EXPORT, made_file, None, ["rows"])
-    people = Participant.objects.filter(uuid__in=made_file.participants).only("uuid")
-    audit.record_many(actor, Action.EXPORT, people.iterator(), lambda p: p.uuid)
+    # Named by the UUIDs the file was made with, not read again: someone who has moved to
+    # another county since is still in the file, so their export is recorded too.
+    people = (Participant(uuid=UUID(text)) for text in made_file.participants)
+    audit.record_many(actor, Action.EXPORT, people, lambda p: p.uuid)
 
 
 def left_out_for_page(made_file: ExitersFile) -> list[dict[str, Any]]:
