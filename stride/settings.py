@@ -311,6 +311,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "stride.coaching.models.Goal.Status",
         "StepStatusEnum": "stride.coaching.models.Step.Status",
+        "MessageStatusEnum": "stride.reminders.models.Message.Status",
+        "ConsentHowEnum": "stride.reminders.models.Consent.How",
     },
 }
 

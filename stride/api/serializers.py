@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ from stride.coaching.models import (
 from stride.core.models import AuditEvent
 from stride.participation.models import MonthResult
 from stride.people.models import Household, Member, Participant
+from stride.reminders.models import Channel, Consent, Message
 from stride.resources.models import Location, Referral, Schedule, Service
 
 
@@ -569,3 +571,86 @@ class BenefitScenarioSerializer(serializers.ModelSerializer):
     @extend_schema_field(BenefitFiguresSerializer)
     def get_figures(self, scenario: Scenario) -> dict[str, Any]:
         return BenefitFiguresSerializer(benefit_figures(scenario.data)).data
+
+
+# Reminders (issue 17): the reminders set on a participant's plan, every message with where it
+# is, and the participant's consent to them.
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    what = serializers.SerializerMethodField(
+        help_text="What it reminds of: a step's words, or for another kind the kind's name."
+    )
+    when = serializers.DateTimeField(
+        source="due_at", read_only=True, help_text="When it is due to go."
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "uuid", "participant", "about", "about_id", "what", "when", "channel", "language",
+            "status", "next_try_at", "sent_at",
+        ]  # fmt: skip
+
+    def get_what(self, message: Message) -> str:
+        words = self.context.get("step_words", {}).get(message.about_id)
+        return words if words is not None else str(message.get_about_display())
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    body = serializers.SerializerMethodField(
+        help_text="The words sent. Null for a message that carries a sign-in link: "
+        "those words are a secret, shown to nobody."
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "uuid", "participant", "about", "about_id", "channel", "language", "status",
+            "attempts", "due_at", "next_try_at", "sent_at", "delivered_at", "last_error", "body",
+        ]  # fmt: skip
+
+    def get_body(self, message: Message) -> str | None:
+        return message.body if message.about in Message.READABLE_WORDS else None
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    recorded_by = username_of()
+    active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "uuid", "participant", "channel", "address", "words", "how", "given_at",
+            "recorded_by", "active", "revoked_at", "revoked_how",
+        ]  # fmt: skip
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class Agreed(serializers.BooleanField):
+    pass
+
+
+class ConsentRequestSerializer(serializers.Serializer):
+    """A new yes, as the reminders page records it: the words for the channel were read to the
+    participant (in their language, as the page shows them) and they agreed."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    address = serializers.CharField(
+        max_length=254, help_text="A 10-digit US phone number for texts, or an email address."
+    )
+    how = serializers.ChoiceField(
+        choices=[Consent.How.IN_PERSON, Consent.How.PHONE],
+        help_text="in_person or phone: how they said yes to their coach.",
+    )
+    agreed = Agreed(help_text="True: I read them the words for this channel, and they said yes.")
+
+    def validate_agreed(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                _("Read them the words for this channel, and record their yes only if they agree.")
+            )
+        return value

@@ -27,6 +27,8 @@ router.register("participation", views.MonthResultViewSet, basename="participati
 router.register("careers", views.CareerViewSet, basename="career")
 router.register("time-clocks", views.TimeClockViewSet, basename="time-clock")
 router.register("benefit-scenarios", views.BenefitScenarioViewSet, basename="benefit-scenario")
+router.register("reminders", views.ReminderViewSet, basename="reminder")
+router.register("messages", views.MessageViewSet, basename="message")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,11 +1,14 @@
 """Read-only API resources; every queryset comes from the access module."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
-from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +28,8 @@ from stride.participation.models import MonthResult
 from stride.people import actions
 from stride.people.filters import CaseloadFilter
 from stride.people.models import Household, Participant
+from stride.reminders import actions as reminders
+from stride.reminders.models import Consent, Message
 from stride.resources import directory
 from stride.resources.matching import with_details
 from stride.resources.models import Referral, Service
@@ -104,7 +109,58 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.ParticipantDetailSerializer
+        if self.action == "reminder_consents":
+            return serializers.ConsentSerializer
         return serializers.ParticipantListSerializer
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The participant's consents to reminders, newest first, each with the words "
+        "they agreed to (recorded as a view in the audit trail)",
+        responses=serializers.ConsentSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record the participant's yes to reminders on one channel, as their reminders "
+        "page does; an earlier consent on that channel ends (staff who keep cases only)",
+        request=serializers.ConsentRequestSerializer,
+        responses={201: serializers.ConsentSerializer},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="reminder-consents",
+        url_name="reminder-consents",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def reminder_consents(self, request: Request, uuid: str) -> Response:
+        if request.method == "POST" and not access.can_edit_cases(request.user):
+            raise PermissionDenied
+        person = self.get_object()
+        if request.method == "POST":
+            asked = serializers.ConsentRequestSerializer(data=request.data)
+            asked.is_valid(raise_exception=True)
+            try:
+                consent = reminders.give_consent(
+                    Actor.from_request(request, channel="api"),
+                    person,
+                    asked.validated_data["channel"],
+                    asked.validated_data["address"],
+                    asked.validated_data["how"],
+                )
+            except DjangoValidationError as error:
+                raise ApiValidationError(error.message_dict) from None
+            data = serializers.ConsentSerializer(consent).data
+            return Response(data, status=status.HTTP_201_CREATED)
+        consents = access.visible_to(
+            Consent.objects.filter(participant=person), request.user
+        ).select_related("participant", "recorded_by")
+        data = serializers.ConsentSerializer(consents, many=True).data
+        self.record_views(request, [person])
+        return Response(data)
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -563,4 +619,77 @@ class BenefitScenarioViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             access.visible_to(Scenario.objects.all(), self.request.user)
             .select_related("participant")
             .defer("request")
+        )
+
+
+class ReminderFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    about = django_filters.ChoiceFilter(
+        choices=[(kind.value, kind.label) for kind in Message.REMINDERS]
+    )
+    channel = django_filters.ChoiceFilter(choices=Message._meta.get_field("channel").choices)
+    status = django_filters.ChoiceFilter(choices=Message.Status.choices)
+
+    class Meta:
+        model = Message
+        fields = ["participant", "about", "channel", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reminders set on the steps, appointments, review dates and check-ins of "
+        "participants in your scope: what, when, on which channel, and where each one is"
+    ),
+    retrieve=extend_schema(summary="One reminder (recorded as a view of its participant)"),
+)
+class ReminderViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.ReminderSerializer
+    filterset_class = ReminderFilter
+
+    def get_queryset(self):
+        return access.visible_to(
+            Message.objects.filter(about__in=Message.REMINDERS), self.request.user
+        ).select_related("participant")
+
+    def get_serializer(self, *args, **kwargs):
+        # A step's words, for the rows on the page that are about steps: one query, however
+        # many rows, and only steps the reader may read.
+        if args and self.request is not None:
+            rows = args[0] if kwargs.get("many") else [args[0]]
+            ids = [row.about_id for row in rows if row.about == Message.About.STEP]
+            steps = access.visible_to(Step.objects.filter(uuid__in=ids), self.request.user)
+            words = dict(steps.values_list("uuid", "what")) if ids else {}
+            kwargs["context"] = {**self.get_serializer_context(), "step_words": words}
+        return super().get_serializer(*args, **kwargs)
+
+
+class MessageFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    about = django_filters.ChoiceFilter(choices=Message.About.choices)
+    channel = django_filters.ChoiceFilter(choices=Message._meta.get_field("channel").choices)
+    status = django_filters.ChoiceFilter(choices=Message.Status.choices)
+
+    class Meta:
+        model = Message
+        fields = ["participant", "about", "channel", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Messages to participants in your scope, newest first: where each is, its "
+        "tries, and when it was sent and delivered; a sign-in link's words are never shown"
+    ),
+    retrieve=extend_schema(summary="One message (recorded as a view of its participant)"),
+)
+class MessageViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.MessageSerializer
+    filterset_class = MessageFilter
+
+    def get_queryset(self):
+        return access.visible_to(Message.objects.all(), self.request.user).select_related(
+            "participant"
         )

@@ -93,6 +93,13 @@ class Message(models.Model):
         CHECK_IN = "check_in", _("A check-in")
         REPLY = "reply", _("An answer to a text")
 
+    # The reminders set on something in the participant's plan.
+    REMINDERS = (About.STEP, About.APPOINTMENT, About.REVIEW, About.CHECK_IN)
+    # Kinds whose words may be read again by whoever may read the message: a reminder repeats
+    # what its step or appointment already says. Any other kind (a sign-in link sent to a
+    # phone) holds a secret, and its words are shown to nobody.
+    READABLE_WORDS = frozenset({*REMINDERS, About.REPLY})
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="reminder_messages"
@@ -115,6 +122,7 @@ class Message(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # the provider's report said so
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

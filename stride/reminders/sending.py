@@ -259,8 +259,12 @@ def provider_said(provider_id: str, status: str) -> bool:
     if message is None or becomes is None:
         return False
     with transaction.atomic():
-        error = {"last_error": f"the provider reported it {status}"} if becomes == "failed" else {}
-        return _move(message, becomes, message.lease_token, **error)
+        fields: dict[str, object] = (
+            {"last_error": f"the provider reported it {status}"}
+            if becomes == Message.Status.FAILED
+            else {"delivered_at": timezone.now()}
+        )
+        return _move(message, becomes, message.lease_token, **fields)
 
 
 def abandoned(message_id: int) -> datetime | None:

@@ -27,6 +27,8 @@ from stride.participation import actions as participation
 from stride.participation.actions import ActivityDetails, Hours
 from stride.participation.models import Activity, WorkActivity
 from stride.people.models import Participant
+from stride.reminders import actions as reminders
+from stride.reminders.models import Consent
 from stride.resources import actions as resources
 from stride.resources.actions import ServiceDetails
 from stride.resources.models import Provider, Service
@@ -86,6 +88,16 @@ def some_hours(world: World, person: Participant) -> None:
     participation.add_hours(Actor(world.coach), person, Hours(job, today, Decimal("2")))
 
 
+def a_reminder(world: World, person: Participant) -> None:
+    if not Consent.objects.filter(participant=person, revoked_at__isnull=True).exists():
+        reminders.give_consent(
+            Actor(world.coach), person, "sms", "559-555-0101", Consent.How.IN_PERSON
+        )
+    due_on = timezone.localdate() + timedelta(days=7)
+    details = StepDetails("Call the school", due_on=due_on, wants_reminder=True)
+    coaching.add_step(Actor(world.coach), a_goal(world, person), details)
+
+
 def nothing(world: World, person: Participant) -> None:
     """Lists of the participants themselves: opening the case is the record."""
 
@@ -101,6 +113,8 @@ RECORDS: dict[str, Callable[[World, Participant], object]] = {
     "api:referral-list": a_referral,
     "api:assessment-list": an_assessment,
     "api:participation-list": some_hours,
+    "api:reminder-list": a_reminder,
+    "api:message-list": a_reminder,
 }
 
 

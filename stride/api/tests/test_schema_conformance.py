@@ -5,12 +5,13 @@ against the schema, no server error, invalid input refused, requests without the
 """
 
 import time as clock
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from rest_framework.throttling import UserRateThrottle
@@ -19,6 +20,8 @@ from schemathesis import GenerationMode
 from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, StepDetails
 from stride.core.audit import Actor
+from stride.reminders import actions as reminders
+from stride.reminders.models import Message
 from stride.resources import actions as resources
 from stride.resources.actions import Opening, ServiceDetails
 from stride.resources.models import Provider, Service
@@ -37,7 +40,14 @@ KNOWN = {
     "/api/v1/time-clocks/{uuid}/": lambda w, goal: {"uuid": str(w.case.uuid)},
     "/api/v1/services/{uuid}/": lambda w, goal: {"uuid": str(Service.objects.get().uuid)},
     "/api/v1/instruments/{slug}/": lambda w, goal: {"slug": "triage"},
+    "/api/v1/reminders/{uuid}/": lambda w, goal: {"uuid": str(_reminder(goal).uuid)},
+    "/api/v1/messages/{uuid}/": lambda w, goal: {"uuid": str(_reminder(goal).uuid)},
+    "/api/v1/participants/{uuid}/reminder-consents/": lambda w, goal: {"uuid": str(w.case.uuid)},
 }
+
+
+def _reminder(goal) -> Message:
+    return Message.objects.get(about=Message.About.STEP, about_id=goal.steps.get().uuid)
 
 
 @pytest.fixture
@@ -78,7 +88,11 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
     goal = coaching.set_goal(
         Actor(world.coach), world.case, GoalDetails("Finish my GED", life_area="learning")
     )
-    coaching.add_step(Actor(world.coach), goal, StepDetails("Call the school"))
+    reminders.give_consent(Actor(world.coach), world.case, "sms", "5595550101", "in_person")
+    due_on = timezone.localdate() + timedelta(days=7)
+    coaching.add_step(
+        Actor(world.coach), goal, StepDetails("Call the school", due_on=due_on, wants_reminder=True)
+    )
     provider = Provider.objects.create(county=world.county, hsds_id="o1", name="Adult School")
     details = ServiceDetails("GED", "adult_education", openings=(Opening(1, time(6), time(17)),))
     resources.add_service(Actor(world.county_admin), provider, details)

@@ -37,7 +37,7 @@ from stride.people.models import CaseloadExtract, ExitersFile, MatchReview
 from stride.portal import invitations
 from stride.reminders import actions as reminders
 from stride.reminders import calendar
-from stride.reminders.models import Consent
+from stride.reminders.models import Consent, Message
 from stride.resources import actions as resources
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Provider, Referral, Service
@@ -332,6 +332,25 @@ def _consent(world) -> Consent:
     return reminders.give_consent(
         Actor(world.coach), world.case, "sms", "559-555-0101", Consent.How.IN_PERSON
     )
+
+
+def _reminder(world) -> Message:
+    """A step's reminder, queued on the text consent the case gave."""
+    found = Message.objects.filter(participant=world.case, about=Message.About.STEP).first()
+    if found:
+        return found
+    if not Consent.objects.filter(participant=world.case, revoked_at__isnull=True).exists():
+        _consent(world)
+    step = coaching.add_step(
+        Actor(world.coach),
+        _goal(world),
+        coaching.StepDetails(
+            "Call the job center",
+            due_on=timezone.localdate() + timedelta(days=7),
+            wants_reminder=True,
+        ),
+    )
+    return Message.objects.get(about=Message.About.STEP, about_id=step.uuid)
 
 
 def _audit_event(world) -> str:
@@ -742,6 +761,22 @@ RULES = {
     "api:benefit-scenario-list": (None, api(same(200))),
     "api:benefit-scenario-detail": (
         lambda w: {"uuid": _scenario(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:reminder-list": (None, api(same(200))),
+    "api:reminder-detail": (
+        lambda w: {"uuid": _reminder(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    "api:message-list": (None, api(same(200))),
+    "api:message-detail": (
+        lambda w: {"uuid": _reminder(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    # Consent on the participant's record: read as the record is; recorded (POST) by staff
+    # who keep the case (stride/api/tests/test_reminders_api.py).
+    "api:participant-reminder-consents": (
+        lambda w: {"uuid": w.case.uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
     "api:coaching-session-list": (None, api(same(200))),
