@@ -52,3 +52,45 @@ class IdeaForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SendLinkForm(forms.Form):
+    """How the invitation (or new-password) link gets to the participant: by hand, text or email."""
+
+    send = forms.ChoiceField(
+        label=_("Send the link"),
+        choices=[
+            ("", _("Don't send it: I will pass it on myself")),
+            ("sms", _("By text message")),
+            ("email", _("By email")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(label=_("Phone number for the text"), max_length=30, required=False)
+    email = forms.CharField(label=_("Email address"), max_length=254, required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        send = data.get("send", "")
+        if send == "sms" and not str(data.get("phone", "")).strip():
+            self.add_error("phone", _("Enter the phone number to send it to."))
+        if send == "email" and not str(data.get("email", "")).strip():
+            self.add_error("email", _("Enter the email address to send it to."))
+        return data
+
+    def address_field(self) -> str:
+        return "email" if self.cleaned_data.get("send") == "email" else "phone"
+
+    def address(self) -> str:
+        return str(self.cleaned_data.get(self.address_field(), "")).strip()
+
+
+class ForgotForm(forms.Form):
+    """A participant who forgot their password: where Stride has them on record."""
+
+    address = forms.CharField(
+        label=_("Your phone number or email"),
+        help_text=_("The one your coach has for you, like (559) 555-0123 or name@example.com."),
+        max_length=254,
+    )

@@ -21,5 +21,6 @@ urlpatterns = [
     path("me/careers/<slug:industry>/<slug:ladder>/goal/", views.career_goal, name="career_goal"),
     path("me/services/print/", views.services_printout, name="services_print"),
     path("me/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
+    path("me/forgot-password/", views.forgot, name="forgot"),
     path("participants/<uuid:uuid>/invite/", views.invite, name="invite"),
 ]

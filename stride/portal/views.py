@@ -50,7 +50,14 @@ from stride.people.models import Member, Participant
 from stride.resources import chosen
 
 from . import invitations, overview
-from .forms import CheckOffForm, IdeaForm, ReflectionForm, WelcomeForm
+from .forms import (
+    CheckOffForm,
+    ForgotForm,
+    IdeaForm,
+    ReflectionForm,
+    SendLinkForm,
+    WelcomeForm,
+)
 
 # The backend that signs a participant in after they set their password.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -475,18 +482,56 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @require(access.can_edit_cases)
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """For staff: make a one-time link that lets a participant set up their own page."""
-    person = open_case(request, uuid, participants().select_related("user"))
-    link = None
-    if request.method == "POST":
-        link = request.build_absolute_uri(invitations.invite(Actor.from_request(request), person))
+    """For staff: make a one-time link that lets a participant set up their own page, shown
+    once here and, if the coach asks, sent to them by text or email."""
+    person = open_case(request, uuid, participants().select_related("user", "household"))
+    phone, email = invitations.addresses_on_record(person)
+    form = SendLinkForm(
+        request.POST if request.method == "POST" else None,
+        initial={"send": "", "phone": phone, "email": email},
+    )
+    invitation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitations.send(
+                Actor.from_request(request),
+                person,
+                request.build_absolute_uri,
+                form.cleaned_data["send"],
+                form.address(),
+            )
+        except ValidationError as error:
+            for problem in error.message_dict.values():
+                form.add_error(form.address_field(), problem)
     return render(
         request,
         "portal/invite.html",
         {
             "person": person,
-            "link": link,
+            "form": form,
+            "link": invitation.link if invitation else None,
+            "sent": invitation.sent if invitation else None,
             "days": invitations.link_lifetime_days(),
             "has_password": person.user is not None and person.user.has_usable_password(),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def forgot(request: HttpRequest) -> HttpResponse:
+    """A participant who forgot their password gets a link by text or email. The answer is
+    the same whether the number or email is on anyone's record or not."""
+    form = ForgotForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not (invitations.may_ask(request) and invitations.count_ask(request)):
+            return render(request, "portal/forgot_wait.html", status=429)
+        invitations.request_link(
+            Actor.from_request(request, "portal"),
+            form.cleaned_data["address"],
+            request.build_absolute_uri,
+        )
+        return render(
+            request, "portal/forgot_sent.html", {"days": invitations.link_lifetime_days()}
+        )
+    return render(request, "portal/forgot.html", {"form": form})

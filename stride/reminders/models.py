@@ -92,6 +92,8 @@ class Message(models.Model):
         REVIEW = "review", _("A review date")
         CHECK_IN = "check_in", _("A check-in")
         REPLY = "reply", _("An answer to a text")
+        INVITATION = "invitation", _("A link to set up their own page")
+        PASSWORD = "password", _("A link to choose a new password")
 
     # The reminders set on something in the participant's plan.
     REMINDERS = (About.STEP, About.APPOINTMENT, About.REVIEW, About.CHECK_IN)
@@ -135,6 +137,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_about_display()} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+# Messages that carry a one-time link to the participant's own pages: they need an
+# address, not reminder consent, and go at once (see stride/reminders/onetime.py).
+LINK_MESSAGES = (Message.About.INVITATION, Message.About.PASSWORD)
 
 
 class Reply(models.Model):

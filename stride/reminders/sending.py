@@ -32,7 +32,7 @@ from stride.core import audit
 from stride.core.audit import Action, Actor
 from stride.workers import leases
 
-from . import channels, quiet, wording
+from . import channels, onetime, quiet, wording
 from .models import Channel, Consent, CountySettings, Message
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ BACKOFF = [
     timedelta(hours=6),
 ]
 SYSTEM = Actor(None, None, "system")
+# A message in one of these has left the queue for good (a delivery report may follow).
+GONE = (Message.Status.SENT, Message.Status.FAILED, Message.Status.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Outcome:
 
 def _move(message: Message, to: str, token: uuid.UUID | None, **fields: object) -> bool:
     """Change the status if this holder (token) still holds it; audit the change."""
+    if to in GONE and onetime.is_link(message):
+        fields = {**fields, "body": onetime.without_link(message.body)}
     held = Message.objects.filter(pk=message.pk, status=message.status, lease_token=token)
     if not held.update(status=to, **fields):
         return False
@@ -135,8 +139,9 @@ def cancel(actor: Actor, message: Message, why: str) -> None:
     current = Message.objects.select_related("participant").get(pk=message.pk)
     if current.status != Message.Status.QUEUED:
         return
+    scrubbed = {"body": onetime.without_link(current.body)} if onetime.is_link(current) else {}
     if Message.objects.filter(pk=current.pk, status=Message.Status.QUEUED).update(
-        status=Message.Status.CANCELLED, last_error=why[:500]
+        status=Message.Status.CANCELLED, last_error=why[:500], **scrubbed
     ):
         audit.record(
             actor,
@@ -155,7 +160,12 @@ def deliver(message_id: int, now: datetime | None = None) -> Outcome | None:
     if message is None:
         return None
     token = message.lease_token
-    if consent_for(message) is None:
+    link = onetime.is_link(message)
+    if link and (why := onetime.refused(message, now)):
+        with transaction.atomic():
+            _move(message, Message.Status.CANCELLED, token, last_error=why)
+        return Outcome(Message.Status.CANCELLED)
+    if not link and consent_for(message) is None:
         with transaction.atomic():
             _move(message, Message.Status.CANCELLED, token, last_error="no consent when sending")
         return Outcome(Message.Status.CANCELLED)
@@ -163,7 +173,7 @@ def deliver(message_id: int, now: datetime | None = None) -> Outcome | None:
         with transaction.atomic():
             _move(message, Message.Status.CANCELLED, token, last_error="the step changed")
         return Outcome(Message.Status.CANCELLED)
-    morning = quiet_until(message, now)
+    morning = None if link else quiet_until(message, now)
     if morning is not None:
         with transaction.atomic():
             _move(
@@ -236,6 +246,8 @@ def _still_wanted(message: Message) -> bool:
 
 
 def _subject(message: Message) -> str:
+    if onetime.is_link(message):
+        return wording.link_subject(message.about == Message.About.PASSWORD, message.language)
     return wording.step_subject(message.language)
 
 

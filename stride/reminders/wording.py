@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stride.people.models import Household, Participant
 
@@ -83,3 +84,32 @@ def marked(done: bool, language: str) -> str:
 def kept_for_coach(language: str) -> str:
     with translation.override(language):
         return _("Stride: thanks, your coach will read your message.")
+
+
+def link_message(first_name: str, link: str, days: int, password: bool, language: str) -> str:
+    """A one-time link to the participant's own page: their first name and the link, no more."""
+    with translation.override(language):
+        if password:
+            words = ngettext(
+                "Stride: hi %(name)s, choose a new password for your page here: %(link)s "
+                "(it works once, for %(days)d day).",
+                "Stride: hi %(name)s, choose a new password for your page here: %(link)s "
+                "(it works once, for %(days)d days).",
+                days,
+            )
+        else:
+            words = ngettext(
+                "Stride: hi %(name)s, your coach invites you to your own page. Set it up "
+                "here: %(link)s (it works once, for %(days)d day).",
+                "Stride: hi %(name)s, your coach invites you to your own page. Set it up "
+                "here: %(link)s (it works once, for %(days)d days).",
+                days,
+            )
+        return words % {"name": first_name, "link": link, "days": days}
+
+
+def link_subject(password: bool, language: str) -> str:
+    with translation.override(language):
+        if password:
+            return _("Choose a new password for your Stride page")
+        return _("Your own page on Stride")

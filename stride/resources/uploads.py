@@ -91,7 +91,7 @@ def check(upload: DirectoryImport) -> None:
         upload.save(update_fields=["report", "status"])
         return
     plan = hsds.check(upload.county, tables)
-    good = None if plan.ok else hsds.check_good_rows(upload.county, tables)
+    good = None if plan.ok else hsds.check_good_rows(upload.county, tables, plan)
     upload.report = summary(plan, good)
     upload.problem_count = len(plan.problems)
     upload.counts = plan.counts
@@ -111,7 +111,7 @@ def run_import(
     try:
         plan = hsds.apply(actor, upload.county, tables, skip_bad, pause_gone)
     except hsds.ImportRefused as refused:
-        good = hsds.check_good_rows(upload.county, tables)
+        good = hsds.check_good_rows(upload.county, tables, refused.plan)
         upload.report = summary(refused.plan, good) | {"refused": True}
         upload.problem_count = len(refused.plan.problems)
         upload.status = DirectoryImport.Status.CHECKED

@@ -741,7 +741,11 @@ ADDS_NOTHING: dict[str, str] = {
     "reminders:my_appointment_ics": READS,
     "reminders:feed": READS,
     "portal:welcome": "sets the first password; the link stops working once used",
-    "portal:invite": "makes the account once, then shows a fresh link to the same account",
+    "portal:invite": (
+        "makes the account once, then shows a fresh link to the same account; a link sent "
+        "by text or email is not sent again to the same address for minutes"
+    ),
+    "portal:forgot": "sends a link to the address on record, once in minutes however often asked",
     "assessments:discard": "removes an unfinished assessment",
     "resources:import_result": "applies an upload once (its applied time); the press is keyed too",
     "people:import_result": "imports an extract once (its applied time); the press is keyed too",

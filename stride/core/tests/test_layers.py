@@ -101,6 +101,7 @@ PAGE_LINKS = {
     ("careers", "portal"),  # a participant on a staff careers link lands on their own
     ("careers", "resources"),  # a ladder points to child care and transport nearby
     ("careers", "benefits"),  # a ladder's pay, tried in the cliff calculator
+    ("core", "portal"),  # a participant who forgot their password asks for a link there
     ("county", "staff"),  # a county goal's measure, and how it is counted
 }
 

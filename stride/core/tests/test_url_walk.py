@@ -577,6 +577,7 @@ RULES = {
     "portal:meeting_read": (lambda w: {"uuid": _meeting_summary(w).uuid}, same(405)),
     "portal:welcome": (_welcome_link, same(200, anonymous=200)),  # the link is the key
     "portal:invite": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "portal:forgot": (None, same(200, anonymous=200)),  # anyone may ask for a link
     "assessments:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "assessments:result": (
         lambda w: {"uuid": _assessment(w, "bridge").uuid},

@@ -65,7 +65,7 @@ def test_a_coach_makes_the_link_on_the_invite_page(world, client_for, new_case):
     client = client_for(world.other_county_coach)
     url = reverse("portal:invite", args=[new_case.uuid])
     page = client.get(url).content.decode()
-    assert "cannot send the link for you yet" in page
+    assert "does not need their yes to reminders" in page
     response = client.post(url)
     assert response.status_code == 200
     link = response.context["link"]

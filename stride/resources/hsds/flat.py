@@ -206,6 +206,12 @@ def recognises(header: Iterable[str]) -> bool:
     return {"resourceagencynum", "publicname"} <= keys
 
 
+def read_columns(header: Iterable[str]) -> set[str]:
+    """The columns of the header this module reads (a 211's export has many more)."""
+    read = {key(name) for name in KNOWN + BESIDE_ONLY}
+    return {column for column in header if column and key(column) in read}
+
+
 def read(header: list[str], shown: list[str], rows: list[Row], filename: str) -> Tables:
     """The file's rows as the 3.0 tables the checker reads, with what was and wasn't read.
 

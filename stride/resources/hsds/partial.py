@@ -1,22 +1,27 @@
 """A partial import: the rows with problems set aside, and the good rows checked on their own.
 
 Leaving out a bad row can leave rows that point at it without their parent
-(the phones of a service skipped for its own problem): the check runs again
-on what is left until no problem remains, and those rows are skipped with
-that reason. A problem on a table's header (a missing column) skips every row
-of that file's table. A table all of whose rows are skipped is left out, so
-the records it would cover stay as they are, as when a file leaves a table
-out. When a pass finds problems but no row to leave out, the plan keeps them
-and an import of it is refused, as without skipping.
+(the phones of a service skipped for its own problem): those are found from
+the ids of the rows left out, without checking again, and skipped with that
+reason; then the good rows are checked once. Should that check find more (a
+reference only a check can follow), the rows it blames are left out in turn
+until no problem remains. A problem on a table's header (a missing column)
+skips every row of that file's table. A table all of whose rows are skipped
+is left out, so the records it would cover stay as they are, as when a file
+leaves a table out. When a pass finds problems but no row to leave out, the
+plan keeps them and an import of it is refused, as without skipping.
 """
 
 from django.utils.translation import gettext_lazy
 
 from stride.core.models import Organisation
 
+from .. import crosswalk
+from ..models import Location, Provider
 from .dry_run import check, count_gone
 from .plan import ImportPlan, RowProblem
-from .tables import SPECS, Row, Tables
+from .tables import SPECS, TABLE_ORDER, Row, Tables
+from .taxonomy import stride_terms, term_id
 
 BELONGS_TO_SKIPPED = gettext_lazy(
     "skipped: the row it belongs to was skipped for a problem of its own."
@@ -33,14 +38,20 @@ POINTS_AT: dict[str, tuple[str, ...]] = {
 }
 
 Place = tuple[str, int]  # the file's table (or the 3.0 table of rows without one) and row
+Lost = set[tuple[str, str]]  # (3.0 table, id) of the rows left out
 
 
-def check_good_rows(county: Organisation, tables: Tables) -> ImportPlan:
-    """What importing the good rows would do, with the rows it would skip and why."""
+def check_good_rows(
+    county: Organisation, tables: Tables, whole: ImportPlan | None = None
+) -> ImportPlan:
+    """What importing the good rows would do, with the rows it would skip and why.
+
+    `whole` is the check of the whole file when the caller has made it already.
+    """
     skipped: dict[RowProblem, None] = {}  # in the order found, once each
-    lost: set[tuple[str, str]] = set()  # (3.0 table, id) of the rows skipped so far
+    lost: Lost = set()
     current = tables
-    plan = check(county, current)
+    plan = whole if whole is not None else check(county, tables)
     while not plan.ok:
         index = _by_place(current)
         bad = {(problem.table, problem.row) for problem in plan.problems}
@@ -54,13 +65,78 @@ def check_good_rows(county: Organisation, tables: Tables) -> ImportPlan:
         ]
         if not out:
             break  # problems no row can be left out for: refused, as without skipping
-        lost |= {(table, row.get("id", "")) for table, row in out if row.get("id")}
+        lost |= {(table, row.get("id", "").strip()) for table, row in out if row.get("id")}
         current = _without(current, bad)
+        belonging = _belonging(county, current, lost)
+        for problem in belonging:
+            skipped[problem] = None
+        current = _without(current, {(problem.table, problem.row) for problem in belonging})
         plan = check(county, current)
     plan.skipped = list(skipped)
     count_gone(county, tables, plan)  # a skipped row's record is not gone: the file holds it
     plan.good_rows, plan.skipped_rows = _file_rows(tables, current)
     return plan
+
+
+def _belonging(county: Organisation, tables: Tables, lost: Lost) -> list[RowProblem]:
+    """The rows that point at a row left out (or at one of these), each with that reason.
+
+    Found from ids alone, in the order the tables refer to each other, as the check
+    would find them, so the good rows need checking only once. A reference the
+    check would still follow (an organization or place the directory already
+    has, a 211 code the crosswalk reads as it is) is not lost.
+    """
+    lost = lost - {
+        (table, row.get("id", "").strip()) for table, rows in tables.items() for row in rows
+    }
+    in_directory = {
+        "organization_id": set(
+            Provider.objects.filter(county=county).values_list("hsds_id", flat=True)
+        ),
+        "location_id": set(
+            Location.objects.filter(provider__county=county).values_list("hsds_id", flat=True)
+        ),
+        "taxonomy_term_id": {term_id(meaning) for meaning, _name, _d in stride_terms()},
+    }
+    walk = crosswalk.load()
+    belonging: list[RowProblem] = []
+    for table in sorted(tables, key=lambda name: TABLE_ORDER.index(name) if name in SPECS else 99):
+        for row in tables[table]:
+            column = _pointing_at_lost(table, row, lost, in_directory, walk)
+            if column:
+                shown = row.source.column(column) if row.source is not None else column
+                place = _place(table, row)
+                belonging.append(RowProblem(place[0], place[1], shown, str(BELONGS_TO_SKIPPED)))
+                if row.get("id", "").strip():
+                    lost.add((table, row.get("id", "").strip()))
+    return belonging
+
+
+def _pointing_at_lost(
+    table: str, row: Row, lost: Lost, in_directory: dict[str, set[str]], walk: crosswalk.Crosswalk
+) -> str:
+    """The column of the row that points at a row left out; "" when none does."""
+    for column, targets in POINTS_AT.items():
+        value = (row.get(column) or "").strip()
+        if not value or not any((target, value) in lost for target in targets):
+            continue
+        if column == "organization_id" and table in ("services", "locations"):
+            if value in in_directory[column]:
+                continue  # the check finds it in the directory
+        if column == "location_id" and table == "service_at_locations":
+            if value in in_directory[column]:
+                continue
+        if column == "taxonomy_term_id" and (
+            value in in_directory[column] or walk.place([value], [])
+        ):
+            continue  # a stride term's own id, or a 211 code as it is
+        if column == "link_id":
+            entity = (row.get("link_entity") or "").strip().lower()
+            wanted = {"service": "services", "organization": "organizations"}.get(entity)
+            if wanted is not None and (wanted, value) not in lost:
+                continue
+        return column
+    return ""
 
 
 def _reason(problem: RowProblem, rows: list[Row], lost: set[tuple[str, str]]) -> RowProblem:

@@ -1,12 +1,13 @@
 """Reading a file: a zip of CSV files or a JSON data package, into tables of rows."""
 
+import codecs
 import csv
 import io
 import json
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -128,33 +129,67 @@ def _read_zip(data: bytes) -> Tables:
 
 
 def _read_members(names: list[str], load: Callable[[str], bytes]) -> Tables:
-    """The tables of a package's files, by (lower-case) name, under their 3.0 names."""
-    raw: list[versions.RawTable] = []
+    """The tables of a package's files, by (lower-case) name, under their 3.0 names.
+
+    Each CSV file is read row by row straight into its 3.0 table, keeping only the
+    columns Stride reads, so a big file is never held twice.
+    """
+    inline: list[versions.RawTable] = []
     warnings: list[str] = []
     version: versions.Version | None = None
     resource_of: dict[str, str] = {}  # a CSV file's name -> its resource's name
     if "datapackage.json" in names:
         package = _load_json(load("datapackage.json"), "datapackage.json")
         version = versions.declared(package)
-        raw += _read_inline(package, names, resource_of, warnings)
-    for filename in names:
-        if filename.endswith(".csv"):
-            header, shown, rows = _read_csv(load(filename), filename)
-            alone = [name for name in names if name.endswith((".csv", ".json"))] == [filename]
-            if alone and flat.recognises(header):
-                return flat.read(header, shown, rows, filename)  # a flat 211 export, not HSDS
-            raw.append(
-                versions.RawTable(
-                    filename[: -len(".csv")], rows, header, resource_of.get(filename, "")
-                )
+        inline += _read_inline(package, names, resource_of, warnings)
+    csv_files = [name for name in names if name.endswith(".csv")]
+    alone = [name for name in names if name.endswith((".csv", ".json"))] == csv_files
+    if alone and len(csv_files) == 1:
+        header, shown, rows = _read_csv(load(csv_files[0]), csv_files[0])
+        if flat.recognises(header):  # a flat 211 export, not HSDS
+            wanted = flat.read_columns(header)
+            kept = [(at, column) for at, column in enumerate(header) if column in wanted]
+            flat_rows = [
+                Row({column: cells[at] if at < len(cells) else "" for at, column in kept}, line)
+                for line, cells in rows
+            ]
+            return flat.read(
+                [column for column in header if column],
+                [written for written in shown if written],
+                flat_rows,
+                csv_files[0],
             )
-    version = version or versions.guessed([t.also or t.shown for t in raw])
+        first: tuple[list[str], list[str], Iterator[tuple[int, list[str]]]] | None = (
+            header,
+            shown,
+            rows,
+        )
+    else:
+        first = None
+    stems = [name[: -len(".csv")] for name in csv_files]
+    version = version or versions.guessed(
+        [t.also or t.shown for t in inline]
+        + [resource_of.get(name) or stem for name, stem in zip(csv_files, stems, strict=True)]
+    )
+    translation = versions.Translation(version)
     try:
-        tables = versions.translate(raw, version)
+        for table in inline:
+            into = translation.table(table.shown, table.columns, table.also)
+            if into is not None:
+                for row in table.rows:
+                    into.add([row.get(column, "") for column in table.columns], row.line)
+        for filename, stem in zip(csv_files, stems, strict=True):
+            header, _shown, rows = first or _read_csv(load(filename), filename)
+            first = None
+            into = translation.table(stem, header, resource_of.get(filename, ""))
+            for line, cells in rows:
+                if into is not None:
+                    into.add(cells, line)
     except versions.TwoFiles as two:
         raise HsdsError(
             _("The zip holds two files for %(table)s; keep one.") % {"table": str(two)}
         ) from None
+    tables = translation.tables
     tables.warnings = warnings
     return tables
 
@@ -171,29 +206,40 @@ def _encoding(raw: bytes) -> str:
     return "utf-8-sig"
 
 
-def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[str], list[Row]]:
-    """The header (in lower case, and as the file writes it) and the rows of a CSV file."""
-    encoding = _encoding(raw)
+def _decodes(raw: bytes, encoding: str) -> bool:
+    """The bytes read in this encoding, tried a megabyte at a time (the text is not kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        text = raw.decode(encoding)
+        for start in range(0, len(raw), 1 << 20):
+            decoder.decode(raw[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv(
+    raw: bytes, filename: str
+) -> tuple[list[str], list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (in lower case, and as the file writes it), then its rows' cells one by one.
+
+    The rows are read as they are asked for, each with the row a spreadsheet shows it
+    on; a row with nothing in it is passed over. A file that can't be read as CSV
+    raises HsdsError, on its header or on the row where reading stops.
+    """
+    encoding = _encoding(raw)
+    errors = "strict"
+    if not _decodes(raw, encoding):
         if encoding != "utf-8-sig":
             raise HsdsError(
                 _("%(file)s says it is UTF-16 but can't be read as UTF-16; save it as UTF-8.")
                 % {"file": filename}
-            ) from None
-        text = raw.decode("cp1252", errors="replace")  # saved by a spreadsheet on Windows
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        shown = [cell.strip() for cell in next(reader, [])]
-        header = [cell.lower() for cell in shown]
-        rows = []
-        for line, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            values = {column: cell for column, cell in zip(header, cells, strict=False) if column}
-            rows.append(Row({column: values.get(column, "") for column in header if column}, line))
-    except csv.Error as error:
+            )
+        encoding, errors = "cp1252", "replace"  # saved by a spreadsheet on Windows
+    text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, errors=errors, newline="")
+    reader = csv.reader(text)
+
+    def failed(error: csv.Error) -> HsdsError:
         if "field larger than field limit" in str(error):
             reason = _("a cell is longer than %(limit)s characters") % {
                 "limit": f"{csv.field_size_limit():,}"
@@ -202,15 +248,27 @@ def _read_csv(raw: bytes, filename: str) -> tuple[list[str], list[str], list[Row
             reason = _("it holds a null character")
         else:
             reason = _("check its quotes and commas")
-        raise HsdsError(
+        return HsdsError(
             _("%(file)s, row %(row)d, can't be read as CSV: %(reason)s.")
             % {"file": filename, "row": reader.line_num, "reason": reason}
-        ) from error
-    return (
-        [column for column in header if column],
-        [written for written in shown if written],
-        rows,
-    )
+        )
+
+    try:
+        shown = [cell.strip() for cell in next(reader, [])]
+    except csv.Error as error:
+        raise failed(error) from error
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        try:
+            for cells in reader:
+                line += 1
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
+        except csv.Error as error:
+            raise failed(error) from error
+
+    return [cell.lower() for cell in shown], shown, rows()
 
 
 def _read_inline(

@@ -105,7 +105,12 @@ class Source:
 
 
 class Row(dict[str, str]):
-    """One row of a table, and the row a spreadsheet shows it on (the header is row 1)."""
+    """One row of a table, and the row a spreadsheet shows it on (the header is row 1).
+
+    A big directory holds a million of them: `__slots__` spares each an instance dict.
+    """
+
+    __slots__ = ("line", "source")
 
     def __init__(self, values: Mapping[str, str], line: int, source: Source | None = None) -> None:
         super().__init__(values)

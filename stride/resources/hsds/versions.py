@@ -171,42 +171,65 @@ class TwoFiles(ValueError):
     """Two of the file's tables are the same HSDS table."""
 
 
-def translate(raw: list[RawTable], version: Version) -> Tables:
-    """The tables under 3.0 names, each row knowing the table and columns it came from.
+@dataclass
+class Into:
+    """Where one of the file's tables goes: its 3.0 table, and the columns kept, by position.
 
-    Tables Stride does not read are named in `unread`, with the reason, and left out.
+    Only the columns the checker reads are kept (a 211's export carries many it doesn't).
     """
-    tables = Tables(version=version.label)
-    seen: dict[str, str] = {}
-    for table in raw:
+
+    rows: list[Row]
+    source: Source
+    kept: list[tuple[int, str]]  # (position in the file's header, 3.0 column)
+    implies: Mapping[str, str]
+
+    def add(self, cells: list[str], line: int) -> None:
+        values = {column: cells[at] if at < len(cells) else "" for at, column in self.kept}
+        for column, value in self.implies.items():
+            values.setdefault(column, value)
+        self.rows.append(Row(values, line, self.source))
+
+
+class Translation:
+    """The file's tables under 3.0 names, filled table by table as the file is read.
+
+    Tables Stride does not read are named in `tables.unread`, with the reason, and left out.
+    """
+
+    def __init__(self, version: Version) -> None:
+        self.version = version
+        self.tables = Tables(version=version.label)
+        self.seen: dict[str, str] = {}
+
+    def table(self, shown: str, columns: list[str], also: str = "") -> Into | None:
+        """Where the rows of a table with these columns (the file's names) go; None: not read."""
         key = next(
-            (singular(n) for n in (table.also, table.shown) if n and singular(n) in version.tables),
-            singular(table.also or table.shown),
+            (singular(n) for n in (also, shown) if n and singular(n) in self.version.tables),
+            singular(also or shown),
         )
-        if key in seen:
-            raise TwoFiles(seen[key])
-        seen[key] = table.shown
-        named = version.tables.get(key)
+        if key in self.seen:
+            raise TwoFiles(self.seen[key])
+        self.seen[key] = shown
+        named = self.version.tables.get(key)
         if named is None:
-            tables.unread[table.shown] = str(NOT_KEPT.get(key, NOT_KEPT_OTHERWISE))
-            continue
-        renames = {old: new for old, new in named.columns.items() if new not in table.columns}
-        source = Source(table.shown, {new: old for old, new in renames.items()})
-        rows = tables.setdefault(named.table, [])
-        for row in table.rows:
-            values = {renames.get(column, column): value for column, value in row.items()}
-            for column, value in named.implies.items():
-                values.setdefault(column, value)
-            rows.append(Row(values, row.line, source))
+            self.tables.unread[shown] = str(NOT_KEPT.get(key, NOT_KEPT_OTHERWISE))
+            return None
+        renames = {old: new for old, new in named.columns.items() if new not in columns}
         known = set(SPECS[named.table].columns) | READ_ALSO.get(named.table, set())
+        kept = [
+            (at, renames.get(column, column))
+            for at, column in enumerate(columns)
+            if column and renames.get(column, column) in known
+        ]
         unread = [
             column
-            for column in table.columns
-            if renames.get(column, column) not in known and column not in named.implies
+            for column in columns
+            if column and renames.get(column, column) not in known and column not in named.implies
         ]
         if unread:
-            tables.unread_columns[table.shown] = unread
-    return tables
+            self.tables.unread_columns[shown] = unread
+        source = Source(shown, {new: old for old, new in renames.items()})
+        return Into(self.tables.setdefault(named.table, []), source, kept, named.implies)
 
 
 # Columns the checker looks at beyond those Stride writes (to skip a row, or to find its service).
