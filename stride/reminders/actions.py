@@ -33,6 +33,10 @@ def normalise_phone(number: str) -> str:
 
 
 def checked_address(channel: str, address: str) -> str:
+    if channel == Channel.POSTCARD:  # the household's address, as postcards.address_of writes it
+        if not address.strip():
+            raise ValidationError({"address": _("Add the family's street address first.")})
+        return address.strip()
     if channel == Channel.SMS:
         phone = normalise_phone(address)
         if not phone:

@@ -18,8 +18,8 @@ from stride.people.actions import record_export
 from stride.people.cases import open_case, open_own_case
 from stride.people.models import Participant
 
-from . import calendar
-from .models import CalendarFeed
+from . import calendar, postcards, wording
+from .models import CalendarFeed, Channel, Consent
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -56,6 +56,11 @@ def _page(request: HttpRequest, person: Participant, template: str, **more: obje
                 timezone.localdate(now),
             ),
             "feed": feed,
+            "postcards": postcards.active_choice(
+                access.visible_to(Consent.objects.filter(participant=person), user)
+            ),
+            "home_address": postcards.address_of(person.household),
+            "postcard_words": wording.consent_words(Channel.POSTCARD, wording.language_of(person)),
             **more,
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, postcards_views, views
 
 app_name = "reminders"
 
@@ -29,4 +29,12 @@ urlpatterns = [
         name="my_appointment_ics",
     ),
     path("calendar/<str:secret>.ics", calendar_views.feed, name="feed"),
+    path("me/postcards/", postcards_views.my_postcards, name="my_postcards"),
+    path(
+        "participants/<uuid:uuid>/postcards/",
+        postcards_views.participant_postcards,
+        name="participant_postcards",
+    ),
+    path("reminders/postcards/", postcards_views.batch, name="postcards"),
+    path("reminders/postcards/print/", postcards_views.batch_print, name="postcards_print"),
 ]

@@ -72,7 +72,8 @@ def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "consents": list(consents.select_related("recorded_by")),
             "messages_sent": list(sent[:RECENT]),
             "words": {
-                channel: wording.consent_words(channel, language) for channel in Channel.values
+                channel: wording.consent_words(channel, language)
+                for channel in (Channel.SMS, Channel.EMAIL)  # postcards: the calendar page
             },
             "can_edit": access.can_edit_cases(request.user),
             "debug_outbox": settings.DEBUG,

@@ -23,6 +23,11 @@ def language_of(participant: Participant) -> str:
 def consent_words(channel: str, language: str) -> str:
     """The sentence a person is shown when they agree to reminders (kept word for word)."""
     with translation.override(language):
+        if channel == "postcard":
+            return _(
+                "I would like reminders about my plan from Stride on postcards mailed to my "
+                "home. I can stop them at any time."
+            )
         if channel == "email":
             return _(
                 "I agree to get reminders about my plan from Stride by email. I can ask my "

@@ -740,6 +740,10 @@ ADDS_NOTHING: dict[str, str] = {
     "reminders:my_calendar": "replaces the one calendar link; a second press makes a newer one",
     "reminders:my_appointment_ics": READS,
     "reminders:feed": READS,
+    "reminders:my_postcards": "turns postcards on or off; a second press finds them so",
+    "reminders:participant_postcards": "turns postcards on or off; a second press finds them so",
+    "reminders:postcards": READS,
+    "reminders:postcards_print": "marks the week's cards printed; a second press finds none left",
     "portal:welcome": "sets the first password; the link stops working once used",
     "portal:invite": (
         "makes the account once, then shows a fresh link to the same account; a link sent "

@@ -54,6 +54,8 @@ NOT_SCANNED_MODULES = {
     "signed in (the views pass it records read through access for the pages and files)",
     "measures/county_figures.py": "a county's goals count every family of the county into "
     "monthly numbers for its planning pages (access.planning_counties); no record leaves it",
+    "reminders/postcards.py": "prints the postcards its caller read through access.visible_to, "
+    "reading the step, appointment or goal each one is about by its id",
     "reminders/inbound.py": "a text the provider signed, found by the number that agreed to "
     "texts; nobody signed in reads anything",
 }

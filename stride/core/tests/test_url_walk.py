@@ -546,6 +546,13 @@ RULES = {
         lambda w: {"secret": calendar.make_feed_address(Actor(w.coach), w.case)},
         same(200, anonymous=200),
     ),
+    "reminders:my_postcards": (None, same(405)),  # POST only
+    "reminders:participant_postcards": (
+        lambda w: {"uuid": w.case.uuid},
+        same(403, **dict.fromkeys(CASE_EDITORS, 405)),  # POST only, for those who edit cases
+    ),
+    "reminders:postcards": (None, same(403, **dict.fromkeys(CASE_EDITORS, 200))),
+    "reminders:postcards_print": (None, same(403, **dict.fromkeys(CASE_EDITORS, 405))),
     "coaching:print_worksheet": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_potholes": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
     "coaching:print_card": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASELOAD_READERS)),
