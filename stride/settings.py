@@ -5,6 +5,7 @@ DEBUG off (production) the secrets must be given and the secure defaults
 apply; see the README's production section for every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "anymail",  # email providers behind Django's email backend, and their delivery reports
     "stride.core",
     "stride.workers",
     "stride.people",
@@ -277,6 +279,18 @@ STRIDE_TWILIO_AUTH_TOKEN = env_str("STRIDE_TWILIO_AUTH_TOKEN", "")
 STRIDE_TWILIO_FROM = env_str("STRIDE_TWILIO_FROM", "")
 STRIDE_PUBLIC_URL = env_str("STRIDE_PUBLIC_URL", "")
 STRIDE_EMAIL_DOMAIN = env_str("STRIDE_EMAIL_DOMAIN", "stride.localhost")
+# An email provider through django-anymail: EMAIL_BACKEND names its backend (such as
+# anymail.backends.mailgun.EmailBackend), each ANYMAIL_<NAME> variable becomes
+# ANYMAIL["<NAME>"] (ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY,
+# ANYMAIL_WEBHOOK_SECRET...), and STRIDE_EMAIL_PROVIDER (mailgun, postmark, sendgrid...:
+# stride/reminders/channels.py EMAIL_TRACKING) says whose delivery reports
+# /reminders/email/status/ reads; without one, that address answers 404.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+STRIDE_EMAIL_PROVIDER = env_str("STRIDE_EMAIL_PROVIDER", "")
 # A reminder the provider refused is tried again after 1, 5, 30 minutes, 2 and 6 hours,
 # then shown as failed on the coach's Today page.
 STRIDE_REMINDER_ATTEMPTS = env_int("STRIDE_REMINDER_ATTEMPTS", 6, minimum=1)

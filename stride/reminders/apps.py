@@ -7,4 +7,5 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from . import demo, scheduling  # noqa: F401  (the demo step; a step's reminder follows it)
+        # The demo step, an email's delivery reports, and a step's reminder that follows it.
+        from . import demo, email_status, scheduling  # noqa: F401

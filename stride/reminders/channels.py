@@ -6,19 +6,30 @@ console backend (the default) prints what would be sent; the file backend
 appends it to STRIDE_SMS_FILE and answers a key it already wrote with the id it
 gave it; the Twilio backend asks Twilio whether a message it may already have
 accepted went out before it sends again (Twilio's Messages API takes no key).
+
+Email goes through EMAIL_BACKEND: Django's console or file backend by default, an
+email provider through django-anymail in production (its settings from the
+environment, ANYMAIL_*). The key travels as the Message-ID and as anymail metadata,
+which providers echo in their delivery reports (`email_status`).
 """
 
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+from anymail.message import AnymailMessage
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
+from django.http import HttpResponse
 from django.utils.module_loading import import_string
+from requests.exceptions import Timeout
 
 
 @dataclass(frozen=True)
@@ -140,20 +151,59 @@ def sms_backend() -> SmsBackend:
 def send_email(outgoing: Outgoing) -> str:
     """Through Django's email backend; the key is the Message-ID, which mail systems dedupe on."""
     message_id = f"<{outgoing.key}@{settings.STRIDE_EMAIL_DOMAIN}>"
-    email = EmailMessage(
+    email: EmailMessage = AnymailMessage(
         subject=outgoing.subject,
         body=outgoing.body,
         to=[outgoing.to],
         headers={"Message-ID": message_id, "X-Stride-Key": outgoing.key},
+        metadata={KEY_METADATA: outgoing.key},
     )
     try:
         email.send()
+    except AnymailRecipientsRefused as error:
+        raise Undeliverable("the provider refused the address") from error
+    except AnymailError as error:
+        if isinstance(error.__cause__, Timeout):
+            raise ProviderTimeout(f"email: {type(error.__cause__).__name__}") from error
+        raise ProviderError(f"email: {type(error).__name__}") from error
     except TimeoutError as error:
         raise ProviderTimeout(f"email: {type(error).__name__}") from error
     except OSError as error:
         raise ProviderError(f"email: {type(error).__name__}") from error
-    return message_id
+    status = getattr(email, "anymail_status", None)
+    # A provider's own id, which its delivery reports name; else the Message-ID we set.
+    provider_id = getattr(status, "message_id", None)
+    return message_id if provider_id is None else str(provider_id)
+
+
+KEY_METADATA = "stride_key"
+# The delivery-report view of each provider anymail speaks to, by STRIDE_EMAIL_PROVIDER.
+EMAIL_TRACKING = {
+    "amazon_ses": "anymail.webhooks.amazon_ses.AmazonSESTrackingWebhookView",
+    "brevo": "anymail.webhooks.brevo.BrevoTrackingWebhookView",
+    "mailersend": "anymail.webhooks.mailersend.MailerSendTrackingWebhookView",
+    "mailgun": "anymail.webhooks.mailgun.MailgunTrackingWebhookView",
+    "mailjet": "anymail.webhooks.mailjet.MailjetTrackingWebhookView",
+    "postal": "anymail.webhooks.postal.PostalTrackingWebhookView",
+    "postmark": "anymail.webhooks.postmark.PostmarkTrackingWebhookView",
+    "resend": "anymail.webhooks.resend.ResendTrackingWebhookView",
+    "sendgrid": "anymail.webhooks.sendgrid.SendGridTrackingWebhookView",
+    "sparkpost": "anymail.webhooks.sparkpost.SparkPostTrackingWebhookView",
+    "unisender_go": "anymail.webhooks.unisender_go.UnisenderGoTrackingWebhookView",
+}
 
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+def email_tracking_view() -> Callable[..., HttpResponse] | None:
+    """The chosen provider's delivery-report view, or None when no provider is chosen."""
+    provider = settings.STRIDE_EMAIL_PROVIDER
+    if not provider:
+        return None
+    if provider not in EMAIL_TRACKING:
+        choices = ", ".join(sorted(EMAIL_TRACKING))
+        raise ImproperlyConfigured(f"STRIDE_EMAIL_PROVIDER={provider!r} is not one of {choices}.")
+    view: Callable[..., HttpResponse] = import_string(EMAIL_TRACKING[provider]).as_view()
+    return view

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, postcards_views, views
+from . import calendar_views, email_views, postcards_views, views
 
 app_name = "reminders"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("county/reminders/", views.county_settings, name="county_settings"),
     path("reminders/sms/inbound/", views.sms_inbound, name="sms_inbound"),
     path("reminders/sms/status/", views.sms_status, name="sms_status"),
+    path("reminders/email/status/", email_views.email_status, name="email_status"),
     path("reminders/demo/outbox/", views.outbox, name="outbox"),
     path("reminders/demo/outbox/reply/", views.outbox_reply, name="outbox_reply"),
     path(

@@ -733,6 +733,7 @@ ADDS_NOTHING: dict[str, str] = {
     "reminders:county_settings": "changes the county's reminder settings",
     "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",
     "reminders:sms_status": "the provider's delivery report, not a form",
+    "reminders:email_status": "the email provider's delivery report, not a form",
     "reminders:outbox": READS,
     "reminders:outbox_reply": "the demo's stand-in for a phone: each answer is a new text",
     "reminders:calendar": "replaces the one calendar link; a second press makes a newer one",

@@ -528,6 +528,8 @@ RULES = {
     # The provider's webhooks: POST only, signed, and no sign-in.
     "reminders:sms_inbound": (None, same(405, anonymous=405)),
     "reminders:sms_status": (None, same(405, anonymous=405)),
+    # No email provider is chosen in tests: its delivery-report address does not exist.
+    "reminders:email_status": (None, same(404, anonymous=404)),
     # The demo outbox is there only with DEBUG on (the suite runs with it off).
     "reminders:outbox": (None, scoped(CASELOAD_READERS, in_scope=set())),
     "reminders:outbox_reply": (None, same(405)),  # POST only
