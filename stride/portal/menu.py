@@ -15,5 +15,6 @@ def navigation(request: HttpRequest) -> dict:
     links = [
         NavItem(_("My page"), reverse("portal:home")),
         NavItem(_("Careers"), reverse("portal:careers")),
+        NavItem(_("Reminders"), reverse("portal:reminders")),
     ]
     return marked(request, links, [NavItem(_("Security"), reverse("core:two_factor"))])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reminder_views, views
 
 app_name = "portal"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("me/meetings/", views.meetings_page, name="meetings"),
     path("me/meetings/<uuid:uuid>/read/", views.meeting_read, name="meeting_read"),
     path("me/check-ins/", views.assessments_page, name="assessments"),
+    path("me/reminders/", reminder_views.reminders_page, name="reminders"),
+    path("me/reminders/agree/", reminder_views.reminder_consent, name="reminder_consent"),
+    path("me/reminders/<uuid:uuid>/stop/", reminder_views.reminder_stop, name="reminder_stop"),
     path("me/services/", views.services_page, name="services"),
     path("me/hours/", views.hours_page, name="hours"),
     path("me/careers/", views.careers_page, name="careers"),

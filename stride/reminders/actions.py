@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stride.coaching.models import Step
 from stride.core import audit
 from stride.core.audit import Action, Actor
+from stride.core.edits import StaleEdit
 from stride.core.models import Organisation
 from stride.people.models import Participant
 
 from . import scheduling, wording
-from .models import Channel, Consent, CountySettings, Message, Reply
+from .models import Channel, Consent, CountySettings, Message, Preference, Reply
 from .sending import cancel
 
 
@@ -52,9 +52,17 @@ def checked_address(channel: str, address: str) -> str:
 
 @transaction.atomic
 def give_consent(
-    actor: Actor, participant: Participant, channel: str, address: str, how: str
+    actor: Actor,
+    participant: Participant,
+    channel: str,
+    address: str,
+    how: str,
+    words: str = "",
 ) -> Consent:
-    """The participant agreed, in the words shown in their language, to reminders here."""
+    """The participant agreed, in the words shown in their language, to reminders here.
+
+    `words` are the ones shown when the participant agreed on their own pages (in the
+    language of the page); a coach reads them the household's."""
     address = checked_address(channel, address)
     language = wording.language_of(participant)
     for earlier in Consent.objects.select_for_update().filter(
@@ -66,7 +74,8 @@ def give_consent(
         channel=channel,
         address=address,
         # A START texted back agrees to the words of the answer it gets; else the form's words.
-        words=(
+        words=words
+        or (
             wording.started(language)
             if how == Consent.How.TEXT
             else wording.consent_words(channel, language)
@@ -82,14 +91,8 @@ def give_consent(
         participant.uuid,
         ["channel", "address", "words", "how", "given_at"],
     )
-    # Steps that asked for a reminder before this yes get theirs now (or on the new channel).
-    for step in Step.objects.filter(
-        goal__participant=participant,
-        status=Step.Status.PLANNED,
-        wants_reminder=True,
-        due_on__gte=timezone.localdate(),
-    ).select_related("goal__participant__household"):
-        scheduling.plan_for_step(step)
+    # What asked for a reminder before this yes gets it now (or on the new channel).
+    scheduling.plan_for_participant(participant)
     return consent
 
 
@@ -146,6 +149,51 @@ def keep_reply(
     )
     audit.record(actor, Action.CREATE, reply, participant.uuid, ["body", "meaning"])
     return reply
+
+
+def preference_of(participant: Participant) -> Preference:
+    """The participant's reminder times (the defaults, unsaved, until someone sets them)."""
+    return Preference.objects.filter(participant=participant).first() or Preference(
+        participant=participant, version=0
+    )
+
+
+@transaction.atomic
+def set_preference(
+    actor: Actor, participant: Participant, lead: str, at: time, expected_version: int
+) -> Preference:
+    """New reminder times, set by the participant or their coach: every reminder still
+    waiting moves to them, in this transaction."""
+    if lead not in Preference.Lead.values:
+        raise ValidationError({"lead": _("Choose when reminders come.")})
+    current = Preference.objects.select_for_update().filter(participant=participant).first()
+    if (current.version if current else 0) != expected_version:
+        raise StaleEdit(current.version if current else 0)
+    if current is None:
+        current = Preference.objects.create(
+            participant=participant,
+            lead=lead,
+            at=at,
+            changed_at=timezone.now(),
+            changed_by=actor.user,
+        )
+        audit.record(actor, Action.CREATE, current, participant.uuid, ["lead", "at"])
+    else:
+        changed = [
+            name for name, value in (("lead", lead), ("at", at)) if getattr(current, name) != value
+        ]
+        if not changed:
+            return current
+        was = current.lead
+        current.lead, current.at = lead, at
+        current.changed_at, current.changed_by = timezone.now(), actor.user
+        current.version += 1
+        current.save()
+        audit.record(
+            actor, Action.CHANGE, current, participant.uuid, changed, changes={"lead": (was, lead)}
+        )
+    scheduling.plan_for_participant(participant)
+    return current
 
 
 def county_settings(county: Organisation) -> CountySettings:

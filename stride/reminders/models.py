@@ -175,6 +175,38 @@ class Reply(models.Model):
         return f"{self.get_meaning_display()} {self.received_at:%Y-%m-%d %H:%M}"
 
 
+class Preference(models.Model):
+    """When a participant wants their reminders: how long before, and at what time of day.
+
+    Set by the participant on their own pages or by their coach; without one,
+    reminders come the day before at ten in the morning. Quiet hours still win."""
+
+    ACCESS_VIA = "participant"
+    AUDIT_VALUES = ("lead",)
+
+    class Lead(models.TextChoices):
+        DAY_BEFORE = "day_before", _("The day before")
+        SAME_MORNING = "same_morning", _("The same morning")
+        TWO_HOURS = "two_hours", _("Two hours before")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    lead = models.CharField(
+        _("how long before"), max_length=16, choices=Lead.choices, default=Lead.DAY_BEFORE
+    )
+    at = models.TimeField(_("time of day"), default=time(10, 0))
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.get_lead_display()} {self.at:%H:%M}"
+
+
 class CountySettings(models.Model):
     """A county's reminder settings: its quiet hours and who a HELP text points to."""
 

@@ -56,3 +56,20 @@ def next_allowed(
     if morning <= local:
         morning = datetime.combine(local.date() + timedelta(days=1), quiet_until, tzinfo=zone)
     return morning.astimezone(when.tzinfo)
+
+
+def quiet_start_before(
+    when: datetime,
+    zone: ZoneInfo,
+    quiet_from: time = DEFAULT_FROM,
+    quiet_until: time = DEFAULT_UNTIL,
+) -> datetime:
+    """When the quiet hours that `when` falls in (or ends just after) began; `when` itself
+    when the moment before it is not quiet."""
+    local = when.astimezone(zone) - timedelta(minutes=1)
+    if not is_quiet(local.timetz().replace(tzinfo=None), quiet_from, quiet_until):
+        return when
+    began = datetime.combine(local.date(), quiet_from, tzinfo=zone)
+    if began > local:
+        began = datetime.combine(local.date() - timedelta(days=1), quiet_from, tzinfo=zone)
+    return began.astimezone(when.tzinfo)

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from stride.coaching.models import Step
+from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core import audit
 from stride.core.audit import Action, Actor
 from stride.workers import leases
@@ -171,7 +171,7 @@ def deliver(message_id: int, now: datetime | None = None) -> Outcome | None:
         return Outcome(Message.Status.CANCELLED)
     if not _still_wanted(message):
         with transaction.atomic():
-            _move(message, Message.Status.CANCELLED, token, last_error="the step changed")
+            _move(message, Message.Status.CANCELLED, token, last_error="what it was about changed")
         return Outcome(Message.Status.CANCELLED)
     morning = None if link else quiet_until(message, now)
     if morning is not None:
@@ -238,11 +238,21 @@ def _try_later(message: Message, token: uuid.UUID | None, error: str, now: datet
 
 
 def _still_wanted(message: Message) -> bool:
-    if message.about != Message.About.STEP or message.about_id is None:
+    if message.about_id is None:
         return True
-    return Step.objects.filter(
-        uuid=message.about_id, status=Step.Status.PLANNED, wants_reminder=True
-    ).exists()
+    if message.about == Message.About.STEP:
+        return Step.objects.filter(
+            uuid=message.about_id, status=Step.Status.PLANNED, wants_reminder=True
+        ).exists()
+    if message.about == Message.About.APPOINTMENT:
+        return CoachingSession.objects.filter(
+            uuid=message.about_id, next_appointment__gt=timezone.now()
+        ).exists()
+    if message.about == Message.About.REVIEW:
+        return Goal.objects.filter(
+            uuid=message.about_id, status__in=Goal.OPEN_STATUSES, target_date__isnull=False
+        ).exists()
+    return True
 
 
 def _subject(message: Message) -> str:

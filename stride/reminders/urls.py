@@ -6,6 +6,7 @@ app_name = "reminders"
 
 urlpatterns = [
     path("participants/<uuid:uuid>/reminders/", views.consent, name="consent"),
+    path("participants/<uuid:uuid>/reminders/times/", views.times, name="times"),
     path(
         "reminder-consents/<uuid:uuid>/withdraw/",
         views.consent_withdraw,

@@ -27,10 +27,11 @@ from stride.core.guards import require
 from stride.core.models import Organisation, Role, User
 from stride.core.submissions import save_once
 from stride.people.cases import open_case
+from stride.people.models import Participant
 
 from . import actions, inbound, sending, wording
-from .forms import ConsentForm, CountySettingsForm
-from .models import Channel, Consent, Message, Reply
+from .forms import ConsentForm, CountySettingsForm, PreferenceForm
+from .models import Channel, Consent, Message, Preference, Reply
 
 RECENT = 20
 
@@ -40,7 +41,6 @@ RECENT = 20
 def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Who agreed to which reminders, in which words; recording a new yes."""
     person = open_case(request, uuid)
-    language = wording.language_of(person)
     form = ConsentForm(
         request.POST or None,
         initial={"channel": Channel.SMS, "address": person.household.phone},
@@ -61,14 +61,29 @@ def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         if saved:
             return saved
+    return _consent_page(request, person, form)
+
+
+def _consent_page(
+    request: HttpRequest,
+    person: Participant,
+    form: ConsentForm,
+    times: PreferenceForm | None = None,
+) -> HttpResponse:
+    language = wording.language_of(person)
     consents = access.visible_to(Consent.objects.filter(participant=person), request.user)
     sent = access.visible_to(Message.objects.filter(participant=person), request.user)
+    preference = access.visible_to(
+        Preference.objects.filter(participant=person), request.user
+    ).first() or Preference(participant=person, version=0)
     return render(
         request,
         "reminders/consent.html",
         {
             "person": person,
             "form": form,
+            "times": times or PreferenceForm.for_preference(preference),
+            "preference": preference,
             "consents": list(consents.select_related("recorded_by")),
             "messages_sent": list(sent[:RECENT]),
             "words": {
@@ -79,6 +94,29 @@ def consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "debug_outbox": settings.DEBUG,
         },
     )
+
+
+@require(access.can_edit_cases, methods={"POST"})
+def times(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The participant's reminder times, set by their coach with them."""
+    person = open_case(request, uuid)
+    form = PreferenceForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_preference(
+                Actor.from_request(request),
+                person,
+                form.cleaned_data["lead"],
+                form.cleaned_data["at"],
+                form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Their reminder times are saved."))
+            return redirect("reminders:consent", uuid=person.uuid)
+    blank = ConsentForm(initial={"channel": Channel.SMS, "address": person.household.phone})
+    return _consent_page(request, person, blank, times=form)
 
 
 @require(access.can_edit_cases, methods={"POST"})

@@ -3,7 +3,7 @@
 Texts go to a phone, so they are short and plain, and name Stride and how to stop.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -20,13 +20,19 @@ def language_of(participant: Participant) -> str:
     )
 
 
-def consent_words(channel: str, language: str) -> str:
-    """The sentence a person is shown when they agree to reminders (kept word for word)."""
+def consent_words(channel: str, language: str, own_pages: bool = False) -> str:
+    """The sentence a person is shown when they agree to reminders (kept word for word);
+    `own_pages` when they agree on their own pages, where they can also stop them."""
     with translation.override(language):
         if channel == "postcard":
             return _(
                 "I would like reminders about my plan from Stride on postcards mailed to my "
                 "home. I can stop them at any time."
+            )
+        if channel == "email" and own_pages:
+            return _(
+                "I agree to get reminders about my plan from Stride by email. I can stop them "
+                "on my reminders page, or ask my coach to, at any time."
             )
         if channel == "email":
             return _(
@@ -47,6 +53,30 @@ def step_reminder(what: str, due_on: date, language: str) -> str:
             "Stride: a reminder for %(day)s: %(what)s. Reply 1 when it's done, 2 if not yet. "
             "Reply STOP to stop reminders."
         ) % {"day": day, "what": what}
+
+
+def appointment_reminder(starts: datetime, language: str) -> str:
+    """`starts` is on the household's clock."""
+    with translation.override(language):
+        day = formats.date_format(starts, _("l, F j"))
+        at = formats.time_format(starts, "TIME_FORMAT")
+        return _(
+            "Stride: a reminder of your appointment with your coach on %(day)s at %(time)s. "
+            "Reply STOP to stop reminders."
+        ) % {"day": day, "time": at}
+
+
+GOAL_WORDS = 80  # a goal's own words, shortened to keep the text short
+
+
+def review_reminder(goal: str, on: date, language: str) -> str:
+    words = goal if len(goal) <= GOAL_WORDS else goal[: GOAL_WORDS - 1].rstrip() + "…"
+    with translation.override(language):
+        day = formats.date_format(on, _("l, F j"))
+        return _(
+            "Stride: %(day)s is the day you planned to look back on your goal with your "
+            "coach: %(goal)s. What has gone well so far? Reply STOP to stop reminders."
+        ) % {"day": day, "goal": words}
 
 
 def step_subject(language: str) -> str:

@@ -22,7 +22,8 @@ from stride.people.models import Household
 from stride.reminders import tasks
 from stride.reminders.models import CountySettings, Message
 
-from .conftest import a_new_family, translated
+from .conftest import a_new_family, fits_the_screen, switch_language, translated
+from .test_participant_journey import PHONE, sign_in_as_participant
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +85,30 @@ def test_a_text_reminder_goes_out_in_spanish_and_a_1_marks_the_step_done(
     assert_accessible(page, "Today with an answer to a reminder")
     step.refresh_from_db()
     assert step.status == Step.Status.DONE
+
+
+def test_a_participant_chooses_their_reminder_times_and_says_yes_to_email_on_a_phone(
+    site, new_page, assert_accessible
+):
+    page = new_page(*PHONE)
+    sign_in_as_participant(page, site)
+    page.goto(f"{site}/me/reminders/")
+    fits_the_screen(page, PHONE[0])
+    assert_accessible(page, "my reminders")
+    tick(page, "input[name=lead][value=two_hours]")
+    page.locator("select[name=at]").select_option("09:00")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".usa-alert").first).to_contain_text("Your reminder times are saved.")
+    expect(page.locator("input[name=lead][value=two_hours]")).to_be_checked()
+
+    switch_language(page, "es")
+    expect(page.locator("h1")).to_have_text("Mis recordatorios")
+    tick(page, "input[name=channel][value=email]")
+    page.locator("input[name=address]").fill("participante@example.org")
+    tick(page, "input[name=agreed]")
+    page.locator("form[action$='/me/reminders/agree/'] button[type=submit]").click()
+    expect(page.locator(".usa-alert").first).to_contain_text("Sus recordatorios están activados")
+    expect(page.locator("main")).to_contain_text("mi página de recordatorios")
+    assert_accessible(page, "my reminders in Spanish")
+    page.locator("li", has_text="participante@example.org").locator("button").click()
+    expect(page.locator("main")).not_to_contain_text("participante@example.org")

@@ -600,6 +600,15 @@ CREATES: dict[str, list[Case]] = {
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
+    "portal:reminder_consent": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:reminder_consent"),
+            lambda w: {"channel": "email", "address": "maria@example.org", "agreed": "on"},
+            Consent,
+            page=lambda w: _reverse("portal:reminders"),
+        )
+    ],
     "reminders:consent": [
         Case(
             "coach",
@@ -730,6 +739,9 @@ ADDS_NOTHING: dict[str, str] = {
     "county:self_assessment": READS,
     "county:goals": READS,
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
+    "reminders:times": "changes the reminder times by their version; a second press is stale",
+    "portal:reminders": "changes the reminder times by their version; a second press is stale",
+    "portal:reminder_stop": "ends a consent; a second press finds it ended",
     "reminders:county_settings": "changes the county's reminder settings",
     "reminders:sms_inbound": "the provider's webhook, not a form: each text is its own",
     "reminders:sms_status": "the provider's delivery report, not a form",

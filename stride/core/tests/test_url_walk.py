@@ -524,6 +524,10 @@ RULES = {
     ),
     "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
+    "reminders:times": (lambda w: {"uuid": w.case.uuid}, same(405)),  # POST only
+    "portal:reminders": (None, same(404, participant_user=200)),
+    "portal:reminder_consent": (None, same(405)),  # POST only
+    "portal:reminder_stop": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
     "reminders:county_settings": (None, same(403, county_admin=200, other_county_admin=200)),
     # The provider's webhooks: POST only, signed, and no sign-in.
     "reminders:sms_inbound": (None, same(405, anonymous=405)),

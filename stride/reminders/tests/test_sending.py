@@ -227,10 +227,11 @@ def test_consent_withdrawn_at_the_last_moment_stops_the_send(world, clock, provi
 def test_a_reminder_due_in_the_households_quiet_hours_waits_for_the_morning(world, provider):
     live_in(world.case, "10001")  # New York: three hours ahead of Fresno
     new_york = ZoneInfo("America/New_York")
-    with time_machine.travel(datetime(2026, 3, 9, 21, 30, tzinfo=new_york), tick=False):
-        agree(world)
+    with time_machine.travel(datetime(2026, 3, 9, 20, 30, tzinfo=new_york), tick=False):
+        agree(world)  # written just before the quiet hours, due at once
         message = reminder_of(step_to_remind(world, date(2026, 3, 10)))
-        outcome = tasks.send_message.call(message.pk)
+    with time_machine.travel(datetime(2026, 3, 9, 21, 30, tzinfo=new_york), tick=False):
+        outcome = tasks.send_message.call(message.pk)  # the worker comes late
     morning = datetime(2026, 3, 10, 8, 0, tzinfo=new_york)
     assert outcome == "queued" and provider.calls == 0
     message.refresh_from_db()
