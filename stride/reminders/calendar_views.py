@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from stride.coaching.models import CoachingSession, Goal
 from stride.core import access
@@ -112,7 +112,7 @@ def my_appointment_ics(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _ics(calendar.appointment_file(me, session, timezone.now()), "appointment.ics")
 
 
-@require_GET
+@require_safe  # a calendar may ask with HEAD first
 def feed(request: HttpRequest, secret: str) -> HttpResponse:
     """The private feed a phone's calendar reads; an unknown or replaced secret is not found."""
     found = calendar.feed_for(secret)

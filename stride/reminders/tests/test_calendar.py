@@ -5,10 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
+from conftest import data_queries
 from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, ReviewDetails, SessionDetails
 from stride.coaching.models import Goal, Review
@@ -236,3 +239,27 @@ def test_goals_already_reached_have_no_review_date_in_the_feed(world):
     )
     assert Goal.objects.get(pk=goal.pk).status == Goal.Status.ACHIEVED
     assert events(Calendar.from_ical(calendar.feed_file(world.case, NOW))) == []
+
+
+def calendar_page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reminders:my_calendar"))
+    assert response.status_code == 200
+    return len(data_queries(queries))
+
+
+# Session, user, the participant (with household), the view's audit event, the feed, the
+# next appointment, the review dates, the postcard choice, and the session save.
+CALENDAR_PAGE_QUERIES = 9
+
+
+def test_the_calendar_page_makes_the_same_queries_for_one_goal_date_or_many(world, client_for):
+    client = client_for(world.participant_user)
+    a_meeting(world, datetime(2027, 3, 9, 10, 0, tzinfo=FRESNO))
+    a_goal(world)
+    assert calendar_page_queries(client) == CALENDAR_PAGE_QUERIES
+    for day in (5, 6, 7):
+        a_goal(world, f"Goal {day}", target=date(2027, 5, day))
+    page = client.get(reverse("reminders:my_calendar")).content.decode()
+    assert page.count("<li>") >= 4
+    assert calendar_page_queries(client) == CALENDAR_PAGE_QUERIES

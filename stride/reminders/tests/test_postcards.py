@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conftest import open_case
+from conftest import data_queries, open_case
 from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, SessionDetails
 from stride.coaching.models import Step
@@ -255,3 +257,28 @@ def test_a_goal_review_date_is_a_card_too(world):
     assert Message.objects.get(about=Message.About.REVIEW, about_id=goal.uuid).channel == "postcard"
     (card,) = postcards.cards(postcards.for_week(Message.objects.all(), NEXT_MONDAY, False))
     assert (card.kind, card.what, card.on) == ("review", "Find a job I like", date(2027, 3, 12))
+
+
+def batch_page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reminders:postcards"))
+    assert response.status_code == 200
+    return len(data_queries(queries))
+
+
+# Session, user, the week's postcards (with their families, teams and offices), and the
+# session save.
+BATCH_PAGE_QUERIES = 4
+
+
+def test_the_batch_page_makes_the_same_queries_for_one_card_or_many(world, client_for):
+    with_address(world.case)
+    choose(world)
+    client = client_for(world.coach)
+    step_to_remind(world, date(2027, 3, 10))
+    assert batch_page_queries(client) == BATCH_PAGE_QUERIES
+    for day in (9, 11, 12, 13):
+        step_to_remind(world, date(2027, 3, day), f"Step for the {day}th")
+    a_spanish_family_with_a_postcard(world)
+    assert "6 postcards to print." in client.get(reverse("reminders:postcards")).content.decode()
+    assert batch_page_queries(client) == BATCH_PAGE_QUERIES
