@@ -1,4 +1,5 @@
-"""Read-only API resources; every queryset comes from the access module."""
+"""API resources, read-only but for one write (a participant's consent to reminders, through
+the same action function as the page); every queryset comes from the access module."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
