@@ -17,8 +17,11 @@ from stride.core.models import Organisation, User
 
 from . import live
 from .models import (
+    ClientMeasure,
     CountyGoal,
     CountyGoalReview,
+    Initiative,
+    InitiativeActivity,
     SelfAssessmentRating,
     SelfAssessmentRound,
     SuccessDefinition,
@@ -227,3 +230,79 @@ def review_county_goal(actor: Actor, goal: CountyGoal, details: ReviewDetails) -
     )
     audit.record(actor, Action.CREATE, review, None, ["reviewed_on", "value_now", "notes"])
     return review
+
+
+# Step 5: the measures the county follows for its families' own progress.
+
+
+@transaction.atomic
+def choose_client_measures(
+    actor: Actor, county: Organisation, keys: Sequence[str]
+) -> list[ClientMeasure]:
+    """The county's client progress measures become exactly `keys`: new ones are added (each
+    with its audit event), the ones left out are removed (each with its own)."""
+    person = _person(actor)
+    offered = live.every_measure()
+    chosen = list(dict.fromkeys(keys))
+    if not chosen:
+        raise ValidationError({"measures": _("Choose at least one measure to follow.")})
+    if any(key not in offered for key in chosen):
+        raise ValidationError({"measures": _("Choose among the measures listed.")})
+    Organisation.objects.select_for_update().filter(pk=county.pk).first()
+    for dropped in county.client_measures.exclude(measure__in=chosen):
+        audit.record(actor, Action.DELETE, dropped, None, ["measure"])
+        dropped.delete()
+    have = set(county.client_measures.values_list("measure", flat=True))
+    for key in chosen:
+        if key not in have:
+            made = ClientMeasure.objects.create(county=county, measure=key, chosen_by=person)
+            audit.record(actor, Action.CREATE, made, None, ["measure"])
+    return list(county.client_measures.all())
+
+
+# The logic model: initiatives, their activities, outputs and outcome measures.
+
+
+@transaction.atomic
+def add_initiative(actor: Actor, county: Organisation, name: str, why: str) -> Initiative:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the initiative.")})
+    made = Initiative.objects.create(
+        county=county, name=name, why=why.strip(), written_by=_person(actor)
+    )
+    audit.record(actor, Action.CREATE, made, None, ["name", "why"])
+    return made
+
+
+@transaction.atomic
+def add_initiative_activity(
+    actor: Actor, initiative: Initiative, name: str, outputs: str, outcomes: Sequence[str]
+) -> InitiativeActivity:
+    """An activity of an initiative, with what it produces and the measures it should move."""
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["name"] = _("Name the activity.")
+    if not outputs.strip():
+        problems["outputs"] = _("Say what the activity produces, such as four job clubs a month.")
+    offered = live.every_measure()
+    chosen = list(dict.fromkeys(outcomes))
+    if not chosen or any(key not in offered for key in chosen):
+        problems["outcomes"] = _("Choose the measures this activity should move.")
+    if problems:
+        raise ValidationError(problems)
+    made = InitiativeActivity.objects.create(
+        initiative=initiative,
+        name=name.strip(),
+        outputs=outputs.strip(),
+        outcomes=chosen,
+        written_by=_person(actor),
+    )
+    audit.record(actor, Action.CREATE, made, None, ["name", "outputs", "outcomes"])
+    return made
+
+
+@transaction.atomic
+def remove_initiative_activity(actor: Actor, activity: InitiativeActivity) -> None:
+    audit.record(actor, Action.DELETE, activity, None, ["name"])
+    activity.delete()

@@ -177,3 +177,56 @@ class CountyGoalReviewForm(forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class ClientMeasuresForm(forms.Form):
+    """Goal setting, step 5: the measures the county follows for its families' progress."""
+
+    measures = forms.MultipleChoiceField(
+        label=_("Measures to follow"),
+        help_text=_("Tick each measure of your families' progress the team will look at."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one measure to follow.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].choices = [
+            (key, measure.title) for key, measure in live.every_measure().items()
+        ]
+
+
+class InitiativeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Initiative"),
+        max_length=200,
+        help_text=_("Something the county sets out to do, such as “Coaching in every office”."),
+    )
+    why = forms.CharField(
+        label=_("Why the county takes it on"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class InitiativeActivityForm(forms.Form):
+    name = forms.CharField(label=_("Activity"), max_length=200)
+    outputs = forms.CharField(
+        label=_("Outputs"),
+        help_text=_("What the activity produces, counted: “four job clubs a month”."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    outcomes = forms.MultipleChoiceField(
+        label=_("Outcome measures"),
+        help_text=_("The measures this activity should move."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the measures this activity should move.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].choices = [
+            (key, measure.title) for key, measure in live.every_measure().items()
+        ]

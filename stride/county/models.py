@@ -160,3 +160,61 @@ class CountyGoalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} ({self.reviewed_on})"
+
+
+class ClientMeasure(models.Model):
+    """A measure the county follows for its families' own progress (goal setting, step 5),
+    chosen from Stride's measures (`county.live`)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="client_measures"
+    )
+    measure = models.CharField(_("measure"), max_length=40)
+    chosen_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "measure"], name="one_client_measure_each")
+        ]
+
+    def __str__(self) -> str:
+        return self.measure
+
+
+class Initiative(models.Model):
+    """The first column of the county's logic model: something the county sets out to do."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="initiatives")
+    name = models.CharField(_("initiative"), max_length=200)
+    why = models.TextField(_("why the county takes it on"), blank=True)
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InitiativeActivity(models.Model):
+    """What staff do for an initiative, what it produces (its outputs, counted), and the
+    measures it should move (its outcomes, each one of Stride's measures)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(_("activity"), max_length=200)
+    outputs = models.TextField(_("outputs"))
+    outcomes = models.JSONField(default=list)  # measure keys from county.live
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -27,4 +27,12 @@ urlpatterns += [
     path("goals/new/", views.county_goal_new, name="goal_new"),
     path("goals/new/activity/", views.county_activity_goal_new, name="activity_goal_new"),
     path("goals/<uuid:uuid>/", views.county_goal, name="goal"),
+    path("goals/client-measures/", views.client_measures, name="client_measures"),
+    path("logic-model/", views.logic_model, name="logic_model"),
+    path("logic-model/<uuid:uuid>/", views.initiative, name="initiative"),
+    path(
+        "logic-model/activities/<uuid:uuid>/remove/",
+        views.initiative_activity_remove,
+        name="initiative_activity_remove",
+    ),
 ]

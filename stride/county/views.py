@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stride.assessments import actions as assessments
 from stride.assessments.forms import InstrumentChoiceForm
@@ -28,8 +29,12 @@ from . import comparison, goals, live
 from .actions import (
     GoalDetails,
     ReviewDetails,
+    add_initiative,
+    add_initiative_activity,
+    choose_client_measures,
     define_success,
     form_of,
+    remove_initiative_activity,
     review_county_goal,
     send_rating,
     set_county_goal,
@@ -39,14 +44,17 @@ from .actions import (
 from .forms import (
     ActivityGoalForm,
     CheckInForm,
+    ClientMeasuresForm,
     CountyGoalForm,
     CountyGoalReviewForm,
+    InitiativeActivityForm,
+    InitiativeForm,
     RatingsForm,
     RoundForm,
     SettleForm,
     SuccessForm,
 )
-from .models import CountyGoal, SelfAssessmentRound
+from .models import CountyGoal, Initiative, InitiativeActivity, SelfAssessmentRound
 from .self_assessment import versions
 from .settings import county_of_administrator, set_check_in_interval
 
@@ -333,12 +341,20 @@ def county_goals(request: HttpRequest) -> HttpResponse:
         )
         for progress in goals.progress_of_each(every, county, today)
     ]
+    followed = list(county.client_measures.values_list("measure", flat=True))
+    last_month = goals.add_months(goals.month_of(today), -1)
+    figures = live.source().readings(county, followed, [last_month]) if followed else {}
+    known = live.every_measure()
     return render(
         request,
         "county/goals.html",
         {
             "county": county,
             "success": success,
+            "client_measures": [
+                (known[key], figures[key][last_month]) for key in followed if key in figures
+            ],
+            "last_month": last_month,
             "rows": [row for row in rows if not row.goal.activity],
             "activity_rows": [row for row in rows if row.goal.activity],
             "schedule": sorted(rows, key=lambda row: (row.due, row.goal.pk)),
@@ -489,3 +505,136 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_measures(request: HttpRequest) -> HttpResponse:
+    """Step 5: the county administrator chooses the measures of families' own progress."""
+    county = _coordinated_county(request)
+    chosen = list(county.client_measures.values_list("measure", flat=True))
+    form = ClientMeasuresForm(request.POST or None, initial={"measures": chosen})
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: choose_client_measures(
+                Actor.from_request(request), county, form.cleaned_data["measures"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Saved: these are the measures your county follows."))
+            return redirect(f"{reverse('county:goals')}?county={county.uuid}")
+    return render(request, "county/client_measures.html", {"form": form, "county": county})
+
+
+# The logic model: initiatives, their activities, outputs and outcome measures. Read as the
+# goals are; the county administrator writes it.
+
+
+def _initiative(request: HttpRequest, uuid: UUID) -> Initiative:
+    return get_object_or_404(
+        Initiative.objects.select_related("county").filter(county__in=_planning_counties(request)),
+        uuid=uuid,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def logic_model(request: HttpRequest) -> HttpResponse:
+    """The county's initiatives, each with its activities, their outputs and the measures they
+    should move; the county administrator adds an initiative here."""
+    county = _chosen_county(request)
+    if county is None:
+        return render(
+            request, "county/logic_model_counties.html", {"counties": _planning_counties(request)}
+        )
+    may_write = access.can_coordinate_county(_user(request))
+    if request.method == "POST":
+        refuse_unless(may_write)
+    form = InitiativeForm(request.POST or None)
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: add_initiative(
+                Actor.from_request(request),
+                county,
+                form.cleaned_data["name"],
+                form.cleaned_data["why"],
+            ),
+            lambda made: reverse("county:initiative", kwargs={"uuid": made.uuid}),
+            _("The initiative is added. Now add what staff will do for it."),
+        )
+        if saved:
+            return saved
+    initiatives = list(county.initiatives.prefetch_related("activities"))
+    return render(
+        request,
+        "county/logic_model.html",
+        {
+            "county": county,
+            "initiatives": [(i, _with_measures(i.activities.all())) for i in initiatives],
+            "form": form if may_write else None,
+        },
+    )
+
+
+def _with_measures(
+    activities: Iterable[InitiativeActivity],
+) -> list[tuple[InitiativeActivity, list[live.LiveMeasure]]]:
+    known = live.every_measure()
+    return [(a, [known[key] for key in a.outcomes if key in known]) for a in activities]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One initiative's activities; the county administrator adds one here."""
+    found = _initiative(request, uuid)
+    may_write = access.can_coordinate_county(_user(request))
+    if request.method == "POST":
+        refuse_unless(may_write)
+    form = InitiativeActivityForm(request.POST or None)
+    here = reverse("county:initiative", kwargs={"uuid": found.uuid})
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: add_initiative_activity(
+                Actor.from_request(request),
+                found,
+                form.cleaned_data["name"],
+                form.cleaned_data["outputs"],
+                form.cleaned_data["outcomes"],
+            ),
+            lambda made: here,
+            _("The activity is added to the logic model."),
+        )
+        if saved:
+            return saved
+    return render(
+        request,
+        "county/initiative.html",
+        {
+            "initiative": found,
+            "county": found.county,
+            "activities": _with_measures(found.activities.all()),
+            "form": form if may_write else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def initiative_activity_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The county administrator takes an activity out of the logic model."""
+    activity = get_object_or_404(
+        InitiativeActivity.objects.select_related("initiative").filter(
+            initiative__county__in=_planning_counties(request)
+        ),
+        uuid=uuid,
+    )
+    refuse_unless(access.can_coordinate_county(_user(request)))
+    remove_initiative_activity(Actor.from_request(request), activity)
+    messages.success(request, _("The activity is taken out of the logic model."))
+    return redirect("county:initiative", uuid=activity.initiative.uuid)

@@ -49,6 +49,7 @@ from stride.core.tests.test_url_walk import (
     _activity,
     _county_goal,
     _goal,
+    _initiative,
     _ladder,
     _self_assessment_round,
     _service,
@@ -59,6 +60,8 @@ from stride.core.tests.test_url_walk import (
 from stride.county.models import (
     CountyGoal,
     CountyGoalReview,
+    Initiative,
+    InitiativeActivity,
     SelfAssessmentRating,
     SelfAssessmentRound,
     SuccessDefinition,
@@ -597,6 +600,22 @@ CREATES: dict[str, list[Case]] = {
             CountyGoalReview,
         )
     ],
+    "county:logic_model": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:logic_model"),
+            lambda w: {"name": "Coaching in every office", "why": ""},
+            Initiative,
+        )
+    ],
+    "county:initiative": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:initiative", uuid=_initiative(w).uuid),
+            lambda w: {"name": "Job club", "outputs": "Four a month", "outcomes": ["engagement"]},
+            InitiativeActivity,
+        )
+    ],
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
@@ -738,6 +757,8 @@ ADDS_NOTHING: dict[str, str] = {
     "county:self_assessments": READS,
     "county:self_assessment": READS,
     "county:goals": READS,
+    "county:client_measures": "sets the county's measures to those ticked: a second press the same",
+    "county:initiative_activity_remove": "takes an activity out; a second press finds it gone",
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
     "reminders:times": "changes the reminder times by their version; a second press is stale",
     "portal:reminders": "changes the reminder times by their version; a second press is stale",

@@ -28,7 +28,12 @@ from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.county import actions as county_planning
-from stride.county.models import CountyGoal, SelfAssessmentRound
+from stride.county.models import (
+    CountyGoal,
+    Initiative,
+    InitiativeActivity,
+    SelfAssessmentRound,
+)
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
@@ -277,6 +282,24 @@ def _county_goal(world) -> CountyGoal:
     )
 
 
+def _initiative(world) -> Initiative:
+    existing = Initiative.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    return county_planning.add_initiative(
+        Actor(world.county_admin), world.county, "Coaching in every office", ""
+    )
+
+
+def _initiative_activity(world) -> InitiativeActivity:
+    existing = InitiativeActivity.objects.filter(initiative__county=world.county).first()
+    if existing:
+        return existing
+    return county_planning.add_initiative_activity(
+        Actor(world.county_admin), _initiative(world), "Job club", "Four a month", ["engagement"]
+    )
+
+
 def _welcome_link(world) -> dict[str, str]:
     # Valid when made; signing the participant in (as the walk does) uses it up, and a used
     # link answers 200 with what to do next, so every person gets 200 either way.
@@ -521,6 +544,24 @@ RULES = {
     "county:goal": (
         lambda w: {"uuid": _county_goal(w).uuid},
         same(404, supervisor=200, county_admin=200, state_admin=200),
+    ),
+    "county:client_measures": (
+        None,
+        same(
+            404,
+            **dict.fromkeys(AUDIT_READERS, 403)
+            | dict.fromkeys(["county_admin", "other_county_admin"], 200),
+        ),
+    ),
+    # The logic model: read as the goals are; the county administrator writes it.
+    "county:logic_model": (None, same(404, **dict.fromkeys(AUDIT_READERS, 200))),
+    "county:initiative": (
+        lambda w: {"uuid": _initiative(w).uuid},
+        same(404, supervisor=200, county_admin=200, state_admin=200),
+    ),
+    "county:initiative_activity_remove": (
+        lambda w: {"uuid": _initiative_activity(w).uuid},
+        same(405),  # POST only
     ),
     "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
