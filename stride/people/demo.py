@@ -21,7 +21,15 @@ from stride.core.models import Organisation, Role, User
 
 from .filters import search_participants
 from .identity import ssn_lookup_hash
-from .models import CoachAssignment, Enrollment, Household, Member, Participant, Program
+from .models import (
+    CoachAssignment,
+    Enrollment,
+    ExitReason,
+    Household,
+    Member,
+    Participant,
+    Program,
+)
 
 DEMO_PASSWORD = "stride-demo"  # noqa: S105  (demo accounts only; seed_demo refuses in production)
 BATCH = 2000
@@ -41,6 +49,10 @@ PROGRAMS = [
     ("family-stabilization", "Family Stabilization"),
 ]
 CASELOAD_SIZE = (40, 80)
+# Why a demo family's enrollment ended, in turn: work first, as it is for most families.
+DEMO_EXIT_REASONS = [
+    ExitReason.EMPLOYMENT, ExitReason.EMPLOYMENT, ExitReason.TIME_LIMIT, ExitReason.MOVED,
+]  # fmt: skip
 # Where a household goes: (coach, team, county).
 Slot = tuple[User, Organisation, Organisation]
 
@@ -410,6 +422,10 @@ def _create_households(
                 aid_start=aid_start,
                 status=status,
                 ended_on=max(ended, aid_start) if ended else None,
+                # Taken in turn, not drawn, so the random families stay the same.
+                exit_reason=DEMO_EXIT_REASONS[len(enrollments) % len(DEMO_EXIT_REASONS)]
+                if ended
+                else "",
             )
         )
         reason = "Case opened"

@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from stride.core.models import Role, User
 from stride.people.demo import CASELOAD_SIZE, build_demo
-from stride.people.models import Household, Participant
+from stride.people.models import Enrollment, Household, Participant
 
 
 def test_every_coach_carries_a_realistic_caseload(db):
@@ -26,3 +26,16 @@ def test_a_small_demo_still_gives_both_named_coaches_a_caseload(db):
         assert Participant.objects.filter(coach__username=username).exists()
     participant = User.objects.get(username="participant")
     assert participant.participant.coach.username == "coach"
+
+
+def test_every_demo_exit_gives_its_reason_and_only_exits_do(db):
+    build_demo(120, seed=7, progress=lambda line: None)
+
+    exited = Enrollment.objects.filter(status=Enrollment.Status.EXITED)
+    assert exited.exists()
+    assert not exited.filter(exit_reason="").exists()
+    assert (
+        not Enrollment.objects.exclude(status=Enrollment.Status.EXITED)
+        .exclude(exit_reason="")
+        .exists()
+    )
