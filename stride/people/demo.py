@@ -406,7 +406,8 @@ def _create_households(
         )
     Participant.objects.bulk_create(participants, batch_size=BATCH)
 
-    enrollments, assignments = [], []
+    enrollments: list[Enrollment] = []
+    assignments: list[CoachAssignment] = []
     for participant, (program, aid_start, status, coach, team, assigned_since) in zip(
         participants, enrollment_rows, strict=True
     ):
