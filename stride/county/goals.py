@@ -20,7 +20,7 @@ from stride.core.models import Organisation
 
 from . import live
 from .live import Reading
-from .models import CountyGoal
+from .models import CountyGoal, CountyGoalReview
 
 MONTHS_BETWEEN = {
     CountyGoal.Every.QUARTER: 3,
@@ -103,6 +103,14 @@ STANDING_WORDS = {
     Standing.NOT_YET: _("Not on track yet"),
     Standing.TOO_EARLY: _("Too early to tell"),
     Standing.NOT_COUNTED: _("No families counted yet"),
+}
+
+
+# What a review records for a standing, as the review form's first choice.
+REVIEW_STANDING = {
+    Standing.MET: CountyGoalReview.Standing.MET,
+    Standing.ON_TRACK: CountyGoalReview.Standing.ON_TRACK,
+    Standing.NOT_YET: CountyGoalReview.Standing.BEHIND,
 }
 
 

@@ -462,7 +462,19 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
     may_review = access.can_coordinate_county(_user(request))
     if request.method == "POST":
         refuse_unless(may_review)
-    form = CountyGoalReviewForm(request.POST or None)
+    today = timezone.localdate()
+    months = goals.counted_months(goal, today)
+    readings = live.source().readings(goal.county, [goal.measure], months)
+    found = readings.get(goal.measure, {})
+    progress = goals.progress(goal, found, today)
+    # The review starts from the live figure of the last full month and what it says.
+    form = CountyGoalReviewForm(
+        request.POST or None,
+        initial={
+            "value_now": progress.reading.percent if progress.reading else None,
+            "standing": goals.REVIEW_STANDING.get(progress.standing),
+        },
+    )
     if request.method == "POST":
         saved = save_once(
             request,
@@ -484,10 +496,6 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             return saved
     reviews = list(goal.reviews.select_related("reviewed_by"))
     last = reviews[0].reviewed_on if reviews else None
-    today = timezone.localdate()
-    months = goals.counted_months(goal, today)
-    readings = live.source().readings(goal.county, [goal.measure], months)
-    found = readings.get(goal.measure, {})
     return render(
         request,
         "county/goal.html",
@@ -497,7 +505,7 @@ def county_goal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "measure": goals.measure_name(goal.measure),
             "is_live": goal.measure in readings,
             "level": goals.target_level(goal),
-            "progress": goals.progress(goal, found, today),
+            "progress": progress,
             "chart": goals.chart(goal, found, today),
             "due": goals.next_review(goal, last, timezone.localdate(goal.set_at)),
             "reviews": reviews,

@@ -210,3 +210,38 @@ def test_a_county_administrator_sets_a_goal_for_a_program_activity(world, client
     assert (goal.activity, goal.measure, goals.target_level(goal)) == (
         "subsidised", "work-rate", Decimal("25.0"),
     )  # fmt: skip
+
+
+def test_a_review_starts_from_the_last_full_month_and_what_it_says(world, engaged, client_for):
+    goal = a_goal(world)
+    with on(date(2027, 4, 2)):
+        page = client_for(world.county_admin).get(
+            reverse("county:goal", kwargs={"uuid": goal.uuid})
+        )
+    form = page.context["form"]
+    assert (form["value_now"].initial, form["standing"].initial) == (Decimal("50.0"), "on_track")
+
+
+def test_the_goal_page_runs_the_same_queries_whatever_its_months_and_reviews(
+    world, engaged, client_for
+):
+    goal = a_goal(world)
+
+    def counted(day: date) -> int:
+        with on(day):
+            client = client_for(world.county_admin)
+            with CaptureQueriesContext(connection) as captured:
+                url = reverse("county:goal", kwargs={"uuid": goal.uuid})
+                assert client.get(url).status_code == 200
+        return len(data_queries(captured))
+
+    counted(date(2027, 2, 2))
+    early = counted(date(2027, 2, 2))
+    for day in (date(2027, 2, 20), date(2027, 3, 20), date(2027, 4, 20)):
+        with on(day):
+            actions.review_county_goal(
+                Actor(world.county_admin),
+                goal,
+                actions.ReviewDetails(day, Decimal("30"), "on_track"),
+            )
+    assert counted(date(2027, 5, 2)) == early
