@@ -135,6 +135,8 @@ def test_someone_who_signed_in_before_gets_a_new_password_link(world, client_for
     assert email.to == ["maria@example.org"]
     assert email.subject == "Choose a new password for your Stride page"
     path = the_link(email.body).removeprefix("http://localhost")
+    page = client.get(path).content.decode()
+    assert "Welcome back, Participant!" in page and "Choose a new password for your page." in page
     client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert User.objects.get(pk=world.participant_user.pk).check_password(NEW_PASSWORD)
 
