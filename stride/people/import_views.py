@@ -1,5 +1,6 @@
 """The caseload import pages: upload, map the columns, the dry run and the import, the reviews."""
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,10 +17,11 @@ from stride.core.audit import Actor
 from stride.core.guards import require
 from stride.core.models import Organisation
 from stride.core.submissions import save_once
+from stride.workers import leases
 
-from . import matching
+from . import importing, matching
 from .import_forms import ColumnMappingForm, ExtractUploadForm
-from .models import CaseloadExtract, MatchReview, Participant
+from .models import CaseloadExtract, ImportProgress, MatchReview, Participant
 
 
 def _county(request: HttpRequest) -> Organisation:
@@ -98,38 +101,64 @@ def import_columns(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
+# How long the page asks again while the import runs: then it stops asking, so a
+# forgotten tab can end idle, and offers a link to look again.
+POLL_FOR = timedelta(minutes=10)
+
+
 @require(access.can_import_caseloads)
 @require_http_methods(["GET", "POST"])
 def import_result(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The dry run and the choice (the good rows, or all); then the import's progress, as a
+    task runs it (polled), and what it did."""
     extract = _extract(request, uuid)
-    refused = ""
-    if request.method == "POST":
+    if request.method == "POST":  # queued once; a second press is answered like the first
         good_only = request.POST.get("rows") == "good"
-        try:
-            answer = save_once(
-                request,
-                None,
-                lambda: matching.apply(
-                    Actor.from_request(request), extract, request.user, good_only=good_only
-                ),
-                lambda found: reverse("people:import_result", kwargs={"uuid": extract.uuid}),
-                _("The extract is imported."),
-            )
-        except (matching.NotImported, ValidationError) as error:
-            refused = str(error.messages[0] if isinstance(error, ValidationError) else error)
-        else:
-            if answer is not None:
-                return answer
+        answer = save_once(
+            request,
+            None,
+            lambda: importing.queue_import(extract, Actor.from_request(request), good_only),
+            lambda queued: reverse("people:import_result", kwargs={"uuid": extract.uuid}),
+            _("The import has started: this page shows how far it has got."),
+        )
+        assert answer is not None
+        return answer
+    if extract.status == CaseloadExtract.Status.IMPORTING:
+        leases.sweep()  # a task whose worker died is run again, or the extract says it failed
+        extract.refresh_from_db(fields=["status", "error", "applied_at", "report"])
+    working = extract.status == CaseloadExtract.Status.IMPORTING
+    if request.headers.get("HX-Request") and not working:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # done: the whole page shows what the import did
+        return response
+    if working:
+        context = {
+            "extract": extract,
+            "working": True,
+            "progress": ImportProgress.objects.filter(extract=extract).first(),
+            "keep_polling": extract.queued_at is not None
+            and timezone.now() - extract.queued_at < POLL_FOR,
+        }
+        if request.headers.get("HX-Request"):
+            return render(request, "people/import/_progress.html", context)
+        return render(request, "people/import/result.html", context)
     if extract.applied_at is not None:
         return render(request, "people/import/result.html", {"extract": extract})
     table = matching.table_of(extract)
     if not table.problems and matching.saved_mapping(extract.source, table.header) is None:
         return redirect("people:import_columns", uuid=extract.uuid)
     found = matching.plan(extract, request.user)
+    failed = extract.status == CaseloadExtract.Status.FAILED
     return render(
         request,
         "people/import/result.html",
-        {"extract": extract, "plan": found, "summary": found.summary(), "refused": refused},
+        {
+            "extract": extract,
+            "plan": found,
+            "summary": found.summary(),
+            "refused": extract.error if not failed else "",
+            "failed": importing.failure_message() if failed else "",
+        },
     )
 
 

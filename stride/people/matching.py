@@ -630,7 +630,8 @@ def apply(
     found.outcomes = sorted(done, key=lambda outcome: outcome.row.number)
     extract.applied_at = timezone.now()
     extract.report = found.summary()
-    extract.save(update_fields=["applied_at", "report"])
+    extract.status = CaseloadExtract.Status.IMPORTED
+    extract.save(update_fields=["applied_at", "report", "status"])
     report(total, total)
     return found
 

@@ -319,11 +319,39 @@ class CaseloadExtract(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)  # what the import did: counts only
 
+    class Status(models.TextChoices):
+        READY = "ready", _("checked, waiting to be imported")
+        IMPORTING = "importing", _("being imported")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("could not be imported")
+
+    # The import runs as a task (people/importing.py); the page shows where it is.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Why the last import was refused (a row to fix), or what stopped it.
+    error = models.TextField(blank=True)
+
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportProgress(models.Model):
+    """How far an extract's import task has got, kept apart from the extract: the task's
+    progress thread writes it on its own connection while the import's transaction, which
+    locks the extract, is still open (people/importing.py)."""
+
+    extract = models.OneToOneField(
+        CaseloadExtract, on_delete=models.CASCADE, related_name="progress"
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.done} of {self.total}"
 
 
 class SourceRecord(models.Model):

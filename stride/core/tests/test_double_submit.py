@@ -786,7 +786,7 @@ ADDS_NOTHING: dict[str, str] = {
     "portal:forgot": "sends a link to the address on record, once in minutes however often asked",
     "assessments:discard": "removes an unfinished assessment",
     "resources:import_result": "applies an upload once (its applied time); the press is keyed too",
-    "people:import_result": "imports an extract once (its applied time); the press is keyed too",
+    "people:import_result": "queues an extract's import once (its status); the press is keyed too",
     "people:import_columns": "keeps the source's one mapping: a second press saves the same",
     "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
     "people:exiters_file": READS,

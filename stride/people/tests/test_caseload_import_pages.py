@@ -1,4 +1,8 @@
-"""The caseload import pages, as a county administrator, a supervisor and outsiders use them."""
+"""The caseload import pages, as a county administrator, a supervisor and outsiders use them.
+
+The import runs as a task: the tests run what was queued, as a worker would, with
+`run_queued`.
+"""
 
 import csv
 import io
@@ -10,9 +14,17 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
 
-from stride.people.models import CaseloadExtract, ExtractSource, MatchReview, Participant
+from stride.people import tasks
+from stride.people.models import (
+    CaseloadExtract,
+    ExtractSource,
+    ImportProgress,
+    MatchReview,
+    Participant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +50,18 @@ MAPPING = {
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+def run_queued() -> list[str]:
+    """Run the imports waiting in line, as a worker would; what each returned."""
+    done = []
+    for queued in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        assert queued.task_path == tasks.import_extract.module_path
+        queued.delete()
+        done.append(
+            tasks.import_extract.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+        )
+    return done
 
 
 def _upload(client, world, text=FILE, encoding="utf-8", **extra):
@@ -69,10 +93,13 @@ def test_an_administrator_maps_a_new_extract_checks_it_and_imports_the_good_rows
     assert "This date is not on the calendar." in page.content.decode()
     assert not Participant.objects.filter(household__case_number="FR0000777").exists()
     answer = client.post(result, {"rows": "all"})
-    assert "some rows need fixing" in answer.content.decode()
+    assert answer.url == result
+    assert run_queued() == ["ready"]
+    assert "some rows need fixing" in client.get(result).content.decode()
     assert not Participant.objects.filter(household__case_number="FR0000777").exists()
     answer = client.post(result, {"rows": "good"})
     assert answer.url == result
+    assert run_queued() == ["imported"]
     rosa = Participant.objects.get(household__case_number="FR0000777")
     assert rosa.member.last_name == "Díaz"
     assert MatchReview.objects.filter(participant=world.case).count() == 1
@@ -134,6 +161,7 @@ def test_a_supervisor_settles_an_uncertain_match_from_the_queue(world, client_fo
     extract = CaseloadExtract.objects.get()
     admin.post(reverse("people:import_columns", kwargs={"uuid": extract.uuid}), MAPPING)
     admin.post(reverse("people:import_result", kwargs={"uuid": extract.uuid}), {"rows": "good"})
+    run_queued()
     review = MatchReview.objects.get()
     client = client_for(world.supervisor)
     queue = client.get(reverse("people:match_reviews"))
@@ -179,6 +207,7 @@ def test_an_excel_workbook_is_imported_like_a_csv(world, client_for):
     extract = CaseloadExtract.objects.get()
     client.post(reverse("people:import_columns", kwargs={"uuid": extract.uuid}), MAPPING)
     client.post(reverse("people:import_result", kwargs={"uuid": extract.uuid}), {"rows": "good"})
+    run_queued()
     rosa = Participant.objects.get(household__case_number="FR0000777")
     assert rosa.member.birth_date.isoformat() == "1988-03-15"
 
@@ -197,4 +226,114 @@ def test_the_import_pressed_twice_imports_once_and_answers_the_second_like_the_f
     second = client.post(result, {"rows": "all", "form_key": key})
     assert first.status_code == second.status_code == 302
     assert second.url == first.url
+    assert run_queued() == ["imported"]
     assert Participant.objects.filter(household__case_number="FR0000777").count() == 1
+
+
+def _mapped(client, world, text=FILE):
+    _upload(client, world, text=text)
+    extract = CaseloadExtract.objects.get()
+    client.post(reverse("people:import_columns", kwargs={"uuid": extract.uuid}), MAPPING)
+    return extract, reverse("people:import_result", kwargs={"uuid": extract.uuid})
+
+
+def test_the_import_runs_as_a_task_and_the_page_shows_rows_done_of_the_total(world, client_for):
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    assert not Participant.objects.filter(household__case_number="FR0000777").exists()
+    page = client.get(result)
+    html = page.content.decode()
+    assert page.context["working"] and page.context["keep_polling"]
+    assert 'hx-trigger="every 2s"' in html and "Stride-Poll" in html
+    assert "Reading the file and checking it once more" in html
+    assert "Check again" in html  # the way to look again without JavaScript
+    ImportProgress.objects.filter(extract=extract).update(done=1200, total=2500)
+    part = client.get(result, headers={"HX-Request": "true"})
+    assert "Importing: 1,200 of 2,500 rows done." in part.content.decode()
+    assert 'value="1200" max="2500"' in part.content.decode()
+    assert "<html" not in part.content.decode()
+    assert run_queued() == ["imported"]
+    assert ImportProgress.objects.get(extract=extract).done == 2  # the new row and the review
+    done = client.get(result, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+    page = client.get(result).content.decode()
+    assert "Imported" in page and "import-progress" not in page
+
+
+def test_the_task_writes_its_progress_as_it_goes(world, client_for, monkeypatch):
+    from stride.people import matching
+
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    heard = []
+    apply = matching.apply
+
+    def watched(*args, progress, **kwargs):
+        def report(done, total):
+            progress(done, total)
+            row = ImportProgress.objects.get(extract=extract)
+            heard.append((row.done, row.total))
+
+        return apply(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(matching, "apply", watched)
+    assert run_queued() == ["imported"]
+    assert heard[0] == (0, 2) and heard[-1] == (2, 2)
+
+
+def test_the_page_stops_asking_after_a_while_and_offers_a_link(world, client_for):
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    with time_machine.travel(NOW.replace(minute=11), tick=False):
+        page = client.get(result)
+    assert not page.context["keep_polling"]
+    html = page.content.decode()
+    assert "hx-trigger" not in html and "taking longer than it should" in html
+
+
+def test_an_import_whose_worker_died_says_so_and_can_be_run_again(world, client_for):
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    args = DBTaskResult.objects.get().args_kwargs["args"]
+    DBTaskResult.objects.all().delete()
+    tasks.import_lost(*args)
+    page = client.get(result).content.decode()
+    assert "The import stopped before it finished" in page
+    assert not Participant.objects.filter(household__case_number="FR0000777").exists()
+    client.post(result, {"rows": "good"})
+    assert run_queued() == ["imported"]
+    assert Participant.objects.filter(household__case_number="FR0000777").exists()
+
+
+def test_an_import_that_fails_leaves_nothing_and_says_so(world, client_for, monkeypatch):
+    from stride.people import opening
+
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(opening, "open_cases", broken)
+    with pytest.raises(RuntimeError):
+        run_queued()
+    extract.refresh_from_db()
+    assert extract.status == CaseloadExtract.Status.FAILED
+    assert extract.applied_at is None and not MatchReview.objects.exists()
+    assert "The import stopped before it finished" in client.get(result).content.decode()
+
+
+def test_outsiders_cannot_see_an_imports_progress(world, client_for):
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    hx = {"HX-Request": "true"}
+    assert client_for(world.other_county_admin).get(result, headers=hx).status_code == 404
+    assert client_for(world.coach).get(result, headers=hx).status_code == 403
+    assert client_for(world.other_county_admin).post(result, {"rows": "good"}).status_code == 404
+    assert DBTaskResult.objects.count() == 1
