@@ -120,6 +120,8 @@ def withdraw_consent(actor: Actor, consent: Consent, how: str) -> Consent:
     current = Consent.objects.select_for_update().select_related("participant").get(pk=consent.pk)
     if current.revoked_at is None:
         _revoke(actor, current, how)
+        # Reminders stopped on this channel go on another the participant agreed to, if any.
+        scheduling.plan_for_participant(current.participant)
     return current
 
 
@@ -133,6 +135,10 @@ def stop_texts(actor: Actor, phone: str) -> list[Consent]:
     )
     for consent in stopped:
         _revoke(actor, consent, Consent.How.TEXT)
+    for participant in {
+        consent.participant_id: consent.participant for consent in stopped
+    }.values():
+        scheduling.plan_for_participant(participant)  # by email, if they agreed to that too
     return stopped
 
 

@@ -14,7 +14,7 @@ from stride.core.audit import Actor
 from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
 from stride.reminders import actions, scheduling
-from stride.reminders.models import CountySettings, Message, Preference
+from stride.reminders.models import Channel, Consent, CountySettings, Message, Preference
 
 from .helpers import agree, live_in, reminder_of, step_to_remind
 
@@ -266,3 +266,23 @@ def test_a_reminder_written_in_quiet_hours_is_placed_at_their_end(world):
         agree(world)
         step = step_to_remind(world, date(2026, 3, 10))
     assert reminder_of(step).due_at == datetime(2026, 3, 10, 8, 0, tzinfo=NEW_YORK)
+
+
+def test_stopping_texts_moves_waiting_reminders_to_email_when_they_agreed_to_it(world, clock):
+    agree(world, Channel.EMAIL, "maria@example.org")
+    texts = agree(world)
+    step = step_to_remind(world, THURSDAY)
+    assert reminder_of(step).channel == Channel.SMS
+    actions.withdraw_consent(Actor(world.coach), texts, Consent.How.IN_PERSON)
+    [by_email] = waiting(Message.About.STEP)
+    assert (by_email.channel, by_email.address) == (Channel.EMAIL, "maria@example.org")
+    assert Message.objects.filter(channel=Channel.SMS, status=Message.Status.CANCELLED).exists()
+
+
+def test_a_stop_texted_back_keeps_email_reminders_going(world, clock):
+    agree(world, Channel.EMAIL, "maria@example.org")
+    agree(world)
+    goal_to_review(world, THURSDAY)
+    actions.stop_texts(Actor(None, None, "text"), "+15595550101")
+    [by_email] = waiting(Message.About.REVIEW)
+    assert by_email.channel == Channel.EMAIL
