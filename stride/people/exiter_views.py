@@ -65,10 +65,12 @@ def exiters_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _file(request: HttpRequest, uuid: UUID) -> ExitersFile:
-    """A file of the person's own county: 404 for any other."""
+def _file(request: HttpRequest, uuid: UUID, *, rows: bool = False) -> ExitersFile:
+    """A file of the person's own county: 404 for any other. Its rows (the SSNs) are read,
+    and so decrypted, only for a download."""
     counties = access.exiters_file_counties(request.user)
-    return get_object_or_404(ExitersFile.objects.filter(county__in=counties), uuid=uuid)
+    files = ExitersFile.objects.filter(county__in=counties)
+    return get_object_or_404(files if rows else files.defer("rows"), uuid=uuid)
 
 
 # How long the page asks again while the file is made; then it offers a link instead.
@@ -80,7 +82,7 @@ def exiters_file(request: HttpRequest, uuid: UUID) -> HttpResponse:
     made_file = _file(request, uuid)
     if made_file.status == ExitersFile.Status.MAKING:
         leases.sweep()  # a task whose worker died is run again, or the file says it failed
-        made_file.refresh_from_db()
+        made_file.refresh_from_db(fields=["status", "made_at", "row_count", "left_out", "error"])
     making = made_file.status == ExitersFile.Status.MAKING
     context = {
         "file": made_file,
@@ -101,7 +103,7 @@ def exiters_file(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @require(access.can_make_exiters_files)
 def exiters_download(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The file as the TANF Data Portal takes it: CSV rows of exit month and SSN, no header."""
-    made_file = _file(request, uuid)
+    made_file = _file(request, uuid, rows=True)
     if made_file.status != ExitersFile.Status.READY:
         raise Http404
     exiters.record_download(Actor.from_request(request), made_file)

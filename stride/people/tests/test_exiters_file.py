@@ -258,6 +258,7 @@ def test_a_person_without_an_ssn_is_listed_with_the_reason_instead_of_written(wo
     page = client_for(world.county_admin).get(reverse("people:exiters_file", args=[made.uuid]))
 
     assert download(world, client_for, made) == "202602,123456789\r\n"
+    assert page.context["file"].get_deferred_fields() == {"rows"}  # no SSN read for the page
     shown = page.content.decode()
     assert "Person6 Exiter" in shown and "FR0000006" in shown
     assert "No Social Security number is on file." in shown
