@@ -44,16 +44,19 @@ NOT_SCANNED_MODULES = {
     "people/matching.py": "a write: the dry run and import of a caseload extract (import "
     "views), read in the importer's county through access.visible_to; it asks only whether a "
     "case number or SSN is taken elsewhere, as open_case does",
+    "people/opening.py": "a write: the action that opens an extract's new households together "
+    "(matching's import, run by its task); it asks only whether a case number, SSN or person "
+    "is taken, as open_case does",
     "benefits/watch.py": "the cliff watch, a batch the worker runs over every active family",
     "portal/invitations.py": "the invitation write, and its welcome link opened signed out",
     "reminders/scheduling.py": "a write: a step's reminder, written in the step's own save",
     "reminders/sending.py": "the worker's send of one message, and a delivery report the "
     "provider signed, found by the provider's id",
     "reminders/tasks.py": "the worker's task that sends one message",
-    "reminders/calendar.py": "the private calendar feed, opened by its secret with nobody "
-    "signed in (the views pass it records read through access for the pages and files)",
     "measures/county_figures.py": "a county's goals count every family of the county into "
     "monthly numbers for its planning pages (access.planning_counties); no record leaves it",
+    "reminders/calendar.py": "the private calendar feed, opened by its secret with nobody "
+    "signed in (the views pass it records read through access for the pages and files)",
     "reminders/postcards.py": "prints the postcards its caller read through access.visible_to, "
     "reading the step, appointment or goal each one is about by its id",
     "reminders/inbound.py": "a text the provider signed, found by the number that agreed to "
