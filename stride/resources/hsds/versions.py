@@ -171,20 +171,33 @@ class TwoFiles(ValueError):
     """Two of the file's tables are the same HSDS table."""
 
 
+SHORT = 40  # characters: ids, codes, places and times repeat; descriptions seldom do
+
+
 @dataclass
 class Into:
     """Where one of the file's tables goes: its 3.0 table, and the columns kept, by position.
 
-    Only the columns the checker reads are kept (a 211's export carries many it doesn't).
+    Only the columns the checker reads are kept (a 211's export carries many it doesn't),
+    and a short value the file repeats (an id, a city, "active") is kept once.
     """
 
     rows: list[Row]
     source: Source
     kept: list[tuple[int, str]]  # (position in the file's header, 3.0 column)
     implies: Mapping[str, str]
+    pool: dict[str, str]
 
     def add(self, cells: list[str], line: int) -> None:
-        values = {column: cells[at] if at < len(cells) else "" for at, column in self.kept}
+        pool = self.pool
+        values = {
+            column: (
+                pool.setdefault(cells[at], cells[at]) if len(cells[at]) <= SHORT else cells[at]
+            )
+            if at < len(cells)
+            else ""
+            for at, column in self.kept
+        }
         for column, value in self.implies.items():
             values.setdefault(column, value)
         self.rows.append(Row(values, line, self.source))
@@ -200,6 +213,7 @@ class Translation:
         self.version = version
         self.tables = Tables(version=version.label)
         self.seen: dict[str, str] = {}
+        self.pool: dict[str, str] = {}  # the short values read so far, each kept once
 
     def table(self, shown: str, columns: list[str], also: str = "") -> Into | None:
         """Where the rows of a table with these columns (the file's names) go; None: not read."""
@@ -229,7 +243,7 @@ class Translation:
         if unread:
             self.tables.unread_columns[shown] = unread
         source = Source(shown, {new: old for old, new in renames.items()})
-        return Into(self.tables.setdefault(named.table, []), source, kept, named.implies)
+        return Into(self.tables.setdefault(named.table, []), source, kept, named.implies, self.pool)
 
 
 # Columns the checker looks at beyond those Stride writes (to skip a row, or to find its service).

@@ -44,6 +44,15 @@ def test_a_1_x_table_keeps_only_the_columns_stride_reads_and_names_the_others():
     assert tables["services"][0]["fees_description"] != ""  # 1.x's fees, under its 3.0 name
 
 
+def test_a_short_value_the_file_repeats_is_kept_once():
+    tables = hsds.read_package(big_1_x_package(3), "county-211.zip")
+
+    first, second = tables["services"][:2]
+    assert first["organization_id"] == second["organization_id"] == "o1"
+    assert first["organization_id"] is second["organization_id"]
+    assert first["status"] is second["status"]
+
+
 def big_1_x_package(services: int) -> bytes:
     """The 1.x package with its one service copied, each copy with its own id and row."""
     files = version_1_files()
