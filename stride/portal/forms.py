@@ -67,8 +67,18 @@ class SendLinkForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    phone = forms.CharField(label=_("Phone number for the text"), max_length=30, required=False)
-    email = forms.CharField(label=_("Email address"), max_length=254, required=False)
+    phone = forms.CharField(
+        label=_("Phone number for the text"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
