@@ -53,7 +53,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+settings.DEBUG = False  # as in production: no SQL kept for the debug page
 
 from stride.core.audit import Actor  # noqa: E402
 from stride.core.models import Organisation, Role, User  # noqa: E402
