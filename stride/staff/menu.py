@@ -44,6 +44,7 @@ def navigation(request: HttpRequest) -> dict:
         if user.role in access.PLANNING_READER_ROLES:
             reports.append(NavItem(_("Self-assessment"), reverse("county:self_assessments")))
             reports.append(NavItem(_("County goals"), reverse("county:goals")))
+            reports.append(NavItem(_("Logic model"), reverse("county:logic_model")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
         if access.can_make_exiters_files(user):

@@ -204,3 +204,9 @@ def test_the_goals_page_reads_each_chosen_measure_once(world, march, client_for)
     with on(date(2027, 4, 2)):
         open_case(world.coach, "FR0003003", world.county, world.program, world.coach, "Cruz")
     assert counted() == more
+
+
+def test_the_logic_model_is_in_the_reports_menu_of_planning_readers_only(world, client_for):
+    link = f'href="{reverse("county:logic_model")}"'
+    assert link in client_for(world.supervisor).get(reverse("county:goals")).content.decode()
+    assert link not in client_for(world.coach).get(reverse("staff:today")).content.decode()
