@@ -245,3 +245,16 @@ def test_the_goal_page_runs_the_same_queries_whatever_its_months_and_reviews(
                 actions.ReviewDetails(day, Decimal("30"), "on_track"),
             )
     assert counted(date(2027, 5, 2)) == early
+
+
+def test_in_spanish_the_words_are_spanish_and_the_chart_keeps_its_machine_numbers(
+    world, engaged, client_for
+):
+    goal = a_goal(world)
+    with on(date(2027, 3, 10)):
+        client = client_for(world.supervisor)
+        client.cookies.load({"django_language": "es"})
+        html = client.get(reverse("county:goal", kwargs={"uuid": goal.uuid})).content.decode()
+    assert "Todavía no va por buen camino" in html
+    assert "estaba en 25,0%" in html
+    assert 'points="161,75.0 191,65.0 221,55.0 251,45.0 281,35.0 311,25.0"' in html
