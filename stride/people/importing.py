@@ -89,6 +89,7 @@ class Progress:
                 # SQLite lets one writer at a time: there the import holds it until it ends.
                 with contextlib.suppress(OperationalError):
                     self.write()
+            self.write()  # the last figures, once the import's transaction has ended
         finally:
             connections.close_all()  # this thread's own connections
 

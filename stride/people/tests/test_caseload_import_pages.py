@@ -337,3 +337,26 @@ def test_outsiders_cannot_see_an_imports_progress(world, client_for):
     assert client_for(world.coach).get(result, headers=hx).status_code == 403
     assert client_for(world.other_county_admin).post(result, {"rows": "good"}).status_code == 404
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_worker_a_thread_of_its_own_writes_the_progress_outside_the_import(
+    world, client_for, monkeypatch
+):
+    from stride.people import importing
+
+    client = client_for(world.county_admin)
+    extract, result = _mapped(client, world)
+    client.post(result, {"rows": "good"})
+    threads = []
+    start = importing.Progress.__enter__
+
+    def entered(progress):
+        threads.append(progress.inline)
+        return start(progress)
+
+    monkeypatch.setattr(importing.Progress, "__enter__", entered)
+    assert run_queued() == ["imported"]
+    assert threads == [False]  # not inside a transaction: the thread writes
+    progress = ImportProgress.objects.get(extract=extract)
+    assert (progress.done, progress.total) == (2, 2) and progress.updated_at is not None
