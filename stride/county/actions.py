@@ -306,3 +306,12 @@ def add_initiative_activity(
 def remove_initiative_activity(actor: Actor, activity: InitiativeActivity) -> None:
     audit.record(actor, Action.DELETE, activity, None, ["name"])
     activity.delete()
+
+
+@transaction.atomic
+def remove_initiative(actor: Actor, initiative: Initiative) -> None:
+    """An initiative out of the logic model, with its activities, each with its audit event."""
+    for activity in initiative.activities.all():
+        audit.record(actor, Action.DELETE, activity, None, ["name"])
+    audit.record(actor, Action.DELETE, initiative, None, ["name"])
+    initiative.delete()

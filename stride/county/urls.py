@@ -30,6 +30,7 @@ urlpatterns += [
     path("goals/client-measures/", views.client_measures, name="client_measures"),
     path("logic-model/", views.logic_model, name="logic_model"),
     path("logic-model/<uuid:uuid>/", views.initiative, name="initiative"),
+    path("logic-model/<uuid:uuid>/remove/", views.initiative_remove, name="initiative_remove"),
     path(
         "logic-model/activities/<uuid:uuid>/remove/",
         views.initiative_activity_remove,

@@ -34,6 +34,7 @@ from .actions import (
     choose_client_measures,
     define_success,
     form_of,
+    remove_initiative,
     remove_initiative_activity,
     review_county_goal,
     send_rating,
@@ -646,3 +647,14 @@ def initiative_activity_remove(request: HttpRequest, uuid: UUID) -> HttpResponse
     remove_initiative_activity(Actor.from_request(request), activity)
     messages.success(request, _("The activity is taken out of the logic model."))
     return redirect("county:initiative", uuid=activity.initiative.uuid)
+
+
+@login_required
+@require_POST
+def initiative_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The county administrator takes an initiative, and its activities, out of the model."""
+    found = _initiative(request, uuid)
+    refuse_unless(access.can_coordinate_county(_user(request)))
+    remove_initiative(Actor.from_request(request), found)
+    messages.success(request, _("The initiative is taken out of the logic model."))
+    return redirect(f"{reverse('county:logic_model')}?county={found.county.uuid}")

@@ -759,6 +759,7 @@ ADDS_NOTHING: dict[str, str] = {
     "county:goals": READS,
     "county:client_measures": "sets the county's measures to those ticked: a second press the same",
     "county:initiative_activity_remove": "takes an activity out; a second press finds it gone",
+    "county:initiative_remove": "takes an initiative out; a second press finds it gone",
     "reminders:consent_withdraw": "ends a consent; a second press finds it ended",
     "reminders:times": "changes the reminder times by their version; a second press is stale",
     "portal:reminders": "changes the reminder times by their version; a second press is stale",

@@ -563,6 +563,7 @@ RULES = {
         lambda w: {"uuid": _initiative_activity(w).uuid},
         same(405),  # POST only
     ),
+    "county:initiative_remove": (lambda w: {"uuid": _initiative(w).uuid}, same(405)),  # POST only
     "reminders:consent": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "reminders:consent_withdraw": (lambda w: {"uuid": _consent(w).uuid}, same(405)),  # POST only
     "reminders:times": (lambda w: {"uuid": w.case.uuid}, same(405)),  # POST only

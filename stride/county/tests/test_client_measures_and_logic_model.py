@@ -210,3 +210,20 @@ def test_the_logic_model_is_in_the_reports_menu_of_planning_readers_only(world, 
     link = f'href="{reverse("county:logic_model")}"'
     assert link in client_for(world.supervisor).get(reverse("county:goals")).content.decode()
     assert link not in client_for(world.coach).get(reverse("staff:today")).content.decode()
+
+
+def test_an_initiative_comes_out_with_its_activities_only_by_its_county_administrator(
+    world, client_for
+):
+    initiative = actions.add_initiative(Actor(world.county_admin), world.county, "Pilot", "")
+    actions.add_initiative_activity(
+        Actor(world.county_admin), initiative, "Job club", "Four a month", ["engagement"]
+    )
+    url = reverse("county:initiative_remove", kwargs={"uuid": initiative.uuid})
+    assert client_for(world.supervisor).post(url).status_code == 403
+    assert client_for(world.other_county_admin).post(url).status_code == 404
+    removed = client_for(world.county_admin).post(url)
+    assert removed["Location"] == f"{reverse('county:logic_model')}?county={world.county.uuid}"
+    assert not Initiative.objects.exists() and not InitiativeActivity.objects.exists()
+    events = AuditEvent.objects.filter(action="delete").order_by("pk")
+    assert [e.record_type for e in events] == ["InitiativeActivity", "Initiative"]
