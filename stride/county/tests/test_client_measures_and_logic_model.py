@@ -227,3 +227,32 @@ def test_an_initiative_comes_out_with_its_activities_only_by_its_county_administ
     assert not Initiative.objects.exists() and not InitiativeActivity.objects.exists()
     events = AuditEvent.objects.filter(action="delete").order_by("pk")
     assert [e.record_type for e in events] == ["InitiativeActivity", "Initiative"]
+
+
+def test_the_initiative_and_measures_pages_run_the_same_queries_as_they_fill(world, client_for):
+    initiative = actions.add_initiative(Actor(world.county_admin), world.county, "Pilot", "")
+    client = client_for(world.county_admin)
+    pages = [
+        reverse("county:initiative", kwargs={"uuid": initiative.uuid}),
+        reverse("county:client_measures"),
+    ]
+
+    def counted() -> list[int]:
+        figures = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            figures.append(len(data_queries(captured)))
+        return figures
+
+    actions.add_initiative_activity(
+        Actor(world.county_admin), initiative, "Job club", "Weekly", ["engagement"]
+    )
+    chosen(world, "engagement")
+    before = counted()
+    for each in ("Résumé clinic", "Mock interviews", "Child care fair"):
+        actions.add_initiative_activity(
+            Actor(world.county_admin), initiative, each, "Monthly", ["pairing", "work-rate"]
+        )
+    chosen(world, "engagement", "pairing", "goals-set")
+    assert counted() == before
