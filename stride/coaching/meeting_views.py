@@ -6,6 +6,7 @@ header), or with a redirect back to the meeting and a message, for a plain
 form post. A form that adds a record is saved once (`save_once`).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
@@ -16,7 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -81,36 +83,30 @@ def _fresh_step(request: HttpRequest, step: Step) -> Step:
     return current
 
 
-# Stands for a goal's UUID in the ids of its blank forms, rendered once for the page.
+# Stands for a goal's UUID in the ids of the blank "add a step" fields, rendered once.
 GOAL_STAND_IN = "goal-uuid-stand-in"
 
 
-def _blank_forms() -> dict[str, str]:
-    """A goal's three blank forms (add a step, a pothole, a review), rendered once.
+@functools.cache
+def _blank_step_fields(language: str | None) -> str:
+    """The blank "add a step" fields, rendered once a process for each language.
 
-    Rendering a form's fields is most of the page's time; the blank forms differ from
-    goal to goal only in their ids, so each goal gets a copy with its own UUID in them.
+    Rendering a form's fields is most of a goal's time on the page, and these differ
+    from goal to goal only in their ids, so each goal gets a copy with its own UUID.
     """
     step = StepForm(auto_id=f"step-new-{GOAL_STAND_IN}-%s")
-    return {
-        "step": step["what"].as_field_group() + step["due_on"].as_field_group(),
-        "obstacle": str(ObstacleForm(auto_id=f"pothole-{GOAL_STAND_IN}-%s")),
-        "review": str(ReviewForm(auto_id=f"review-{GOAL_STAND_IN}-%s")),
-    }
+    return step["what"].as_field_group() + step["due_on"].as_field_group()
 
 
-def _step_forms(goal: Goal, blank: dict[str, str] | None = None) -> Goal:
-    """Give `goal` its blank inline forms, with its own ids (no queries)."""
-    blank = blank or _blank_forms()
-    goal.add_step_fields = _with_ids(blank["step"], goal)  # type: ignore[attr-defined]
-    goal.obstacle_form = _with_ids(blank["obstacle"], goal)  # type: ignore[attr-defined]
-    goal.review_form = _with_ids(blank["review"], goal)  # type: ignore[attr-defined]
+def _with_step_form(goal: Goal) -> Goal:
+    """Give `goal` its blank "add a step" fields, with its own ids (no queries).
+
+    The pothole and review forms are folded on the page: each is drawn when opened
+    (`obstacle_new`, `review_new` answer a GET), or again with what was typed when refused.
+    """
+    blank = _blank_step_fields(get_language())
+    goal.add_step_fields = mark_safe(blank.replace(GOAL_STAND_IN, str(goal.uuid)))  # type: ignore[attr-defined]  # noqa: S308  (hex and dashes)
     return goal
-
-
-def _with_ids(html: str, goal: Goal) -> SafeString:
-    """A blank form's HTML (Django's own rendering, escaped) with the goal's UUID in its ids."""
-    return mark_safe(html.replace(GOAL_STAND_IN, str(goal.uuid)))  # noqa: S308  (hex and dashes)
 
 
 @require(access.can_see_caseloads)
@@ -119,9 +115,8 @@ def meeting_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The meeting: what the family brought, every open goal with its plan, the session."""
     person = open_case(request, uuid)
     gathered = meeting.gather(person, request.user, timezone.now())
-    blank = _blank_forms()
     for goal in gathered.goals:
-        _step_forms(goal, blank)
+        _with_step_form(goal)
     return render(
         request,
         FRAGMENTS + "page.html",
@@ -258,7 +253,7 @@ def _plan_context(
     request: HttpRequest, goal: Goal, form: StepForm | None = None
 ) -> Callable[[], dict[str, Any]]:
     def context() -> dict[str, Any]:
-        fresh = _step_forms(meeting.open_goal(goal, request.user))
+        fresh = _with_step_form(meeting.open_goal(goal, request.user))
         if form is not None and form.errors:
             fresh.add_step_fields = form["what"].as_field_group() + form["due_on"].as_field_group()  # type: ignore[attr-defined]
         return {"goal": fresh, "person": goal.participant, "can_edit": True}
@@ -286,14 +281,31 @@ def step_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _answer(request, saved, "_plan.html", _plan_context(request, goal, form), back, refused)
 
 
-@require_POST
-@require(access.can_edit_cases)
+def _folded_form(
+    request: HttpRequest, goal: Goal, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A goal's folded form: drawn into the meeting when opened (htmx), or on a page of
+    its own without JavaScript (and again there, as typed, when it is refused)."""
+    context |= {"goal": goal, "person": goal.participant, "can_edit": True}
+    if _htmx(request) and request.method == "GET":
+        return render(request, FRAGMENTS + fragment, context)
+    return render(request, FRAGMENTS + "form_page.html", context | {"fragment_name": fragment})
+
+
+@require(access.can_edit_cases, methods=("GET", "POST"))
 def obstacle_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Add a pothole and its detour to a goal (`actions.add_obstacle`), once."""
     goal = _goal(request, uuid)
     person = goal.participant
     assert person is not None
-    form = ObstacleForm(request.POST, auto_id=f"pothole-{goal.uuid}-%s")
+    form = ObstacleForm(request.POST or None, auto_id=f"pothole-{goal.uuid}-%s")
+    if request.method == "GET" or (not _htmx(request) and not form.is_valid()):
+        return _folded_form(
+            request,
+            goal,
+            "_pothole_form.html",
+            {"form": form, "heading": _("Add a pothole and its detour")},
+        )
     back = _meeting_url(person, f"potholes-{goal.uuid}")
     saved = save_once(
         request,
@@ -311,22 +323,23 @@ def obstacle_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     refused = _form_refusal(form) if saved is None else None
 
     def context() -> dict[str, Any]:
-        fresh = _step_forms(meeting.open_goal(goal, request.user))
-        if saved is None:
-            fresh.obstacle_form = form  # type: ignore[attr-defined]
-        return {"goal": fresh, "person": person, "can_edit": True}
+        fresh = _with_step_form(meeting.open_goal(goal, request.user))
+        return {"goal": fresh, "person": person, "can_edit": True, "form": form}
 
     return _answer(request, saved, "_potholes.html", context, back, refused)
 
 
-@require_POST
-@require(access.can_edit_cases)
+@require(access.can_edit_cases, methods=("GET", "POST"))
 def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Review a goal in place (`actions.record_review`), once."""
     goal = _goal(request, uuid)
     person = goal.participant
     assert person is not None
-    form = ReviewForm(request.POST, auto_id=f"review-{goal.uuid}-%s")
+    form = ReviewForm(request.POST or None, auto_id=f"review-{goal.uuid}-%s")
+    if request.method == "GET" or (not _htmx(request) and not form.is_valid()):
+        return _folded_form(
+            request, goal, "_review_form.html", {"form": form, "heading": _("Review this goal")}
+        )
     back = _meeting_url(person, f"goal-{goal.uuid}")
     saved = save_once(
         request,
@@ -338,13 +351,12 @@ def review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     refused = _form_refusal(form) if saved is None else None
 
     def context() -> dict[str, Any]:
-        fresh = _step_forms(meeting.open_goal(goal, request.user))
-        if saved is None:
-            fresh.review_form = form  # type: ignore[attr-defined]
+        fresh = _with_step_form(meeting.open_goal(goal, request.user))
         return {
             "goal": fresh,
             "person": person,
             "can_edit": True,
+            "form": form,
             "review": fresh.reviews.first() if saved is not None else None,
         }
 

@@ -469,26 +469,64 @@ def test_the_profile_the_goals_page_and_todays_appointments_link_to_the_meeting(
         assert link in client.get(page).content.decode(), page
 
 
-def test_each_goals_blank_forms_carry_its_own_ids_though_rendered_once(
-    world, client_for, monkeypatch
-):
+def test_each_goals_add_a_step_fields_carry_its_own_ids_though_rendered_once(world, client_for):
     from stride.coaching import meeting_views
 
     goals = [a_goal(world, f"Goal number {number}") for number in range(3)]
-    rendered = []
-    blank_forms = meeting_views._blank_forms
-    monkeypatch.setattr(meeting_views, "_blank_forms", lambda: rendered.append(1) or blank_forms())
-    page = client_for(world.coach).get(page_url(world)).content.decode()
-    assert len(rendered) == 1  # once for the page, not once per goal
+    meeting_views._blank_step_fields.cache_clear()
+    client = client_for(world.coach)
+    page = client.get(page_url(world)).content.decode()
+    client.get(page_url(world), HTTP_ACCEPT_LANGUAGE="es")
+    client.get(page_url(world))
+    # Once a process for each language, not once per goal or per request.
+    assert meeting_views._blank_step_fields.cache_info().misses == 2
     assert meeting_views.GOAL_STAND_IN not in page
     for goal in goals:
-        for field in (
-            "step-new-{}-what",
-            "step-new-{}-due_on",
-            "pothole-{}-pothole",
-            "review-{}-learned",
-        ):
+        for field in ("step-new-{}-what", "step-new-{}-due_on"):
             element_id = field.format(goal.uuid)
             assert page.count(f'id="{element_id}"') == 1
             assert f'for="{element_id}"' in page
-        assert page.count(f'id="review-{goal.uuid}-decision_1"') == 1
+
+
+FOLDED = {"coaching:meeting_obstacle_new": "pothole", "coaching:meeting_review": "review"}
+
+
+@pytest.mark.parametrize("route", sorted(FOLDED))
+def test_the_pothole_and_review_forms_are_folded_and_drawn_when_opened(world, client_for, route):
+    goal = a_goal(world)
+    client = client_for(world.coach)
+    url = reverse(route, args=[goal.uuid])
+    page = client.get(page_url(world)).content.decode()
+    # Folded: the page holds the way to the form, not the form.
+    assert f'hx-get="{url}"' in page and f'<a class="usa-link" href="{url}">' in page
+    assert f'id="{FOLDED[route]}-{goal.uuid}-' not in page
+
+    opened = client.get(url, **HTMX).content.decode()
+    assert "<form" in opened and f'hx-post="{url}"' in opened and "<html" not in opened
+    assert f'id="{FOLDED[route]}-{goal.uuid}-' in opened
+    assert 'name="form_key"' in opened
+
+    # Without JavaScript, the same form on a page of its own, posting without htmx.
+    own_page = client.get(url).content.decode()
+    assert "<html" in own_page and f'action="{url}"' in own_page and "hx-post" not in own_page
+    assert goal.words in own_page
+
+
+def test_a_pothole_refused_without_javascript_is_shown_again_as_typed(world, client_for):
+    goal = a_goal(world)
+    url = reverse("coaching:meeting_obstacle_new", args=[goal.uuid])
+    answer = client_for(world.coach).post(url, {"kind": "external", "pothole": "The bus is late"})
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "<html" in page
+    assert "The bus is late" in page and "This field is required." in page
+    assert not goal.obstacles.exists()
+
+
+def test_a_review_refused_with_htmx_opens_its_fold_as_typed(world, client_for):
+    goal = a_goal(world)
+    url = reverse("coaching:meeting_review", args=[goal.uuid])
+    sent = {"how_it_went": "Slow going"} | keyed(world.coach)
+    answer = client_for(world.coach).post(url, sent, **HTMX).content.decode()
+    assert '<details class="margin-y-1" open>' in answer
+    assert "Slow going" in answer and f'id="review-{goal.uuid}-decision_1"' in answer
+    assert not goal.reviews.exists()

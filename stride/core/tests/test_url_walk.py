@@ -608,7 +608,7 @@ RULES = {
     "coaching:print_postcard": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     # Blank forms hold no case data: everyone who sees caseloads may print them.
     "coaching:print_blank": (lambda w: {"kind": "card"}, scoped(CASELOAD_READERS, EVERYONE)),
-    # The meeting on one page; its inline forms post only (coaching/tests/test_meeting.py
+    # The meeting on one page; its other inline forms post only (coaching/tests/test_meeting.py
     # posts to each one as each kind of person).
     "coaching:meeting": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "coaching:meeting_summary": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
@@ -616,11 +616,9 @@ RULES = {
     "coaching:meeting_step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405, anonymous=405)),
     "coaching:meeting_step_date": (lambda w: {"uuid": _step(w).uuid}, same(405, anonymous=405)),
     "coaching:meeting_step_new": (lambda w: {"uuid": _goal(w).uuid}, same(405, anonymous=405)),
-    "coaching:meeting_obstacle_new": (
-        lambda w: {"uuid": _goal(w).uuid},
-        same(405, anonymous=405),
-    ),
-    "coaching:meeting_review": (lambda w: {"uuid": _goal(w).uuid}, same(405, anonymous=405)),
+    # The folded pothole and review forms are drawn when opened, for those who keep the case.
+    "coaching:meeting_obstacle_new": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
+    "coaching:meeting_review": (lambda w: {"uuid": _goal(w).uuid}, scoped(CASE_EDITORS)),
     "coaching:meeting_summary_send": (lambda w: {"uuid": w.case.uuid}, same(405, anonymous=405)),
     "portal:home": (None, same(404, participant_user=200)),
     # The participant's own pages: staff get 404 like any record outside their scope.

@@ -108,7 +108,10 @@
     }
   });
 
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    // A folded form that could not be fetched keeps its link; only a lost save is said.
+    var config = event.detail.requestConfig;
+    if (config && config.verb === "get") return;
     var offline = document.getElementById("meeting-offline");
     if (offline) {
       offline.hidden = false;
