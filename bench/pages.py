@@ -3,7 +3,7 @@
 Run against an already migrated and seeded database (DATABASE_URL), from
 the project root:
 
-    .venv/bin/python bench/pages.py [--requests 200] [--warmup 20]
+    .venv/bin/python bench/pages.py [--requests 200] [--warmup 20] [--only meeting ...]
 
 For the demo user `coach` it requests, in-process with Django's test client:
 the caseload (first page, default sort), the caseload searched by a last
@@ -214,6 +214,12 @@ def main() -> None:
     parser.add_argument(
         "--keep-debug", action="store_true", help="leave settings.DEBUG as configured"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORDS",
+        help="measure only the pages whose label contains WORDS (case-insensitive; repeatable)",
+    )
     args = parser.parse_args()
     if args.warmup < 1 or args.requests < 1:
         parser.error("--warmup and --requests must be at least 1")
@@ -231,7 +237,13 @@ def main() -> None:
     participant.force_login(User.objects.get(username="participant"))
 
     pages = pages_for(coach) + [("Participant's own page (portal)", reverse("portal:home"))]
-    clients = {url: client for _label, url in pages} | {reverse("portal:home"): participant}
+    if args.only:
+        wanted = [words.casefold() for words in args.only]
+        pages = [page for page in pages if any(words in page[0].casefold() for words in wanted)]
+        if not pages:
+            parser.error("no page's label contains " + " or ".join(args.only))
+    own_page = reverse("portal:home")
+    clients = {url: participant if url == own_page else client for _label, url in pages}
     queries = [count_queries(clients[url], url, args.warmup) for url in clients]
     load_before = os.getloadavg()[0]
     results, reference = measure(clients, args.requests)
