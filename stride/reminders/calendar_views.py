@@ -31,12 +31,15 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
 
 
 def _session(request: HttpRequest, uuid: UUID, person: Participant | None) -> CoachingSession:
-    sessions = CoachingSession.objects.select_related("participant__household").filter(
-        next_appointment__isnull=False
+    theirs = {"participant": person} if person is not None else {}
+    return access.get_visible_or_404(
+        CoachingSession.objects.select_related("participant__household").filter(
+            next_appointment__isnull=False
+        ),
+        request.user,
+        uuid=uuid,
+        **theirs,
     )
-    if person is not None:
-        sessions = sessions.filter(participant=person)
-    return access.get_visible_or_404(sessions, request.user, uuid=uuid)
 
 
 def _page(request: HttpRequest, person: Participant, template: str, **more: object) -> HttpResponse:

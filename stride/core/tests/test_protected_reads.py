@@ -61,6 +61,12 @@ NOT_SCANNED_MODULES = {
     "reading the step, appointment or goal each one is about by its id",
     "reminders/inbound.py": "a text the provider signed, found by the number that agreed to "
     "texts; nobody signed in reads anything",
+    "reminders/email_status.py": "an email provider's signed delivery report, found by the "
+    "message's own key; nobody signed in reads anything",
+    "reminders/links.py": "a write: queues a sign-in link for a participant its caller opened "
+    "through access (the profile) or found by their own address (the forgot page)",
+    "reminders/onetime.py": "the rules of a sign-in link: whether a number's last word to "
+    "Stride was STOP, asked of every consent to that number as the inbound path does",
 }
 
 
