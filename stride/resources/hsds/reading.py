@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import flat, versions
-from .tables import SPECS, Row, Tables
+from .tables import SPECS, Row, Source, Tables
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # The file as uploaded; a county's directory is a few MB even as JSON.
@@ -149,10 +149,10 @@ def _read_members(names: list[str], load: Callable[[str], bytes]) -> Tables:
         if flat.recognises(header):  # a flat 211 export, not HSDS
             wanted = flat.read_columns(header)
             kept = [(at, column) for at, column in enumerate(header) if column in wanted]
-            flat_rows = [
-                Row({column: cells[at] if at < len(cells) else "" for at, column in kept}, line)
-                for line, cells in rows
-            ]
+            into = versions.Into([], Source(""), kept, {}, {})  # only the columns read
+            for line, cells in rows:
+                into.add(cells, line)
+            flat_rows = into.rows
             return flat.read(
                 [column for column in header if column],
                 [written for written in shown if written],

@@ -17,6 +17,7 @@ from stride.resources.hsds import checking, reading
 from stride.resources.hsds.tables import Row
 
 from .test_hsds import package, row, tables
+from .test_hsds_flat import export
 from .test_hsds_import_pages import run_queued
 from .test_hsds_versions import version_1_files, zipped
 
@@ -51,6 +52,15 @@ def test_a_short_value_the_file_repeats_is_kept_once():
     assert first["organization_id"] == second["organization_id"] == "o1"
     assert first["organization_id"] is second["organization_id"]
     assert first["status"] is second["status"]
+
+
+def test_a_flat_export_keeps_a_value_its_rows_repeat_once():
+    tables = hsds.read_package(export(), "icarol_export.csv")
+
+    by_id = {item["id"]: item for item in tables["services"]}
+    pantry, clinic = by_id["3001"], by_id["3002"]
+    assert pantry["organization_id"] == clinic["organization_id"] == "1001"
+    assert pantry["organization_id"] is clinic["organization_id"]
 
 
 def big_1_x_package(services: int) -> bytes:
