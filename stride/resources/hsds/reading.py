@@ -149,10 +149,10 @@ def _read_members(names: list[str], load: Callable[[str], bytes]) -> Tables:
         if flat.recognises(header):  # a flat 211 export, not HSDS
             wanted = flat.read_columns(header)
             kept = [(at, column) for at, column in enumerate(header) if column in wanted]
-            into = versions.Into([], Source(""), kept, {}, {})  # only the columns read
+            read = versions.Into([], Source(""), kept, {}, {})  # only the columns read
             for line, cells in rows:
-                into.add(cells, line)
-            flat_rows = into.rows
+                read.add(cells, line)
+            flat_rows = read.rows
             return flat.read(
                 [column for column in header if column],
                 [written for written in shown if written],
