@@ -390,6 +390,52 @@ def record_session(
     return session
 
 
+def appointment_ahead(participant: Participant, now: datetime) -> CoachingSession | None:
+    """The participant's next appointment: the one on their latest session that is still ahead
+    (a newer session's time replaces an older one's)."""
+    return (
+        CoachingSession.objects.filter(participant=participant, next_appointment__gt=now)
+        .order_by("-held_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def cancel_appointment(
+    actor: Actor, session: CoachingSession, expected_version: int
+) -> CoachingSession:
+    """Call off the participant's next appointment, recorded on `session`.
+
+    Only the appointment the participant's own page shows can be called off. An
+    older session's time still ahead (one a newer session had replaced) is cleared
+    too, so it does not come back as the next appointment. Saving the session
+    stops its waiting reminder in this same transaction (the reminders app
+    listens to the save)."""
+    current = lock_for_edit(CoachingSession, session, expected_version)
+    now = timezone.now()
+    ahead = appointment_ahead(current.participant, now)
+    if ahead is None or ahead.pk != current.pk:
+        raise ValidationError(
+            _("This appointment has already passed or was replaced by a newer one.")
+        )
+    owner = current.participant.uuid
+    older = list(
+        CoachingSession.objects.select_for_update()
+        .filter(participant_id=current.participant_id, next_appointment__gt=now)
+        .exclude(pk=current.pk)
+    )
+    for other in older:
+        other.next_appointment = None
+        other.version += 1
+        other.save(update_fields=["next_appointment", "version"])
+        audit.record(actor, Action.CHANGE, other, owner, ["next_appointment"])
+    current.next_appointment = None
+    current.version += 1
+    current.save(update_fields=["next_appointment", "version"])
+    audit.record(actor, Action.CHANGE, current, owner, ["next_appointment"])
+    return current
+
+
 @transaction.atomic
 def send_summary(
     actor: Actor, session: CoachingSession, contents: dict[str, Any]

@@ -258,6 +258,10 @@ class SessionNotesForm(VersionedForm):
     )
 
 
+class CancelAppointmentForm(VersionedForm):
+    """Calling off the next appointment: the session's version is all it carries."""
+
+
 class StepDateForm(VersionedForm):
     """A step's date moved in the meeting (the rest of the step stays as it is)."""
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("participants/<uuid:uuid>/sessions/new/", views.session_new, name="session_new"),
     path("sessions/<uuid:uuid>/notes/", views.session_notes, name="session_notes"),
     path(
+        "sessions/<uuid:uuid>/appointment/cancel/",
+        views.appointment_cancel,
+        name="appointment_cancel",
+    ),
+    path(
         "participants/<uuid:uuid>/achievements/new/",
         views.achievement_new,
         name="achievement_new",

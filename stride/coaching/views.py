@@ -26,6 +26,7 @@ from . import actions, printouts
 from .cycle import goal_hints
 from .forms import (
     AchievementForm,
+    CancelAppointmentForm,
     GoalEditForm,
     GoalForm,
     IdeaForm,
@@ -87,6 +88,7 @@ def participant_goals(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "closed_goals": closed_goals,
             "sessions": sessions[:RECENT_SESSIONS],
             "editable": _notes_editable(request, sessions),
+            "cancellable": _cancellable(request, sessions),
             "achievements": achievements,
             "can_edit": access.can_edit_cases(request.user),
         },
@@ -401,6 +403,7 @@ def sessions(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "person": person,
             "page": page,
             "editable": _notes_editable(request, page.object_list),
+            "cancellable": _cancellable(request, page.object_list) if page.number == 1 else None,
             "can_record": access.can_edit_cases(request.user),
         },
     )
@@ -443,6 +446,48 @@ def session_notes(request: HttpRequest, uuid: UUID) -> HttpResponse:
         request,
         "coaching/session_notes_form.html",
         {"form": form, "session": session, "person": session.participant},
+    )
+
+
+def _cancellable(request: HttpRequest, sessions: Iterable[CoachingSession]) -> UUID | None:
+    """The session holding the next appointment, when it is among `sessions` (newest first,
+    from the newest on) and this person may call it off."""
+    if not access.can_edit_cases(request.user):
+        return None
+    now = timezone.now()
+    for session in sessions:
+        if session.next_appointment is not None and session.next_appointment > now:
+            return session.uuid
+    return None
+
+
+@require(access.can_edit_cases)
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The coach calls off the next appointment; its reminder is not sent."""
+    session = access.get_visible_or_404(
+        CoachingSession.objects.select_related("participant__member", "coach"),
+        request.user,
+        uuid=uuid,
+    )
+    person = session.participant
+    form = CancelAppointmentForm(request.POST or None, initial={"version": session.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            form,
+            lambda: actions.cancel_appointment(
+                Actor.from_request(request), session, form.cleaned_data["version"]
+            ),
+        )
+    ):
+        messages.success(request, _("The appointment is called off. No reminder will be sent."))
+        return redirect("coaching:participant_goals", uuid=person.uuid)
+    return render(
+        request,
+        "coaching/appointment_cancel.html",
+        {"form": form, "session": session, "person": person},
     )
 
 

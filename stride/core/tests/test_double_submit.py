@@ -719,6 +719,7 @@ ADDS_NOTHING: dict[str, str] = {
             "coaching:goal_edit",
             "coaching:step_edit",
             "coaching:session_notes",
+            "coaching:appointment_cancel",
             "coaching:meeting_step_date",
             "assessments:fill",
             "participation:verify",

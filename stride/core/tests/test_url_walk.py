@@ -473,6 +473,11 @@ RULES = {
         lambda w: {"uuid": _session(w).uuid},
         scoped(CASE_EDITORS) | {"county_admin": 403},
     ),
+    # Calling off the next appointment: whoever may edit the case.
+    "coaching:appointment_cancel": (
+        lambda w: {"uuid": _appointment(w).uuid},
+        scoped(CASE_EDITORS),
+    ),
     "coaching:achievement_new": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
     "coaching:incentives": (None, scoped(REASSIGNERS, EVERYONE)),
     "coaching:certificate": (lambda w: {"uuid": _achievement(w).uuid}, scoped(CASELOAD_READERS)),

@@ -1,0 +1,113 @@
+"""Loose ends of the reminders' timing: an appointment called off, a household that moves,
+a county's new quiet hours, and which channel a reminder goes by."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from stride.coaching import actions as coaching
+from stride.coaching.actions import SessionDetails
+from stride.core.audit import Actor
+from stride.core.edits import StaleEdit
+from stride.core.models import AuditEvent
+from stride.reminders.models import Message
+
+from .helpers import agree
+
+FRESNO = ZoneInfo("America/Los_Angeles")
+NEW_YORK = ZoneInfo("America/New_York")
+MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=FRESNO)
+THURSDAY_2PM = datetime(2026, 3, 12, 14, 0, tzinfo=FRESNO)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+def meet(world, next_appointment, held_at=None):
+    return coaching.record_session(
+        Actor(world.coach),
+        world.case,
+        SessionDetails(
+            held_at or MONDAY - timedelta(hours=1), "phone", 30, next_appointment=next_appointment
+        ),
+    )
+
+
+def waiting(participant=None) -> list[Message]:
+    found = Message.objects.filter(about=Message.About.APPOINTMENT, status=Message.Status.QUEUED)
+    return list(found.filter(participant=participant) if participant else found)
+
+
+# Calling off an appointment
+
+
+def test_calling_off_the_next_appointment_cancels_its_waiting_reminder(world, clock):
+    agree(world)
+    session = meet(world, THURSDAY_2PM)
+    [message] = waiting()
+    cancelled = coaching.cancel_appointment(Actor(world.coach), session, session.version)
+    assert cancelled.next_appointment is None and cancelled.version == 2
+    message.refresh_from_db()
+    assert message.status == Message.Status.CANCELLED
+    event = AuditEvent.objects.get(record_id=session.uuid, action="change")
+    assert event.fields == ["next_appointment"] and event.actor == world.coach
+
+
+def test_an_older_time_a_newer_session_replaced_does_not_come_back(world, clock):
+    agree(world)
+    meet(world, datetime(2026, 3, 19, 9, 0, tzinfo=FRESNO), held_at=MONDAY - timedelta(days=3))
+    newer = meet(world, THURSDAY_2PM)
+    coaching.cancel_appointment(Actor(world.coach), newer, newer.version)
+    assert waiting() == []
+    assert not world.case.coaching_sessions.filter(next_appointment__isnull=False).exists()
+
+
+def test_an_appointment_changed_meanwhile_or_already_replaced_is_refused(world, clock):
+    agree(world)
+    older = meet(
+        world, datetime(2026, 3, 19, 9, 0, tzinfo=FRESNO), held_at=MONDAY - timedelta(days=3)
+    )
+    newer = meet(world, THURSDAY_2PM)
+    with pytest.raises(ValidationError):
+        coaching.cancel_appointment(Actor(world.coach), older, older.version)
+    with pytest.raises(StaleEdit):
+        coaching.cancel_appointment(Actor(world.coach), newer, newer.version + 1)
+    assert len(waiting()) == 1
+
+
+def test_a_coach_calls_off_the_appointment_from_the_participants_page(world, clock, client_for):
+    agree(world)
+    session = meet(world, THURSDAY_2PM)
+    client = client_for(world.coach)
+    page = client.get(reverse("coaching:participant_goals", kwargs={"uuid": world.case.uuid}))
+    url = reverse("coaching:appointment_cancel", kwargs={"uuid": session.uuid})
+    assert url in page.content.decode()
+    assert "Call off this appointment" in page.content.decode()
+    form = client.get(url)
+    assert form.status_code == 200 and "stops the reminder" in form.content.decode()
+    answer = client.post(url, {"version": session.version})
+    assert answer.status_code == 302
+    assert waiting() == []
+    again = client.get(reverse("coaching:participant_goals", kwargs={"uuid": world.case.uuid}))
+    assert url not in again.content.decode()
+    refused = client.post(url, {"version": session.version + 1})
+    assert refused.status_code == 200 and "already passed" in refused.content.decode()
+
+
+def test_a_past_appointment_has_no_call_off_link(world, client_for):
+    with time_machine.travel(MONDAY - timedelta(days=10), tick=False):
+        session = meet(world, MONDAY - timedelta(days=8), held_at=MONDAY - timedelta(days=11))
+    with time_machine.travel(MONDAY, tick=False):
+        page = client_for(world.coach).get(
+            reverse("coaching:participant_goals", kwargs={"uuid": world.case.uuid})
+        )
+    assert reverse("coaching:appointment_cancel", kwargs={"uuid": session.uuid}) not in (
+        page.content.decode()
+    )
