@@ -219,4 +219,6 @@ def set_county_settings(
             setattr(chosen, name, wanted[name])
         chosen.save(update_fields=changed)
         audit.record(actor, Action.CHANGE, county, None, [f"reminders_{name}" for name in changed])
+        if {"quiet_from", "quiet_until"} & set(changed):
+            scheduling.plan_for_county(county)  # its waiting reminders move out of the new hours
     return chosen

@@ -33,6 +33,8 @@ from django.utils import timezone
 from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core import audit
 from stride.core.audit import Action
+from stride.core.models import Organisation
+from stride.people.models import Household as HouseholdRecord
 from stride.people.models import Participant
 
 from . import quiet, tasks, wording
@@ -363,3 +365,40 @@ def plan_for_participant(participant: Participant) -> None:
         goal.participant = participant
         plan_for_review(goal, household)
     plan_for_appointment(participant, household)
+
+
+# The household's clock and the county's quiet hours
+
+CLOCK_FIELDS = frozenset({"zip_code", "language"})  # its time zone; the reminders' words
+
+
+@receiver(post_save, sender=HouseholdRecord, dispatch_uid="reminders.household_saved")
+def household_saved(
+    sender: type[HouseholdRecord],
+    instance: HouseholdRecord,
+    raw: bool = False,
+    created: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A household that moved (a new ZIP code may be another time zone) or changed its
+    language: its participants' waiting reminders are placed again, in the same
+    transaction. Only a save that names the fields it wrote counts (people's
+    `update_household` does); a new household has nothing waiting yet."""
+    if raw or created or not update_fields or not CLOCK_FIELDS & set(update_fields):
+        return
+    for participant in Participant.objects.filter(household=instance).select_related("household"):
+        plan_for_participant(participant)
+
+
+def plan_for_county(county: Organisation) -> None:
+    """New quiet hours for a county: every reminder still waiting for one of its
+    households is placed again (called by the action that changes them, in its
+    transaction)."""
+    concerned = (
+        Message.objects.filter(status=Message.Status.QUEUED, participant__household__county=county)
+        .values_list("participant_id", flat=True)
+        .distinct()
+    )
+    for participant in Participant.objects.filter(pk__in=concerned).select_related("household"):
+        plan_for_participant(participant)

@@ -1,12 +1,13 @@
 """Loose ends of the reminders' timing: an appointment called off, a household that moves,
 a county's new quiet hours, and which channel a reminder goes by."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from stride.coaching import actions as coaching
@@ -14,9 +15,13 @@ from stride.coaching.actions import SessionDetails
 from stride.core.audit import Actor
 from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
-from stride.reminders.models import Message
+from stride.people import actions as people
+from stride.reminders import actions
+from stride.reminders.models import Message, Preference
 
-from .helpers import agree
+from .helpers import agree, live_in, reminder_of, step_to_remind
+
+Lead = Preference.Lead
 
 FRESNO = ZoneInfo("America/Los_Angeles")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -111,3 +116,45 @@ def test_a_past_appointment_has_no_call_off_link(world, client_for):
     assert reverse("coaching:appointment_cancel", kwargs={"uuid": session.uuid}) not in (
         page.content.decode()
     )
+
+
+# Re-timing when the household's clock or the county's quiet hours change
+
+
+def test_a_household_that_moves_to_another_time_zone_gets_its_reminders_at_its_new_clock(
+    world, clock
+):
+    agree(world)
+    step = step_to_remind(world, date(2026, 3, 12))
+    meet(world, THURSDAY_2PM)
+    assert reminder_of(step).due_at == datetime(2026, 3, 11, 10, 0, tzinfo=FRESNO)
+    household = world.case.household
+    people.update_household(Actor(world.coach), household, household.version, zip_code="10001")
+    assert reminder_of(step).due_at == datetime(2026, 3, 11, 10, 0, tzinfo=NEW_YORK)
+    [appointment] = waiting()
+    assert appointment.due_at == datetime(2026, 3, 11, 10, 0, tzinfo=NEW_YORK)
+
+
+def test_a_move_rolled_back_leaves_the_reminders_where_they_were(world, clock):
+    agree(world)
+    step = step_to_remind(world, date(2026, 3, 12))
+    household = world.case.household
+    with pytest.raises(RuntimeError), transaction.atomic():
+        people.update_household(Actor(world.coach), household, household.version, zip_code="10001")
+        assert reminder_of(step).due_at == datetime(2026, 3, 11, 10, 0, tzinfo=NEW_YORK)
+        raise RuntimeError("the request failed after the household was saved")
+    assert reminder_of(step).due_at == datetime(2026, 3, 11, 10, 0, tzinfo=FRESNO)
+
+
+def test_a_countys_new_quiet_hours_move_its_waiting_reminders_and_no_others(world, clock):
+    agree(world)
+    other = agree(world, case=world.other_case).participant
+    live_in(world.other_case, "93721")
+    actions.set_preference(Actor(world.coach), world.case, Lead.DAY_BEFORE, time(8, 15), 0)
+    actions.set_preference(Actor(world.coach), other, Lead.DAY_BEFORE, time(8, 15), 0)
+    step = step_to_remind(world, date(2026, 3, 12))
+    elsewhere = step_to_remind(world, date(2026, 3, 12), case=other)
+    assert reminder_of(step).due_at == datetime(2026, 3, 11, 8, 15, tzinfo=FRESNO)
+    actions.set_county_settings(Actor(world.county_admin), world.county, time(20), time(9), "")
+    assert reminder_of(step).due_at == datetime(2026, 3, 11, 9, 0, tzinfo=FRESNO)
+    assert reminder_of(elsewhere).due_at == datetime(2026, 3, 11, 8, 15, tzinfo=FRESNO)
