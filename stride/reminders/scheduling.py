@@ -13,10 +13,13 @@ Three things get reminders:
   with another time moves it; when none is ahead any more it stops;
 - a goal's review date (its target date), while the goal is open.
 
-Each has at most one waiting message. Nothing is queued without the
-participant's consent. The time is the household's own clock (from its ZIP
-code): the day before at ten in the morning, unless the participant chose
-otherwise (`Preference`); a county's quiet hours always win.
+Each has at most one waiting message, by one channel (`chosen_consent`: a
+text, else an email, a postcard only when it is the only one). Nothing is
+queued without the participant's consent. The time is the household's own
+clock (from its ZIP code): the day before at ten in the morning, unless the
+participant chose otherwise (`Preference`); a county's quiet hours always win.
+A household that moves, or a county that changes its quiet hours, has its
+waiting reminders placed again in that same transaction.
 """
 
 from dataclasses import dataclass
@@ -38,7 +41,7 @@ from stride.people.models import Household as HouseholdRecord
 from stride.people.models import Participant
 
 from . import quiet, tasks, wording
-from .models import Consent, CountySettings, Message, Preference
+from .models import Channel, Consent, CountySettings, Message, Preference
 from .sending import SYSTEM, cancel
 
 SEND_AT = time(10, 0)  # the morning of the day before, in the household's clock
@@ -69,11 +72,35 @@ class Household:
     language: str
 
 
+# A text first, then an email; a postcard only when it is the one way they agreed to.
+CHANNEL_ORDER = (Channel.SMS, Channel.EMAIL, Channel.POSTCARD)
+
+
+def chosen_consent(consents: list[Consent]) -> Consent | None:
+    """The one channel a participant's reminders go by, among the consents still given.
+
+    A participant who agreed to several ways still gets one reminder of each thing,
+    not one per way: the issue asks for reminders "by SMS, email or a printed
+    postcard", and the same reminder arriving three times reads as nagging (and a
+    1 or 2 answered on the phone would leave an email and a card asking again).
+    The order is what they would expect of the ways they gave:
+
+    1. a text: it reaches them soonest, at the time they chose, and can be
+       answered with 1 (done) or 2 (not yet);
+    2. an email, when they did not agree to texts (or stopped them);
+    3. a postcard only when it is the only way they agreed to: it is printed with
+       the week's batch and may arrive days early or late.
+
+    Two consents on the same way (a new number): the one given last."""
+    ranked = sorted(
+        consents, key=lambda c: (CHANNEL_ORDER.index(Channel(c.channel)), -c.given_at.timestamp())
+    )
+    return ranked[0] if ranked else None
+
+
 def household_of(participant: Participant) -> Household:
-    consent = (
-        Consent.objects.filter(participant=participant, revoked_at__isnull=True)
-        .order_by("channel")  # "email" < "sms": a text when they agreed to both
-        .last()
+    consent = chosen_consent(
+        list(Consent.objects.filter(participant=participant, revoked_at__isnull=True))
     )
     household = participant.household
     if consent is None:  # nothing will be queued: spare the other queries

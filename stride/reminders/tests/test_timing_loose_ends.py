@@ -17,7 +17,7 @@ from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
 from stride.people import actions as people
 from stride.reminders import actions
-from stride.reminders.models import Message, Preference
+from stride.reminders.models import Channel, Message, Preference
 
 from .helpers import agree, live_in, reminder_of, step_to_remind
 
@@ -158,3 +158,44 @@ def test_a_countys_new_quiet_hours_move_its_waiting_reminders_and_no_others(worl
     actions.set_county_settings(Actor(world.county_admin), world.county, time(20), time(9), "")
     assert reminder_of(step).due_at == datetime(2026, 3, 11, 9, 0, tzinfo=FRESNO)
     assert reminder_of(elsewhere).due_at == datetime(2026, 3, 11, 8, 15, tzinfo=FRESNO)
+
+
+# Which channel
+
+
+def postcard(world) -> None:
+    agree(world, Channel.POSTCARD, "12 Olive Ave, Fresno CA 93721")
+
+
+@pytest.mark.parametrize(
+    ("agreed", "goes_by"),
+    [
+        ((Channel.POSTCARD, Channel.EMAIL, Channel.SMS), Channel.SMS),
+        ((Channel.POSTCARD, Channel.EMAIL), Channel.EMAIL),
+        ((Channel.EMAIL, Channel.POSTCARD), Channel.EMAIL),
+        ((Channel.POSTCARD,), Channel.POSTCARD),
+    ],
+)
+def test_a_text_first_then_email_and_a_postcard_only_when_it_is_the_only_one(
+    world, clock, agreed, goes_by
+):
+    addresses = {
+        Channel.SMS: "(559) 555-0101",
+        Channel.EMAIL: "maria@example.org",
+        Channel.POSTCARD: "12 Olive Ave, Fresno CA 93721",
+    }
+    for channel in agreed:
+        agree(world, channel, addresses[channel])
+    step = step_to_remind(world, date(2026, 3, 12))
+    assert reminder_of(step).channel == goes_by
+    assert Message.objects.filter(status=Message.Status.QUEUED).count() == 1  # one, never each
+
+
+def test_texts_stopped_with_email_and_a_postcard_agreed_move_to_email(world, clock):
+    postcard(world)
+    agree(world, Channel.EMAIL, "maria@example.org")
+    texts = agree(world)
+    step = step_to_remind(world, date(2026, 3, 12))
+    actions.withdraw_consent(Actor(world.coach), texts, texts.How.IN_PERSON)
+    [moved] = Message.objects.filter(about_id=step.uuid, status=Message.Status.QUEUED)
+    assert moved.channel == Channel.EMAIL
