@@ -95,6 +95,8 @@ def test_a_coach_calls_off_the_appointment_from_the_participants_page(world, clo
     url = reverse("coaching:appointment_cancel", kwargs={"uuid": session.uuid})
     assert url in page.content.decode()
     assert "Call off this appointment" in page.content.decode()
+    listed = client.get(reverse("coaching:sessions", kwargs={"uuid": world.case.uuid}))
+    assert url in listed.content.decode()
     form = client.get(url)
     assert form.status_code == 200 and "stops the reminder" in form.content.decode()
     answer = client.post(url, {"version": session.version})
