@@ -487,7 +487,13 @@ def appointment_cancel(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(
         request,
         "coaching/appointment_cancel.html",
-        {"form": form, "session": session, "person": person},
+        {
+            "form": form,
+            "session": session,
+            "person": person,
+            "ahead": session.next_appointment is not None
+            and session.next_appointment > timezone.now(),
+        },
     )
 
 

@@ -201,3 +201,12 @@ def test_texts_stopped_with_email_and_a_postcard_agreed_move_to_email(world, clo
     actions.withdraw_consent(Actor(world.coach), texts, texts.How.IN_PERSON)
     [moved] = Message.objects.filter(about_id=step.uuid, status=Message.Status.QUEUED)
     assert moved.channel == Channel.EMAIL
+
+
+def test_a_past_appointments_page_offers_nothing_to_call_off(world, client_for):
+    with time_machine.travel(MONDAY - timedelta(days=10), tick=False):
+        session = meet(world, MONDAY - timedelta(days=8), held_at=MONDAY - timedelta(days=11))
+    with time_machine.travel(MONDAY, tick=False):
+        url = reverse("coaching:appointment_cancel", kwargs={"uuid": session.uuid})
+        page = client_for(world.coach).get(url).content.decode()
+    assert "no appointment ahead" in page and "stops the reminder" not in page
