@@ -291,7 +291,6 @@ CREATES: dict[str, list[Case]] = {
             lambda w: _reverse("coaching:meeting_obstacle_new", uuid=_goal(w).uuid),
             lambda w: {"kind": "internal", "pothole": "I get nervous", "detour": "Call my sister"},
             Obstacle,
-            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
         )
     ],
     "coaching:meeting_review": [
@@ -300,7 +299,6 @@ CREATES: dict[str, list[Case]] = {
             lambda w: _reverse("coaching:meeting_review", uuid=_goal(w).uuid),
             lambda w: {"how_it_went": "Two classes done", "decision": "keep_going"},
             Review,
-            page=lambda w: _reverse("coaching:meeting", uuid=w.case.uuid),
         )
     ],
     "coaching:meeting_session": [
