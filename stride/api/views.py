@@ -623,17 +623,21 @@ class BenefitScenarioViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ReminderFilter(django_filters.FilterSet):
+class MessageFilter(django_filters.FilterSet):
     participant = django_filters.UUIDFilter(field_name="participant__uuid")
-    about = django_filters.ChoiceFilter(
-        choices=[(kind.value, kind.label) for kind in Message.REMINDERS]
-    )
+    about = django_filters.ChoiceFilter(choices=Message.About.choices)
     channel = django_filters.ChoiceFilter(choices=Message._meta.get_field("channel").choices)
     status = django_filters.ChoiceFilter(choices=Message.Status.choices)
 
     class Meta:
         model = Message
         fields = ["participant", "about", "channel", "status"]
+
+
+class ReminderFilter(MessageFilter):
+    about = django_filters.ChoiceFilter(
+        choices=[(kind.value, kind.label) for kind in Message.REMINDERS]
+    )
 
 
 @extend_schema_view(
@@ -664,17 +668,6 @@ class ReminderViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             words = dict(steps.values_list("uuid", "what")) if ids else {}
             kwargs["context"] = {**self.get_serializer_context(), "step_words": words}
         return super().get_serializer(*args, **kwargs)
-
-
-class MessageFilter(django_filters.FilterSet):
-    participant = django_filters.UUIDFilter(field_name="participant__uuid")
-    about = django_filters.ChoiceFilter(choices=Message.About.choices)
-    channel = django_filters.ChoiceFilter(choices=Message._meta.get_field("channel").choices)
-    status = django_filters.ChoiceFilter(choices=Message.Status.choices)
-
-    class Meta:
-        model = Message
-        fields = ["participant", "about", "channel", "status"]
 
 
 @extend_schema_view(
