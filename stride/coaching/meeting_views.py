@@ -29,7 +29,7 @@ from stride.core.forms import run_action
 from stride.core.guards import require
 from stride.core.submissions import save_once
 from stride.people import actions as people_actions
-from stride.people.cases import open_case
+from stride.people.cases import open_case, shown_again, viewed
 from stride.people.models import Participant
 
 from . import actions, meeting, printouts
@@ -288,9 +288,13 @@ def _folded_form(
 ) -> HttpResponse:
     """A goal's folded form: drawn into the meeting when opened (htmx), or on a page of
     its own without JavaScript (and again there, as typed, when it is refused)."""
-    context |= {"goal": goal, "person": goal.participant, "can_edit": True}
+    person = goal.participant
+    assert person is not None
+    context |= {"goal": goal, "person": person, "can_edit": True}
     if _htmx(request) and request.method == "GET":
-        return render(request, FRAGMENTS + fragment, context)
+        return render(request, FRAGMENTS + fragment, context)  # a blank form, no record shown
+    viewed(request, person)  # the page shows the goal and the family's name: a view
+    shown_again(request, person)  # ... and so does a refused post shown again
     return render(request, FRAGMENTS + "form_page.html", context | {"fragment_name": fragment})
 
 

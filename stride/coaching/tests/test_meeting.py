@@ -506,8 +506,12 @@ def test_the_pothole_and_review_forms_are_folded_and_drawn_when_opened(world, cl
     assert f'id="{FOLDED[route]}-{goal.uuid}-' in opened
     assert 'name="form_key"' in opened
 
-    # Without JavaScript, the same form on a page of its own, posting without htmx.
+    # Without JavaScript, the same form on a page of its own, posting without htmx: it shows
+    # the goal and the family's name, so it is a view of the record; the fold's form is not.
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, participant=world.case.uuid)
+    before = views.count()
     own_page = client.get(url).content.decode()
+    assert views.count() == before + 1
     assert "<html" in own_page and f'action="{url}"' in own_page and "hx-post" not in own_page
     assert goal.words in own_page
 
