@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import zipcodes
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from stride.core import zips
 from stride.people.models import Household, Member, Participant, age_on
 
 from . import engine
@@ -187,12 +187,9 @@ def _f(value: Decimal | float | None) -> float:
 
 def place(zip_code: str) -> tuple[str, str, str]:
     """State and county from the household's ZIP code; the agency's state otherwise."""
-    try:
-        found = zipcodes.matching(zip_code[:5]) if zip_code else []
-    except (TypeError, ValueError):
-        found = []
-    if found:
-        return found[0]["state"], found[0]["county"], "zip"
+    found = zips.find(zip_code)
+    if found is not None:
+        return found.state, found.county, "zip"
     return settings.STRIDE_STATE, "", "setting"
 
 

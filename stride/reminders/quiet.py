@@ -1,17 +1,17 @@
 """Quiet hours: no reminder reaches a household between the county's evening and morning.
 
-The clock is the household's own, found from its ZIP code (the `zipcodes`
-package's bundled data); a ZIP it does not know falls back to the project's
-TIME_ZONE. Evening and morning are the county's setting (9 pm and 8 am unless
-it chose others).
+The clock is the household's own, found from its ZIP code (`core.zips`); a ZIP
+it does not know falls back to the project's TIME_ZONE. Evening and morning are
+the county's setting (9 pm and 8 am unless it chose others).
 """
 
 import functools
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import zipcodes
 from django.conf import settings
+
+from stride.core import zips
 
 DEFAULT_FROM = time(21, 0)
 DEFAULT_UNTIL = time(8, 0)
@@ -20,16 +20,12 @@ DEFAULT_UNTIL = time(8, 0)
 @functools.lru_cache(maxsize=4096)
 def zone_for_zip(zip_code: str) -> ZoneInfo:
     """The time zone of a US ZIP code; the project's own when the ZIP is unknown."""
-    five = (zip_code or "").strip()[:5]
-    try:
-        found = zipcodes.matching(five) if len(five) == 5 and five.isdigit() else []
-    except (TypeError, ValueError):
-        found = []
-    for row in found:
+    found = zips.find(zip_code)
+    if found is not None and found.timezone:
         try:
-            return ZoneInfo(row["timezone"])
-        except (KeyError, ZoneInfoNotFoundError, ValueError):
-            continue
+            return ZoneInfo(found.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     return ZoneInfo(settings.TIME_ZONE)
 
 

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stride.coaching.models import Step
-from stride.core import audit
+from stride.core import audit, zips
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation
 from stride.people.models import Participant
 
-from . import zips
 from .models import (
     CATEGORY_AREA,
     Category,

@@ -12,12 +12,12 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from stride.core import zips
 from stride.core.demo import Progress, demo_step
 from stride.core.models import Organisation
 from stride.people.demo import COUNTIES
 from stride.people.models import Participant
 
-from . import zips
 from .actions import STAGE_DATE
 from .models import (
     CATEGORY_AREA,

@@ -29,9 +29,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from stride.core import zips
 from stride.core.vocabulary import Circumstance, ServiceArea
 
-from . import zips
 from .circumstances import Family
 from .models import ADDRESSES, Location, Referral, Service, ServiceLanguage, circumstances_in
 

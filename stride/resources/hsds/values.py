@@ -9,7 +9,7 @@ from typing import Any
 from django.conf.locale import LANG_INFO
 from django.core.validators import URLValidator
 
-from .. import zips
+from stride.core import zips
 
 _PHONE = re.compile(
     r"(?P<number>[\d\s().+\-/]+?)\s*(?:(?:ext\.?|extension|x|#)\s*(?P<ext>\d{1,6}))?", re.I
