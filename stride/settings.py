@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stride.core.middleware.ServerTimingMiddleware",  # first: its total is the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stride.core.middleware.NoStoreMiddleware",  # below WhiteNoise: static files stay cached
