@@ -355,6 +355,13 @@ ASSESSMENT_INSTRUMENTS = env_str(
 COUNTY_SELF_ASSESSMENT = env_str(
     "STRIDE_COUNTY_SELF_ASSESSMENT", str(BASE_DIR / "stride" / "county" / "self_assessment")
 )
+# The rubrics of reviews (stride/county/rubrics.py): the fidelity review and the staff skills
+# and attributes matrix, one folder of versions each (see stride/county/fidelity/README.md).
+COUNTY_FIDELITY = env_str(
+    "STRIDE_COUNTY_FIDELITY", str(BASE_DIR / "stride" / "county" / "fidelity")
+)
+COUNTY_SKILLS_MATRIX = env_str(
+    "STRIDE_COUNTY_SKILLS_MATRIX", str(BASE_DIR / "stride" / "county" / "skills_matrix")
 
 # Job search counts for twelve weeks instead of six while the state is a "needy State"
 # (45 CFR 261.34(b)); ACF publishes which states qualify, month by month.

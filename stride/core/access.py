@@ -348,6 +348,51 @@ def can_coordinate_county(user: User) -> bool:
     return user.is_authenticated and user.role == Role.COUNTY_ADMIN
 
 
+# Reviews of staff work (fidelity reviews, skills-and-attributes reviews): a supervisor
+# reviews the coaches of their team and of the office the team belongs to; a county
+# administrator every coach of the county, and its programs (the county and its offices).
+# A coach reads their own reviews only; `county.reviews` builds on these two.
+REVIEWER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def reviewable_workers(user: User) -> models.QuerySet[User]:
+    """The coaches whose work `user` observes and reviews; nobody for any other role."""
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or user.role not in REVIEWER_ROLES
+        or user.organisation is None
+    ):
+        return User.objects.none()
+    root: Organisation | None = user.organisation
+    if user.role == Role.COUNTY_ADMIN:
+        root = user.organisation.county()
+    elif (
+        root is not None
+        and root.parent is not None
+        and root.parent.kind == Organisation.Kind.OFFICE
+    ):
+        root = root.parent  # the supervisor's team sits in an office: its coaches too
+    if root is None:
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.COACH, is_active=True, organisation__path__startswith=root.path
+    )
+
+
+def reviewable_programs(user: User) -> models.QuerySet[Organisation]:
+    """The programs whose fidelity `user` reviews: a county administrator's county and its
+    offices; nothing for anyone else."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.COUNTY_ADMIN:
+        return Organisation.objects.none()
+    county = user.organisation.county() if user.organisation is not None else None
+    if county is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk=county.pk) | Q(kind=Organisation.Kind.OFFICE, path__startswith=county.path)
+    )
+
+
 # A state's caseload extract comes in through a county administrator, for their county. A
 # row that may be someone already in Stride is settled by a supervisor (or the administrator)
 # who can see that person.

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stride.coaching import actions as coaching
+from stride.coaching.models import Goal
 from stride.core import audit
 from stride.core.audit import Action, Actor
 from stride.core.edits import StaleEdit, lock_for_edit
@@ -22,10 +24,13 @@ from .models import (
     CountyGoalReview,
     Initiative,
     InitiativeActivity,
+    PracticeReview,
     SelfAssessmentRating,
     SelfAssessmentRound,
     SuccessDefinition,
 )
+from .reviews import latest_rubric, may_review_program, may_review_worker, rubric_of, to_grow
+from .rubrics import Rubric
 from .self_assessment import SelfAssessment, versions
 
 MAX_PRIORITIES = 2
@@ -315,3 +320,153 @@ def remove_initiative(actor: Actor, initiative: Initiative) -> None:
         audit.record(actor, Action.DELETE, activity, None, ["name"])
     audit.record(actor, Action.DELETE, initiative, None, ["name"])
     initiative.delete()
+
+
+# Reviews of staff work (fidelity, skills and attributes). Who may write is checked here as
+# well as in the views, so a script cannot write a review its actor could not.
+
+
+@dataclass
+class ObservationDetails:
+    observer_name: str
+    observer_role: str
+    observed_on: date
+    ratings: dict[str, str]
+    notes: dict[str, str]
+    summary: str = ""
+
+
+def _checked_review(
+    rubric: Rubric, details: ObservationDetails
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every item rated on the scale, notes trimmed; refusals keyed by field."""
+    problems: dict[str, str] = {}
+    if not details.observer_name.strip():
+        problems["observer_name"] = _("Say who observed.")
+    if details.observer_role not in PracticeReview.Observer.values:
+        problems["observer_role"] = _("Choose the observer's role.")
+    if details.observed_on > timezone.localdate():
+        problems["observed_on"] = _("The date observed cannot be in the future.")
+    for key in rubric.items:
+        if details.ratings.get(key) not in rubric.levels:
+            problems[key] = _("Pick the level that fits best.")
+    if problems:
+        raise ValidationError(problems)
+    notes = {key: details.notes.get(key, "").strip() for key in rubric.items}
+    return {key: details.ratings[key] for key in rubric.items}, {
+        k: v for k, v in notes.items() if v
+    }
+
+
+def _may_write(actor: Actor, review: PracticeReview) -> None:
+    user = _person(actor)
+    if review.worker is not None and not may_review_worker(user, review.worker):
+        raise ValidationError(_("You do not review this person's work."))
+    if review.program is not None and not may_review_program(user, review.program):
+        raise ValidationError(_("You do not review this program."))
+
+
+@transaction.atomic
+def write_review(
+    actor: Actor,
+    kind: str,
+    details: ObservationDetails,
+    *,
+    worker: User | None = None,
+    program: Organisation | None = None,
+) -> PracticeReview:
+    """A new review of one worker or one program, on the rubric's latest version."""
+    if (worker is None) == (program is None):
+        raise ValidationError(_("A review is of one worker or of one program."))
+    if kind == PracticeReview.Kind.SKILLS and worker is None:
+        raise ValidationError(_("A skills review is of one coach."))
+    where = worker.organisation if worker is not None else program
+    county = where.county() if where is not None else None
+    if county is None:
+        raise ValidationError(_("A review belongs to a county."))
+    rubric = latest_rubric(kind)
+    ratings, notes = _checked_review(rubric, details)
+    review = PracticeReview(
+        kind=kind,
+        county=county,
+        worker=worker,
+        program=program,
+        observer_name=details.observer_name.strip(),
+        observer_role=details.observer_role,
+        observed_on=details.observed_on,
+        form_version=rubric.version,
+        ratings=ratings,
+        notes=notes,
+        summary=details.summary.strip(),
+        written_by=_person(actor),
+    )
+    _may_write(actor, review)
+    review.save()
+    audit.record(
+        actor,
+        Action.CREATE,
+        review,
+        None,
+        ["kind", "observer_name", "observer_role", "observed_on", "ratings", "notes", "summary"],
+    )
+    return review
+
+
+@transaction.atomic
+def change_review(
+    actor: Actor, review: PracticeReview, details: ObservationDetails, expected_version: int
+) -> PracticeReview:
+    """Corrections to a review, on the version it was rated on; a newer save is not lost."""
+    current = lock_for_edit(PracticeReview, review, expected_version)
+    _may_write(actor, current)
+    ratings, notes = _checked_review(rubric_of(current), details)
+    new = {
+        "observer_name": details.observer_name.strip(),
+        "observer_role": details.observer_role,
+        "observed_on": details.observed_on,
+        "ratings": ratings,
+        "notes": notes,
+        "summary": details.summary.strip(),
+    }
+    changed = [name for name, value in new.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    old_role = current.observer_role
+    for name, value in new.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
+    changes = (
+        {"observer_role": (old_role, current.observer_role)} if "observer_role" in changed else None
+    )
+    audit.record(actor, Action.CHANGE, current, None, changed, changes=changes)
+    return current
+
+
+@transaction.atomic
+def start_goal_from_review(
+    actor: Actor, review: PracticeReview, item: str, details: coaching.GoalDetails
+) -> Goal:
+    """A professional goal for the coach, from a skill their review rated as one to grow,
+    made through coaching's own action and linked to the review."""
+    if review.kind != PracticeReview.Kind.SKILLS or review.worker is None:
+        raise ValidationError(_("Goals start from a skills review of a coach."))
+    if item not in {found.key for _area, found, _level in to_grow(review)}:
+        raise ValidationError(_("Goals start from a skill rated as one to grow."))
+    if not may_review_worker(_person(actor), review.worker):
+        raise ValidationError(_("You do not review this person's work."))
+    goal = coaching.set_professional_goal(actor, review.worker, details)
+    review.goals.add(goal)
+    audit.record(actor, Action.CHANGE, review, None, ["goals"])
+    return goal
+
+
+def record_review_views(actor: Actor, reviews: Sequence[PracticeReview]) -> None:
+    """A view in the audit trail for each review of a person shown, in one insert."""
+    audit.record_many(
+        actor,
+        Action.VIEW,
+        [r for r in reviews if r.worker_id is not None],
+        lambda review: None,
+        ["ratings", "notes", "summary"],
+    )

@@ -7,4 +7,4 @@ class CountyConfig(AppConfig):
     verbose_name = "County tools"
 
     def ready(self) -> None:
-        from . import self_assessment  # noqa: F401  (registers the system check)
+        from . import rubrics, self_assessment  # noqa: F401  (register the system checks)

@@ -10,7 +10,9 @@ from stride.core import fields
 from stride.core.forms import VersionedForm
 
 from . import live
-from .models import CountyGoal, CountyGoalReview
+from .actions import ObservationDetails
+from .models import CountyGoal, CountyGoalReview, PracticeReview
+from .rubrics import Item, Level, Rubric
 from .self_assessment import Area, Component, Point, SelfAssessment
 
 
@@ -230,3 +232,79 @@ class InitiativeActivityForm(forms.Form):
         self.fields["outcomes"].choices = [
             (key, measure.title) for key, measure in live.every_measure().items()
         ]
+
+
+class ObservationForm(forms.Form):
+    """A review on a rubric: who observed and when, a level and a note for every item."""
+
+    observer_name = forms.CharField(label=_("Who observed"), max_length=200)
+    observer_role = forms.ChoiceField(
+        label=_("Their role"),
+        choices=PracticeReview.Observer.choices,
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+        error_messages={"required": _("Choose the observer's role.")},
+    )
+    observed_on = fields.DateField(label=_("Date observed"))
+    summary = forms.CharField(
+        label=_("What stood out"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Strengths first, then what to work on together."),
+    )
+
+    def __init__(self, *args: Any, rubric: Rubric, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        choices = [(level.value, str(level.label)) for level in rubric.scale]
+        for item in rubric.items.values():
+            self.fields[item.key] = forms.ChoiceField(
+                label=str(item.title),
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+                error_messages={"required": _("Pick the level that fits best.")},
+            )
+            self.fields[f"note_{item.key}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def areas(self) -> list[tuple[Any, list[tuple[Item, forms.BoundField, forms.BoundField]]]]:
+        """The fields grouped as the rubric groups its items, for the page."""
+        return [
+            (area, [(i, self[i.key], self[f"note_{i.key}"]) for i in area.items])
+            for area in self.rubric.areas
+        ]
+
+    def scale(self) -> list[Level]:
+        return self.rubric.scale
+
+    def details(self) -> ObservationDetails:
+        data = self.cleaned_data
+        return ObservationDetails(
+            observer_name=data["observer_name"],
+            observer_role=data["observer_role"],
+            observed_on=data["observed_on"],
+            ratings={key: data[key] for key in self.rubric.items},
+            notes={key: data[f"note_{key}"] for key in self.rubric.items},
+            summary=data["summary"],
+        )
+
+    @staticmethod
+    def initial_of(review: PracticeReview) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "observer_name": review.observer_name,
+            "observer_role": review.observer_role,
+            "observed_on": review.observed_on,
+            "summary": review.summary,
+            "version": review.version,
+        }
+        initial.update(review.ratings)
+        initial.update({f"note_{key}": note for key, note in review.notes.items()})
+        return initial
+
+
+class ObservationEditForm(VersionedForm, ObservationForm):
+    pass

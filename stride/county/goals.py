@@ -188,6 +188,14 @@ class ChartMonth:
     def middle(self) -> int:
         return self.x + BAR_WIDTH // 2
 
+    @property
+    def when(self) -> date:  # the bar's label (county/_bars.html)
+        return self.month
+
+    @property
+    def drawn(self) -> bool:
+        return self.reading is not None
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -198,6 +206,10 @@ class Chart:
     @property
     def width(self) -> int:
         return len(self.months) * BAR_STEP
+
+    @property
+    def bars(self) -> list[ChartMonth]:  # as county/_bars.html draws them
+        return self.months
 
     @property
     def level_y(self) -> Decimal:

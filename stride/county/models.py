@@ -218,3 +218,58 @@ class InitiativeActivity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PracticeReview(models.Model):
+    """A review written from observation: a fidelity review of a program (an office or the
+    county) or of one worker, or a skills-and-attributes review of a coach. It holds no case
+    data; who reads and writes it is `county.reviews` over `access.reviewable_workers` and
+    `access.reviewable_programs`. A review of a person is audited when it is read."""
+
+    class Kind(models.TextChoices):
+        FIDELITY = "fidelity", _("Fidelity review")
+        SKILLS = "skills_matrix", _("Skills and attributes review")
+
+    class Observer(models.TextChoices):
+        SUPERVISOR = "supervisor", _("Supervisor")
+        NEUTRAL = "neutral", _("Neutral observer")
+        MANAGER = "manager", _("County administrator or manager")
+
+    AUDIT_VALUES = ("kind", "observer_role")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind of review"), max_length=16, choices=Kind.choices)
+    county = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reviews")
+    # What was observed: a program (the county or one of its offices), or one worker.
+    program = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    worker = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_of_me"
+    )
+    observer_name = models.CharField(_("who observed"), max_length=200)
+    observer_role = models.CharField(_("their role"), max_length=10, choices=Observer.choices)
+    observed_on = models.DateField(_("date observed"))
+    form_version = models.PositiveSmallIntegerField()  # the rubric's version rated on
+    ratings = models.JSONField(default=dict)  # item key -> level value
+    notes = models.JSONField(default=dict)  # item key -> note
+    summary = models.TextField(_("what stood out"), blank=True)
+    # Professional goals started from this review's skills to grow (coaching's Goal).
+    goals = models.ManyToManyField("coaching.Goal", blank=True, related_name="+")
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-observed_on", "-pk"]
+        indexes = [models.Index(fields=["worker", "kind", "observed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(program__isnull=True, worker__isnull=False)
+                | models.Q(program__isnull=False, worker__isnull=True),
+                name="review_of_a_program_or_a_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.observed_on})"

@@ -37,3 +37,18 @@ urlpatterns += [
         name="initiative_activity_remove",
     ),
 ]
+
+urlpatterns += [
+    path("reviews/", views.staff_reviews, name="reviews"),
+    path("reviews/coach/<uuid:uuid>/", views.worker_reviews, name="worker_reviews"),
+    path(
+        "reviews/coach/<uuid:uuid>/new/<str:kind>/",
+        views.worker_review_new,
+        name="worker_review_new",
+    ),
+    path("reviews/program/<uuid:uuid>/", views.program_reviews, name="program_reviews"),
+    path("reviews/program/<uuid:uuid>/new/", views.program_review_new, name="program_review_new"),
+    path("reviews/<uuid:uuid>/", views.review, name="review"),
+    path("reviews/<uuid:uuid>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<uuid:uuid>/goal/<str:item>/", views.review_goal, name="review_goal"),
+]

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from stride.assessments import actions as assessments
 from stride.assessments.forms import InstrumentChoiceForm
 from stride.assessments.instruments import catalogue
+from stride.coaching.forms import ProfessionalGoalForm
+from stride.coaching.models import Goal
 from stride.core import access
 from stride.core.audit import Actor
 from stride.core.forms import run_action
@@ -25,22 +27,26 @@ from stride.core.models import Organisation, Role, User
 from stride.core.submissions import FIELD as FORM_KEY
 from stride.core.submissions import save_once
 
-from . import comparison, goals, live
+from . import comparison, goals, live, reviews
 from .actions import (
     GoalDetails,
     ReviewDetails,
     add_initiative,
     add_initiative_activity,
+    change_review,
     choose_client_measures,
     define_success,
     form_of,
+    record_review_views,
     remove_initiative,
     remove_initiative_activity,
     review_county_goal,
     send_rating,
     set_county_goal,
     settle_round,
+    start_goal_from_review,
     start_round,
+    write_review,
 )
 from .forms import (
     ActivityGoalForm,
@@ -50,12 +56,14 @@ from .forms import (
     CountyGoalReviewForm,
     InitiativeActivityForm,
     InitiativeForm,
+    ObservationEditForm,
+    ObservationForm,
     RatingsForm,
     RoundForm,
     SettleForm,
     SuccessForm,
 )
-from .models import CountyGoal, Initiative, InitiativeActivity, SelfAssessmentRound
+from .models import CountyGoal, Initiative, InitiativeActivity, PracticeReview, SelfAssessmentRound
 from .self_assessment import versions
 from .settings import county_of_administrator, set_check_in_interval
 
@@ -658,3 +666,284 @@ def initiative_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
     remove_initiative(Actor.from_request(request), found)
     messages.success(request, _("The initiative is taken out of the logic model."))
     return redirect(f"{reverse('county:logic_model')}?county={found.county.uuid}")
+
+
+# Reviews of staff work: fidelity reviews of programs and workers, and skills-and-attributes
+# reviews of coaches. Out-of-scope reviews, people and programs answer 404 (county.reviews).
+
+
+def _reviews_of(request: HttpRequest) -> QuerySet[PracticeReview]:
+    return reviews.visible(_user(request)).select_related("worker", "program", "written_by")
+
+
+def _review(request: HttpRequest, uuid: UUID) -> PracticeReview:
+    return get_object_or_404(_reviews_of(request), uuid=uuid)
+
+
+def _reviewed_worker(request: HttpRequest, uuid: UUID) -> User:
+    """A coach whose reviews the person reads: themselves, or someone they review."""
+    user = _user(request)
+    if user.uuid == uuid and user.role == Role.COACH:
+        return user
+    return get_object_or_404(access.reviewable_workers(user), uuid=uuid)
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in PracticeReview.Kind.values:
+        raise Http404
+    return kind
+
+
+@login_required
+@require_GET
+def staff_reviews(request: HttpRequest) -> HttpResponse:
+    """A coach's own reviews; a reviewer's coaches and programs, each with its latest review."""
+    user = _user(request)
+    if user.role != Role.COACH and user.role not in access.REVIEWER_ROLES:
+        raise Http404
+    if user.role == Role.COACH:
+        mine = list(_reviews_of(request).filter(worker=user))
+        record_review_views(Actor.from_request(request), mine)
+        return render(request, "county/reviews_mine.html", {"reviews": mine})
+    latest = Max("reviews_of_me__observed_on")
+    workers = (
+        access.reviewable_workers(user)
+        .select_related("organisation")
+        .annotate(
+            last_fidelity=Max(
+                "reviews_of_me__observed_on",
+                filter=Q(reviews_of_me__kind=PracticeReview.Kind.FIDELITY),
+            ),
+            last_skills=Max(
+                "reviews_of_me__observed_on",
+                filter=Q(reviews_of_me__kind=PracticeReview.Kind.SKILLS),
+            ),
+            last=latest,
+        )
+        .order_by("first_name", "last_name", "pk")
+    )
+    programs = access.reviewable_programs(user).order_by("path")
+    last_of_program = dict(
+        PracticeReview.objects.filter(program__in=programs)
+        .values_list("program")
+        .annotate(last=Max("observed_on"))
+        .values_list("program", "last")
+    )
+    return render(
+        request,
+        "county/reviews.html",
+        {
+            "workers": workers,
+            "programs": [(p, last_of_program.get(p.pk)) for p in programs],
+        },
+    )
+
+
+@login_required
+@require_GET
+def worker_reviews(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A coach's reviews over time: fidelity as a chart with its table, skills side by side."""
+    worker = _reviewed_worker(request, uuid)
+    found = list(_reviews_of(request).filter(worker=worker)[: 2 * reviews.HISTORY_LENGTH])
+    fidelity = [r for r in found if r.kind == PracticeReview.Kind.FIDELITY]
+    skills = [r for r in found if r.kind == PracticeReview.Kind.SKILLS]
+    fidelity_history = reviews.history(PracticeReview.Kind.FIDELITY, fidelity)
+    skills_history = reviews.history(PracticeReview.Kind.SKILLS, skills)
+    record_review_views(
+        Actor.from_request(request), fidelity_history.reviews + skills_history.reviews
+    )
+    return render(
+        request,
+        "county/worker_reviews.html",
+        {
+            "worker": worker,
+            "histories": [fidelity_history, skills_history],
+            "may_review": worker.pk != _user(request).pk,
+        },
+    )
+
+
+@login_required
+@require_GET
+def program_reviews(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A program's fidelity reviews over time, as a chart with its table."""
+    program = get_object_or_404(access.reviewable_programs(_user(request)), uuid=uuid)
+    found = list(_reviews_of(request).filter(program=program)[: reviews.HISTORY_LENGTH])
+    return render(
+        request,
+        "county/program_reviews.html",
+        {"program": program, "history": reviews.history(PracticeReview.Kind.FIDELITY, found)},
+    )
+
+
+def _new_review(
+    request: HttpRequest,
+    kind: str,
+    subject: str,
+    back: str,
+    write: Callable[[ObservationForm], PracticeReview],
+) -> HttpResponse:
+    user = _user(request)
+    form = ObservationForm(
+        request.POST or None,
+        rubric=reviews.latest_rubric(kind),
+        initial={
+            "observer_name": user.get_full_name() or user.username,
+            "observed_on": timezone.localdate(),
+            "observer_role": (
+                PracticeReview.Observer.SUPERVISOR
+                if user.role == Role.SUPERVISOR
+                else PracticeReview.Observer.MANAGER
+            ),
+        },
+    )
+    if request.method == "POST":
+        saved = save_once(
+            request,
+            form,
+            lambda: write(form),
+            lambda made: reverse("county:review", kwargs={"uuid": made.uuid}),
+            _("The review is saved."),
+        )
+        if saved:
+            return saved
+    return render(
+        request,
+        "county/review_form.html",
+        {"form": form, "kind": PracticeReview.Kind(kind), "subject": subject, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worker_review_new(request: HttpRequest, uuid: UUID, kind: str) -> HttpResponse:
+    """A supervisor's or administrator's review of one coach, on either rubric."""
+    kind = _kind_or_404(kind)
+    worker = get_object_or_404(access.reviewable_workers(_user(request)), uuid=uuid)
+    return _new_review(
+        request,
+        kind,
+        worker.get_full_name() or worker.username,
+        reverse("county:worker_reviews", kwargs={"uuid": worker.uuid}),
+        lambda form: write_review(Actor.from_request(request), kind, form.details(), worker=worker),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_review_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A fidelity review of a program: the county or one of its offices."""
+    program = get_object_or_404(access.reviewable_programs(_user(request)), uuid=uuid)
+    return _new_review(
+        request,
+        PracticeReview.Kind.FIDELITY,
+        program.name,
+        reverse("county:program_reviews", kwargs={"uuid": program.uuid}),
+        lambda form: write_review(
+            Actor.from_request(request),
+            PracticeReview.Kind.FIDELITY,
+            form.details(),
+            program=program,
+        ),
+    )
+
+
+def _may_change(user: User, review: PracticeReview) -> bool:
+    if review.worker is not None:
+        return reviews.may_review_worker(user, review.worker)
+    return review.program is not None and reviews.may_review_program(user, review.program)
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One review: each item's level and note, and for a skills review the goals it started."""
+    found = _review(request, uuid)
+    user = _user(request)
+    record_review_views(Actor.from_request(request), [found])
+    rubric = reviews.rubric_of(found)
+    may_change = _may_change(user, found)
+    goals = access.visible_to(Goal.objects.filter(pk__in=found.goals.values("pk")), user)
+    return render(
+        request,
+        "county/review.html",
+        {
+            "review": found,
+            "rated": reviews.rated(found),
+            "share": rubric.share(found.ratings),
+            "to_grow": reviews.to_grow(found) if found.kind == PracticeReview.Kind.SKILLS else [],
+            "goals": list(goals.order_by("created_at")),
+            "may_change": may_change,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Corrections to a review, by someone who may write it; a newer save is not lost."""
+    found = _review(request, uuid)
+    refuse_unless(_may_change(_user(request), found))
+    form = ObservationEditForm(
+        request.POST or None,
+        rubric=reviews.rubric_of(found),
+        initial=ObservationForm.initial_of(found),
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: change_review(
+                Actor.from_request(request), found, form.details(), form.cleaned_data["version"]
+            ),
+        )
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("county:review", uuid=found.uuid)
+    return render(
+        request,
+        "county/review_form.html",
+        {
+            "form": form,
+            "kind": PracticeReview.Kind(found.kind),
+            "subject": found.worker.get_full_name() if found.worker else found.program.name,
+            "back": reverse("county:review", kwargs={"uuid": found.uuid}),
+            "editing": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_goal(request: HttpRequest, uuid: UUID, item: str) -> HttpResponse:
+    """A professional goal for the coach from a skill to grow, prefilled from the review."""
+    found = _review(request, uuid)
+    refuse_unless(found.worker is not None and _may_change(_user(request), found))
+    assert found.worker is not None
+    grow = {i.key: (area, i) for area, i, _level in reviews.to_grow(found)}
+    if item not in grow:
+        raise Http404
+    area, skill = grow[item]
+    form = ProfessionalGoalForm(
+        request.POST or None,
+        staff=found.worker,
+        initial={"words": str(skill.title), "skill_area": area.goal_area, "term": "short"},
+    )
+    if request.method == "POST":
+        worker = found.worker
+        saved = save_once(
+            request,
+            form,
+            lambda: start_goal_from_review(
+                Actor.from_request(request), found, item, form.details()
+            ),
+            lambda made: reverse("county:review", kwargs={"uuid": found.uuid}),
+            _("The goal is saved for %(name)s, linked to this review.")
+            % {"name": worker.get_full_name() or worker.username},
+        )
+        if saved:
+            return saved
+    return render(
+        request,
+        "county/review_goal.html",
+        {"form": form, "review": found, "skill": skill, "area": area},
+    )

@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict:
         links.append(NavItem(_("Careers"), reverse("careers:explorer")))
     if access.can_set_professional_goals(user):
         links.append(NavItem(_("My goals"), reverse("coaching:professional_goals")))
+    if user.role == Role.COACH:
+        links.append(NavItem(_("My reviews"), reverse("county:reviews")))
     if access.can_approve_incentives(user):
         links.append(NavItem(_("Incentives"), reverse("coaching:incentives")))
     if access.can_read_audit(user):
@@ -45,6 +47,8 @@ def navigation(request: HttpRequest) -> dict:
             reports.append(NavItem(_("Self-assessment"), reverse("county:self_assessments")))
             reports.append(NavItem(_("County goals"), reverse("county:goals")))
             reports.append(NavItem(_("Logic model"), reverse("county:logic_model")))
+        if user.role in access.REVIEWER_ROLES:
+            reports.append(NavItem(_("Reviews of practice"), reverse("county:reviews")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
         if access.can_make_exiters_files(user):

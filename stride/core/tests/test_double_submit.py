@@ -48,6 +48,7 @@ from stride.core.tests.test_url_walk import (
     EXTRACT,
     _activity,
     _county_goal,
+    _practice_review,
     _goal,
     _initiative,
     _ladder,
@@ -66,6 +67,8 @@ from stride.county.models import (
     SelfAssessmentRound,
     SuccessDefinition,
 )
+from stride.county.models import PracticeReview
+from stride.county.rubrics import versions as rubric_versions
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
 from stride.people.models import CaseloadExtract, ExitersFile, Household, Member
@@ -598,6 +601,34 @@ CREATES: dict[str, list[Case]] = {
             CountyGoalReview,
         )
     ],
+    "county:worker_review_new": [
+        Case(
+            "supervisor",
+            lambda w: _reverse("county:worker_review_new", uuid=w.coach.uuid, kind="fidelity"),
+            lambda w: dict.fromkeys(rubric_versions("fidelity").latest().items, "medium"),
+            PracticeReview,
+        )
+    ],
+    "county:program_review_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("county:program_review_new", uuid=w.county.uuid),
+            lambda w: dict.fromkeys(rubric_versions("fidelity").latest().items, "low"),
+            PracticeReview,
+        )
+    ],
+    "county:review_goal": [
+        Case(
+            "supervisor",
+            lambda w: _reverse(
+                "county:review_goal",
+                uuid=_practice_review(w, "skills_matrix").uuid,
+                item="open_questions",
+            ),
+            lambda w: {},
+            Goal,
+        )
+    ],
     "county:logic_model": [
         Case(
             "county_admin",
@@ -732,6 +763,7 @@ ADDS_NOTHING: dict[str, str] = {
             "careers:partner_remove",
             "benefits:money",
             "county:self_assessment_settle",
+            "county:review_edit",
             "participation:aid_month",
         ],
         VERSIONED,
@@ -755,6 +787,10 @@ ADDS_NOTHING: dict[str, str] = {
     "county:settings": "changes the county's settings",
     "county:self_assessments": READS,
     "county:self_assessment": READS,
+    "county:reviews": READS,
+    "county:worker_reviews": READS,
+    "county:program_reviews": READS,
+    "county:review": READS,
     "county:goals": READS,
     "county:client_measures": "sets the county's measures to those ticked: a second press the same",
     "county:initiative_activity_remove": "takes an activity out; a second press finds it gone",

@@ -28,12 +28,14 @@ from stride.core import spreadsheets
 from stride.core.audit import Actor
 from stride.core.models import AuditEvent
 from stride.county import actions as county_planning
+from stride.county import reviews as county_reviews
 from stride.county.models import (
     CountyGoal,
     Initiative,
     InitiativeActivity,
     SelfAssessmentRound,
 )
+from stride.county.models import PracticeReview
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
@@ -262,6 +264,26 @@ def _self_assessment_round(world) -> SelfAssessmentRound:
     parts = self_assessment_versions().get(made.form_version).components
     county_planning.send_rating(Actor(world.county_admin), made, dict.fromkeys(parts, "partway"))
     return made
+
+
+def _practice_review(world, kind: str) -> PracticeReview:
+    """The first county's coach's review, by their supervisor; a skills review has one skill
+    to grow (open questions), from which a professional goal can start."""
+    existing = PracticeReview.objects.filter(worker=world.coach, kind=kind).first()
+    if existing:
+        return existing
+    rubric = county_reviews.latest_rubric(kind)
+    ratings = dict.fromkeys(rubric.items, rubric.scale[0].value)
+    if kind == PracticeReview.Kind.SKILLS:
+        ratings["open_questions"] = "growing"
+    return county_planning.write_review(
+        Actor(world.supervisor),
+        kind,
+        county_planning.ObservationDetails(
+            "Rosa Vega", "supervisor", timezone.localdate(), ratings, {}
+        ),
+        worker=world.coach,
+    )
 
 
 def _county_goal(world) -> CountyGoal:
@@ -519,6 +541,35 @@ RULES = {
     "county:self_assessment_settle": (
         lambda w: {"uuid": _self_assessment_round(w).uuid},
         same(404, supervisor=403, county_admin=200, state_admin=403),
+    ),
+    # Reviews of practice: a coach reads their own (every coach has the list of theirs); a
+    # supervisor reviews the coaches of their team, a county administrator every coach and
+    # program of the county; anyone else gets 404, and a coach may not correct a review.
+    "county:reviews": (
+        None,
+        same(200, state_admin=404, sysadmin=404, participant_user=404),
+    ),
+    "county:worker_reviews": (
+        lambda w: {"uuid": w.coach.uuid},
+        same(404, coach=200, supervisor=200, county_admin=200),
+    ),
+    "county:worker_review_new": (
+        lambda w: {"uuid": w.coach.uuid, "kind": "fidelity"},
+        same(404, supervisor=200, county_admin=200),
+    ),
+    "county:program_reviews": (lambda w: {"uuid": w.county.uuid}, same(404, county_admin=200)),
+    "county:program_review_new": (lambda w: {"uuid": w.county.uuid}, same(404, county_admin=200)),
+    "county:review": (
+        lambda w: {"uuid": _practice_review(w, "fidelity").uuid},
+        same(404, coach=200, supervisor=200, county_admin=200),
+    ),
+    "county:review_edit": (
+        lambda w: {"uuid": _practice_review(w, "fidelity").uuid},
+        same(404, coach=403, supervisor=200, county_admin=200),
+    ),
+    "county:review_goal": (
+        lambda w: {"uuid": _practice_review(w, "skills_matrix").uuid, "item": "open_questions"},
+        same(404, coach=403, supervisor=200, county_admin=200),
     ),
     # County goals: read as the self-assessment is; the county administrator writes them.
     "county:goals": (None, same(404, **dict.fromkeys(AUDIT_READERS, 200))),
