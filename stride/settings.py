@@ -362,6 +362,7 @@ COUNTY_FIDELITY = env_str(
 )
 COUNTY_SKILLS_MATRIX = env_str(
     "STRIDE_COUNTY_SKILLS_MATRIX", str(BASE_DIR / "stride" / "county" / "skills_matrix")
+)
 
 # Job search counts for twelve weeks instead of six while the state is a "needy State"
 # (45 CFR 261.34(b)); ACF publishes which states qualify, month by month.
