@@ -26,6 +26,7 @@ NO_GROUP: dict[str, Promise] = {
 
 
 def scope(user: User) -> QuerySet[Participant]:
+    """The families `user` may read: the callers narrow them further (people.filters)."""
     return access.visible_to(Participant.objects.all(), user)
 
 
@@ -33,8 +34,8 @@ def months_to(month: date) -> list[date]:
     return months_up_to(month, TREND_MONTHS)
 
 
-def every_trend(user: User, month: date) -> list[Trend]:
-    participants, months = scope(user), months_to(month)
+def every_trend(participants: QuerySet[Participant], month: date) -> list[Trend]:
+    months = months_to(month)
     return [trend(measure, participants, months) for measure in MEASURES]
 
 
@@ -52,11 +53,13 @@ def _names(by: str, groups: list[Group]) -> dict[Group, str]:
     return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def by_group(measure: Measure, user: User, month: date, by: str) -> list[GroupRow]:
-    """`measure` in `month` for each group of the viewer's families, by name."""
+def by_group(
+    measure: Measure, participants: QuerySet[Participant], month: date, by: str
+) -> list[GroupRow]:
+    """`measure` in `month` for each group of `participants`, by name."""
     if by not in GROUPINGS:
         raise ValueError(by)
-    table = measure.count(scope(user), [month], by)
+    table = measure.count(participants, [month], by)
     names = _names(by, list(table))
     rows = [
         GroupRow(str(names.get(group, NO_GROUP[by])), figures[month])

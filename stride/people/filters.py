@@ -2,15 +2,16 @@
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stride.core import access
 from stride.core.models import Role, User
 
-from .models import Enrollment, Participant, Program
+from .models import Enrollment, Household, Member, Participant, Program
 
 SORTS = {
     "name": ("member__last_name", "member__first_name", "pk"),
@@ -106,3 +107,84 @@ class CaseloadFilter(django_filters.FilterSet):
         if not queryset.query.order_by:
             queryset = queryset.order_by(*SORTS["name"])
         return queryset
+
+
+# A household's shape, read from the relationships recorded for its members (not their ages).
+ONE_PARENT, TWO_PARENTS, NO_CHILDREN = "one-parent", "two-parents", "no-children"
+HOUSEHOLD_SHAPES = [
+    (ONE_PARENT, _("One parent with children")),
+    (TWO_PARENTS, _("Two parents with children")),
+    (NO_CHILDREN, _("No children")),
+]
+
+
+def with_shape(queryset: QuerySet[Participant], shape: str) -> QuerySet[Participant]:
+    """The participants whose household has `shape`: with a child and no spouse or partner
+    recorded, with both, or with no child."""
+    in_household = Member.objects.filter(household=OuterRef("household"))
+    child = Exists(in_household.filter(relationship=Member.Relationship.CHILD))
+    partner = Exists(in_household.filter(relationship=Member.Relationship.PARTNER))
+    if shape == ONE_PARENT:
+        return queryset.filter(child, ~partner)
+    if shape == TWO_PARENTS:
+        return queryset.filter(child, partner)
+    if shape == NO_CHILDREN:
+        return queryset.filter(~child)
+    return queryset
+
+
+class FamilyFilter(django_filters.FilterSet):
+    """Which of the families in scope a measure counts: by program, language and household
+    shape, each as the family has it today."""
+
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"),
+        field_name="current_enrollment__program",
+        queryset=Program.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any program"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        field_name="household__language",
+        choices=Household.Language.choices,
+        empty_label=_("Any language"),
+    )
+    shape = django_filters.ChoiceFilter(
+        label=_("Household"),
+        method="filter_shape",
+        choices=HOUSEHOLD_SHAPES,
+        empty_label=_("Any household"),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["program", "language", "shape"]
+
+    def filter_shape(
+        self, queryset: QuerySet[Participant], name: str, value: str
+    ) -> QuerySet[Participant]:
+        return with_shape(queryset, value)
+
+    def chosen(self) -> list[str]:
+        """What the filter narrows to, in words: one phrase for each choice that holds (a
+        choice that does not is named beside its field and left out)."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        said = []
+        for name, value in self.form.cleaned_data.items():
+            if value and name == "program":
+                said.append(str(value))
+            elif value:
+                said.append(str(dict(self.filters[name].extra["choices"])[value]))
+        return said
+
+    def query(self) -> str:
+        """The choices that hold, as a query string for links that keep them."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        return urlencode(
+            {name: self.data[name] for name, value in self.form.cleaned_data.items() if value}
+        )

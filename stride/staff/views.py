@@ -20,6 +20,7 @@ from stride.measures import team as team_measures
 from stride.measures.catalogue import BY_KEY
 from stride.measures.months import month_of
 from stride.people import cases
+from stride.people.filters import FamilyFilter
 
 FULL_LIST_PAGE = 50
 
@@ -137,12 +138,21 @@ def team_list(request: HttpRequest, coach: UUID, kind: str) -> HttpResponse:
     )
 
 
+def _families(request: HttpRequest) -> FamilyFilter:
+    """The families the viewer may read, narrowed by program, language and household shape
+    when asked."""
+    return FamilyFilter(request.GET or None, queryset=overview.scope(request.user))
+
+
 @require(access.can_read_audit)
 def measures(request: HttpRequest) -> HttpResponse:
     """Every measure over the last twelve months, for the families the viewer may read."""
     month = month_of(timezone.localdate())
+    families = _families(request)
     return render(
-        request, "staff/measures.html", {"trends": overview.every_trend(request.user, month)}
+        request,
+        "staff/measures.html",
+        {"trends": overview.every_trend(families.qs, month), "families": families},
     )
 
 
@@ -155,7 +165,8 @@ def measure(request: HttpRequest, key: str) -> HttpResponse:
     this_month = month_of(timezone.localdate())
     month = overview.chosen_month(request.GET.get("month"), this_month)
     by = overview.chosen_grouping(request.GET.get("by"))
-    participants = overview.scope(request.user)
+    families = _families(request)
+    participants = families.qs
     months = overview.months_to(this_month)
     return render(
         request,
@@ -166,6 +177,7 @@ def measure(request: HttpRequest, key: str) -> HttpResponse:
             "months": list(reversed(months)),
             "by": by,
             "groupings": overview.grouping_choices(),
-            "rows": overview.by_group(chosen, request.user, month, by),
+            "rows": overview.by_group(chosen, participants, month, by),
+            "families": families,
         },
     )

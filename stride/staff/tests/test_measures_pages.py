@@ -20,10 +20,14 @@ from stride.coaching.models import CoachingSession
 from stride.core.audit import Actor
 from stride.core.models import Role
 from stride.measures.catalogue import MEASURES
+from stride.people import actions as people
+from stride.people.actions import PersonDetails
+from stride.people.models import Enrollment, Household, Member, Program
 
 pytestmark = pytest.mark.django_db
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
+CHILD, PARTNER = Member.Relationship.CHILD, Member.Relationship.PARTNER
 TODAY = date(2026, 6, 20)
 
 
@@ -141,8 +145,8 @@ def test_the_measures_page_makes_the_same_number_of_queries_for_more_families(wo
         with on(TODAY), CaptureQueriesContext(connection) as captured:
             assert admin.get(reverse("staff:measures")).status_code == 200
         counted.append(len(data_queries(captured)))
-    # Two to four grouped queries a measure, none per family.
-    assert counted == [36, 36]
+    # Two to four grouped queries a measure, none per family; one for the programs to filter by.
+    assert counted == [37, 37]
 
 
 def test_the_measures_are_in_the_reports_menu(world, client_for):
@@ -156,3 +160,70 @@ def test_the_measures_speak_spanish(world, client_for, families):
         page = client.get(reverse("staff:measures"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "<h1>Medidas</h1>" in page
     assert "Familias con una inscripción abierta en algún momento del mes." in page
+
+
+def test_the_measures_count_only_the_families_of_a_program_language_or_household_shape(
+    world, client_for
+):
+    """Four Fresno families, each with a session in June: their shapes, languages and
+    programs are set by hand, so each filtered figure is known."""
+    other_program = Program.objects.create(
+        code="ga", name="General Assistance", agency=world.agency
+    )
+    actor = Actor(world.coach)
+    one_parent = family(world, 1, "Ana", world.coach)
+    two_parents = family(world, 2, "Bea", world.coach)
+    no_children = family(world, 3, "Cal", world.coach)
+    elsewhere = family(world, 4, "Dee", world.coach_same_county)
+    with on(date(2026, 3, 3)):
+        for kid, household in (("Kit", one_parent.household), ("Kai", two_parents.household)):
+            people.add_member(
+                actor, household, PersonDetails(kid, "Lopez", date(2018, 1, 5), CHILD)
+            )
+        people.add_member(
+            actor, two_parents.household, PersonDetails("Sam", "Lopez", date(1989, 2, 2), PARTNER)
+        )
+        household = Household.objects.get(pk=two_parents.household_id)
+        people.update_household(actor, household, household.version, language="es")
+        Enrollment.objects.filter(pk=elsewhere.current_enrollment_id).update(program=other_program)
+    for person in (one_parent, two_parents, no_children, elsewhere):
+        contact(person, date(2026, 6, 3))
+    url = reverse("staff:measure", args=["engagement"])
+    client = client_for(world.county_admin)
+
+    def engaged(**chosen) -> tuple[int, int]:
+        with on(TODAY):
+            response = client.get(url, {"by": "county", "month": "2026-06", **chosen})
+        assert response.status_code == 200
+        [(_name, numerator, denominator)] = rows(response)
+        return numerator, denominator
+
+    # world.case (no contact) is a head of household alone, in English, in world.program.
+    assert engaged() == (4, 5)
+    assert engaged(shape="one-parent") == (1, 1)
+    assert engaged(shape="two-parents") == (1, 1)
+    assert engaged(shape="no-children") == (2, 3)
+    assert engaged(language="es") == (1, 1)
+    assert engaged(language="en", shape="no-children") == (2, 3)
+    assert engaged(program="ga") == (1, 1)
+    assert engaged(program=world.program.code, shape="no-children") == (1, 2)
+    with on(TODAY):
+        page = client.get(url, {"language": "es", "shape": "two-parents"}).content.decode()
+        overview = client.get(reverse("staff:measures"), {"program": "ga"})
+    assert "Counting only these families: Spanish, Two parents with children." in page
+    assert overview.context["trends"][0].months[-1][1].numerator == 1
+    # Each measure's link keeps the choice.
+    link = reverse("staff:measure", args=["engagement"]) + "?program=ga"
+    assert f'href="{link}"' in overview.content.decode()
+
+
+def test_a_family_filter_that_does_not_hold_is_named_and_left_out(world, client_for, families):
+    url = reverse("staff:measure", args=["engagement"])
+    with on(TODAY):
+        response = client_for(world.county_admin).get(
+            url, {"by": "county", "program": "no-such-program", "shape": "one-parent"}
+        )
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Counting only these families: One parent with children." in page
+    assert rows(response) == []
