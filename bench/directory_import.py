@@ -593,9 +593,10 @@ def run_step(args: argparse.Namespace) -> None:
     from django.db import connection
     from pages import DatabaseTimer, is_data_query  # sets Django up
 
+    from stride.core import zips
     from stride.core.audit import Actor
     from stride.core.models import AuditEvent, Organisation
-    from stride.resources import hsds, zips
+    from stride.resources import hsds
 
     settings.DEBUG = False
     zips.find("93701")  # the ZIP list, read once per process by any check: part of the baseline
