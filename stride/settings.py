@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stride.core",
     "stride.workers",
     "stride.people",
+    "stride.guides",
     "stride.coaching",
     "stride.assessments",
     "stride.resources",

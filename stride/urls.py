@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("stride.careers.urls")),
     path("", include("stride.benefits.urls")),
     path("county/", include("stride.county.urls")),
+    path("guides/", include("stride.guides.urls")),
     path("", include("stride.reminders.urls")),
     path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),

@@ -393,6 +393,38 @@ def reviewable_programs(user: User) -> models.QuerySet[Organisation]:
     )
 
 
+# A county's guides for coaches (stride/guides) hold no case data. The staff of a county read
+# its published guides and its administrator keeps them; nobody reads another county's, and
+# the state and system administrators, who work in no county, read none.
+GUIDE_READER_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def can_read_guides(user: User) -> bool:
+    return user.is_authenticated and user.role in GUIDE_READER_ROLES
+
+
+def can_keep_guides(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+def guide_counties(user: User) -> models.QuerySet[Organisation]:
+    """The county whose guides `user` reads: the one their team, office or county lies in.
+
+    Lazy and without a query of its own (the county is found by its path inside the
+    query that reads the guides), so a page's panel of guides costs one query."""
+    if not can_read_guides(user) or user.organisation_id is None:
+        return Organisation.objects.none()
+    own = Organisation.objects.filter(pk=user.organisation_id, path__startswith=OuterRef("path"))
+    return Organisation.objects.filter(kind=Organisation.Kind.COUNTY).filter(Exists(own))
+
+
+def guide_editable_counties(user: User) -> models.QuerySet[Organisation]:
+    """The county whose guides `user` keeps: a county administrator's own."""
+    if not can_keep_guides(user):
+        return Organisation.objects.none()
+    return guide_counties(user)
+
+
 # A state's caseload extract comes in through a county administrator, for their county. A
 # row that may be someone already in Stride is settled by a supervisor (or the administrator)
 # who can see that person.

@@ -31,6 +31,8 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in access.DIRECTORY_READER_ROLES:
         links.append(NavItem(_("Resource map"), reverse("resources:services")))
         links.append(NavItem(_("Careers"), reverse("careers:explorer")))
+    if access.can_read_guides(user):
+        links.append(NavItem(_("Guides"), reverse("guides:list")))
     if access.can_set_professional_goals(user):
         links.append(NavItem(_("My goals"), reverse("coaching:professional_goals")))
     if user.role == Role.COACH:

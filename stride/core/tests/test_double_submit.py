@@ -70,6 +70,7 @@ from stride.county.models import (
 from stride.county.models import PracticeReview
 from stride.county.rubrics import versions as rubric_versions
 from stride.county.self_assessment import versions as self_assessment_versions
+from stride.guides.models import Guide
 from stride.participation.models import Activity, ActivityPlan, HoursEntry, WorkActivity
 from stride.people.models import CaseloadExtract, ExitersFile, Household, Member
 from stride.reminders.models import Consent
@@ -645,6 +646,18 @@ CREATES: dict[str, list[Case]] = {
             InitiativeActivity,
         )
     ],
+    "guides:new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("guides:new"),
+            lambda w: {
+                "title_en": "Four review questions",
+                "body_en": "What went well?",
+                "stages": "review",
+            },
+            Guide,
+        )
+    ],
     "api_tokens:list": [
         Case("coach", lambda w: _reverse("api_tokens:list"), lambda w: {}, AuthToken)
     ],
@@ -784,6 +797,12 @@ ADDS_NOTHING: dict[str, str] = {
     "people:reassign": "moves a case to a coach; a second press is refused: already theirs",
     "coaching:step_move": "moves a step one place; it writes no new record",
     "coaching:incentive_decide": "decides an incentive once; a second decision is refused",
+    "guides:list": READS,
+    "guides:guide": READS,
+    "guides:history": READS,
+    "guides:edit": VERSIONED + " (each save keeps a version of the guide's words)",
+    "guides:restore": VERSIONED + " (a restore is kept as a new version)",
+    "guides:publish": VERSIONED,
     "county:settings": "changes the county's settings",
     "county:self_assessments": READS,
     "county:self_assessment": READS,

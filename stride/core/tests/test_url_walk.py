@@ -37,6 +37,8 @@ from stride.county.models import (
 )
 from stride.county.models import PracticeReview
 from stride.county.self_assessment import versions as self_assessment_versions
+from stride.guides import actions as guides
+from stride.guides.models import Guide
 from stride.participation import actions as participation
 from stride.participation.models import Activity, AidMonth, WorkActivity
 from stride.people import exiters, matching
@@ -304,6 +306,19 @@ def _county_goal(world) -> CountyGoal:
     )
 
 
+def _guide(world) -> Guide:
+    """A published guide of the first county (its coaches read it; its administrator keeps it)."""
+    existing = Guide.objects.filter(county=world.county).first()
+    if existing:
+        return existing
+    return guides.add_guide(
+        Actor(world.county_admin),
+        world.county,
+        guides.GuideDetails("A review in four questions", "What went well?", stages=["review"]),
+        published=True,
+    )
+
+
 def _initiative(world) -> Initiative:
     existing = Initiative.objects.filter(county=world.county).first()
     if existing:
@@ -514,6 +529,33 @@ RULES = {
     "coaching:step_edit": (lambda w: {"uuid": _step(w).uuid}, scoped(CASE_EDITORS)),
     "coaching:step_mark": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
     "coaching:step_move": (lambda w: {"uuid": _step(w).uuid}, same(405)),  # POST only
+    # A county's guides for coaches: its coaches, supervisors and administrator read them,
+    # nobody reads another county's (404), and the state and system administrators, who work
+    # in no county, and participants get 403. Only the county's administrator keeps them.
+    "guides:list": (None, same(200, state_admin=403, sysadmin=403, participant_user=403)),
+    "guides:guide": (
+        lambda w: {"uuid": _guide(w).uuid},
+        same(
+            200,
+            other_county_coach=404,
+            other_county_supervisor=404,
+            other_county_admin=404,
+            state_admin=403,
+            sysadmin=403,
+            participant_user=403,
+        ),
+    ),
+    "guides:new": (None, same(403, county_admin=200, other_county_admin=200)),
+    "guides:edit": (
+        lambda w: {"uuid": _guide(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "guides:history": (
+        lambda w: {"uuid": _guide(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "guides:restore": (lambda w: {"uuid": _guide(w).uuid}, same(405)),  # POST only
+    "guides:publish": (lambda w: {"uuid": _guide(w).uuid}, same(405)),  # POST only
     "county:settings": (None, same(403, county_admin=200, other_county_admin=200)),
     # A county's self-assessment: its supervisors and administrators take part, the state
     # administrator reads every county's; a coach (and anyone else) gets 404.
