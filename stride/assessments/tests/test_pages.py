@@ -262,8 +262,9 @@ def ten_results(world) -> list[Response]:
 # the responses (one query, however many), and the session save.
 PARTICIPANT_PAGE_QUERIES = 7
 # Session and user, the response (with participant and coach), the audit event, the
-# instrument's earlier results, and the session save.
-RESULT_QUERIES = 6
+# instrument's earlier results, the county's guides for the instrument (the panel for staff,
+# issue 18: one query however many), and the session save.
+RESULT_QUERIES = 7
 # Session and user, the participant (with county), the county's instrument settings, the
 # audit event, the responses, and the session save.
 CHECK_INS_QUERIES = 7
