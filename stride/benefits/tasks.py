@@ -21,9 +21,10 @@ INTERACTIVE = 10
 BACKGROUND = -10
 # The watch works a batch this many households to a simulation and, between simulations,
 # hands the rest back to the queue when a curve is waiting: a curve waits for one step at
-# most. A step of 5 costs about as much as one household alone (PolicyEngine's fixed cost
-# per simulation dominates; docs/performance.md).
-STEP = 5
+# most. PolicyEngine's cost per simulation dominates: a step of 10 took 1.4 times as long as
+# one household alone (0.14 of its time a household), a batch of 100 4 times as long (0.04)
+# (docs/performance.md, "Interactive work first").
+STEP = 10
 
 
 @task(queue_name=QUEUE, priority=INTERACTIVE)
