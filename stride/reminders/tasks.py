@@ -1,4 +1,10 @@
-"""The worker's side of reminders: send one message when it is due, and again after a backoff."""
+"""The worker's side of reminders: send the due messages in batches, and again after a backoff.
+
+Every message has its own task, queued for its due time. The task claims its message
+and up to `sending.BATCH - 1` others already due (the longest waiting first), so a
+worker that falls behind catches up in batches; a task whose message another worker
+holds comes back when that worker's lease runs out, so a message held by a worker that
+died is taken up again."""
 
 from datetime import datetime
 
@@ -9,17 +15,27 @@ from stride.workers import leases
 from . import sending
 
 QUEUE = "default"
+HELD = "not due, or held by another worker"
 
 
 @task(queue_name=QUEUE)
 def send_message(message_id: int) -> str:
-    """Send the message if it is due and free; queue the next try if it must wait."""
-    outcome = sending.deliver(message_id)
-    if outcome is None:
-        return "not due, or held by another worker"
-    if outcome.next_try_at is not None:
-        send_at(message_id, outcome.next_try_at)
-    return outcome.status
+    """Send the message and others due with it; queue the next try of each that must wait."""
+    outcomes = sending.send_due(message_id)
+    for pk, outcome in outcomes.items():
+        if outcome is not None and outcome.next_try_at is not None:
+            send_at(pk, outcome.next_try_at)
+    unsettled = [pk for pk, outcome in outcomes.items() if outcome is None]
+    if message_id not in outcomes:
+        unsettled.append(message_id)
+    for pk in unsettled:
+        # Not claimed, or its lease lost mid-batch: if another worker holds it, look again
+        # when that worker's lease ends (it may die holding it).
+        lease_ends = sending.held_until(pk)
+        if lease_ends is not None:
+            send_at(pk, lease_ends)
+    outcome = outcomes.get(message_id)
+    return HELD if outcome is None else outcome.status
 
 
 def send_at(message_id: int, when: datetime) -> None:

@@ -49,12 +49,13 @@ case = people.open_case(
 )
 actions.give_consent(Actor(coach), case, "sms", "5595550101", Consent.How.IN_PERSON)
 goal = coaching.set_goal(Actor(coach), case, coaching.GoalDetails("Finish my GED", "learning"))
-coaching.add_step(Actor(coach), goal,
-                  coaching.StepDetails("Call the school", due_on=today, wants_reminder=True))
+for n in range(STEPS):
+    coaching.add_step(Actor(coach), goal, coaching.StepDetails(
+        "Call the school" if n == 0 else f"Step {n}", due_on=today, wants_reminder=True))
 """
 REPORT = """
 from stride.reminders.models import Message
-print(list(Message.objects.values_list("status", "attempts", "provider_id")))
+print(list(Message.objects.order_by("pk").values_list("status", "attempts", "provider_id")))
 """
 
 
@@ -65,8 +66,10 @@ def manage(env, *args, **kwargs):
     )  # fmt: skip
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_a_worker_killed_after_the_provider_accepted_sends_nothing_twice(tmp_path):
+def killed_after_the_first_accept(tmp_path, steps: int) -> tuple[list[dict], list[str], str]:
+    """A worker that took `steps` reminders hangs after the provider accepted the first and is
+    killed; after its lease a new worker runs every task. The texts the provider keeps, every
+    key it was handed, and the messages' (status, attempts, provider id)."""
     outbox = tmp_path / "sms.jsonl"
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -77,7 +80,7 @@ def test_a_worker_killed_after_the_provider_accepted_sends_nothing_twice(tmp_pat
     }
     env.pop("STRIDE_TEST_HANG_AFTER_ACCEPT", None)
     manage(env, "migrate", "-v0")
-    manage(env, "shell", "-c", SETUP)
+    manage(env, "shell", "-c", f"STEPS = {steps}\n{SETUP}")
 
     first = subprocess.Popen(
         [sys.executable, "manage.py", "task_worker", "--queue-name", "default", "--interval", "0.1"],
@@ -93,12 +96,32 @@ def test_a_worker_killed_after_the_provider_accepted_sends_nothing_twice(tmp_pat
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-    assert "('sending', 1, '')" in manage(env, "shell", "-c", REPORT).stdout
+    held = manage(env, "shell", "-c", REPORT).stdout
+    assert held.count("('sending', 1, '')") == steps, held  # its whole batch was held
 
     time.sleep(LEASE + 1)  # the dead worker's lease runs out
     manage(env, "task_worker", "--queue-name", "default", "--batch", "--interval", "0.1")
 
-    lines = [json.loads(line) for line in outbox.read_text().splitlines()]
-    assert len(lines) == 1  # the phone got one text
-    report = manage(env, "shell", "-c", REPORT).stdout
-    assert f"('sent', 2, '{lines[0]['id']}')" in report, report
+    texts = [json.loads(line) for line in outbox.read_text().splitlines()]
+    calls = Path(f"{outbox}.calls").read_text().split()
+    return texts, calls, manage(env, "shell", "-c", REPORT).stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_worker_killed_after_the_provider_accepted_sends_nothing_twice(tmp_path):
+    texts, _calls, report = killed_after_the_first_accept(tmp_path, 1)
+    assert len(texts) == 1  # the phone got one text
+    assert f"('sent', 2, '{texts[0]['id']}')" in report, report
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(tmp_path):
+    texts, calls, report = killed_after_the_first_accept(tmp_path, 3)
+    keys = [text["key"] for text in texts]
+    assert len(keys) == len(set(keys)) == 3  # each reminder reached the phone, once
+    # The text in flight when the worker died was handed over again with its own key; the
+    # rest of the batch, never handed over before, once after the lease.
+    assert calls.count(keys[0]) == 2 and all(calls.count(key) == 1 for key in keys[1:])
+    assert len(calls) == 4
+    for text in texts:
+        assert f"('sent', 2, '{text['id']}')" in report, report
