@@ -884,6 +884,8 @@ def review_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Corrections to a review, by someone who may write it; a newer save is not lost."""
     found = _review(request, uuid)
     refuse_unless(_may_change(_user(request), found))
+    if request.method == "GET":
+        record_review_views(Actor.from_request(request), [found])  # the form shows it all
     form = ObservationEditForm(
         request.POST or None,
         rubric=reviews.rubric_of(found),

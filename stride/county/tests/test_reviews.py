@@ -216,8 +216,9 @@ def test_reading_a_review_of_a_person_is_in_the_audit_trail(world, client_for):
     client_for(world.county_admin).get(
         reverse("county:worker_reviews", kwargs={"uuid": world.coach.uuid})
     )
+    client_for(world.supervisor).get(reverse("county:review_edit", kwargs={"uuid": review.uuid}))
     viewers = AuditEvent.objects.filter(action="view", record_id=review.uuid)
-    assert sorted(e.actor.username for e in viewers) == ["coach", "county_admin"]
+    assert sorted(e.actor.username for e in viewers) == ["coach", "county_admin", "supervisor"]
 
 
 def test_a_coachs_reviews_over_time_are_drawn_with_their_table(world, client_for):
