@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "stride.benefits",
     "stride.county",
     "stride.reminders",
+    "stride.webhooks",
     "stride.measures",
     "stride.api",
     "stride.portal",
@@ -269,6 +270,8 @@ TASKS = {
 # worker has not renewed it for this long was abandoned: it runs once more, then fails.
 STRIDE_TASK_LEASE_SECONDS = env_int("STRIDE_TASK_LEASE_SECONDS", 60)
 STRIDE_TASK_ATTEMPTS = env_int("STRIDE_TASK_ATTEMPTS", 2)
+# Webhooks (stride/webhooks): how long a receiver has to answer one delivery, in seconds.
+STRIDE_WEBHOOK_TIMEOUT = env_int("STRIDE_WEBHOOK_TIMEOUT", 5)
 
 # Reminders (stride/reminders): texts go out through this backend; the console one prints
 # them, FileSms appends them to STRIDE_SMS_FILE, TwilioSms sends them for real. Emails go

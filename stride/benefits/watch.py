@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from stride.careers import catalogue
 from stride.careers.models import CareerPlan
+from stride.core import events
 from stride.people.models import Enrollment, Participant
 
 from . import cliffs, engine
@@ -90,6 +91,7 @@ def check(household_ids: list[int]) -> int:
     with transaction.atomic():
         CliffFlag.objects.filter(participant__household_id__in=household_ids).delete()
         CliffFlag.objects.bulk_create(flags)
+        events.emit_each_participant(events.CLIFF_FLAGGED, flags)
         for family in found:
             WatchedHousehold.objects.update_or_create(
                 household_id=family.participant.household_id,

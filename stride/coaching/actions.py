@@ -20,7 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stride.core import access, audit
+from stride.core import access, audit, events
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import User
@@ -293,6 +293,7 @@ def record_review(actor: Actor, goal: Goal, details: ReviewDetails) -> Review:
         )
         if status == Goal.Status.ACHIEVED and current.participant is not None:
             recognise(actor, current.participant, current.words, goal=current)
+            events.emit(events.GOAL_ACHIEVED, current, current.participant)
     return review
 
 

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stride.core import audit
+from stride.core import audit, events
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation, Role
@@ -77,6 +77,7 @@ def add_hours(actor: Actor, participant: Participant, hours: Hours) -> HoursEntr
         verified_at=None if by_participant else timezone.now(),
     )
     audit.record(actor, Action.CREATE, entry, participant.uuid)
+    events.emit(events.HOURS_VERIFIED, entry, participant, when=not by_participant)
     recount_participant(participant, hours.day)
     return entry
 
@@ -100,6 +101,12 @@ def verify_hours(
         entry.participant.uuid,
         ["verification", "verified_by"],
         {"verification": (was, current.verification)},
+    )
+    events.emit(
+        events.HOURS_VERIFIED,
+        current,
+        entry.participant,
+        when=was != current.verification == HoursEntry.Verification.VERIFIED,
     )
     recount_participant(entry.participant, current.day)
     return current

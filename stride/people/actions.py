@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from stride.core import audit
+from stride.core import audit, events
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation, User
@@ -220,6 +220,7 @@ def _assign(participant: Participant, coach: User, actor: Actor, reason: str) ->
     participant.assigned_since = today
     participant.save(update_fields=["coach", "team", "assigned_since"])
     audit.record(actor, Action.CREATE, assignment, participant.uuid, ["coach", "reason"])
+    events.emit(events.PARTICIPANT_ASSIGNED, assignment, participant, coach=coach.uuid)
     return assignment
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stride.coaching.models import Step
-from stride.core import audit, zips
+from stride.core import audit, events, zips
 from stride.core.audit import Action, Actor
 from stride.core.edits import lock_for_edit
 from stride.core.models import Organisation
@@ -335,6 +335,7 @@ def record_progress(
     current.save()
     current.refresh_from_db()
     audit.record(actor, Action.CHANGE, current, current.participant.uuid, changed, moved)
+    events.emit(events.REFERRAL_STAGE_CHANGED, current, current.participant, stage=current.stage)
     return current
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from stride.core import access
 from stride.core.models import Role
 from stride.core.navigation import NavItem, marked
+from stride.webhooks import scope as webhooks
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -65,6 +66,8 @@ def navigation(request: HttpRequest) -> dict:
         account.append(NavItem(_("Caseload import"), reverse("people:caseload_import")))
     if user.role in (Role.COUNTY_ADMIN, Role.STATE_ADMIN):
         account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))
+    if webhooks.can_keep_webhooks(user):
+        account.append(NavItem(_("Webhooks"), reverse("webhooks:subscriptions")))
     account.append(NavItem(_("Security"), reverse("core:two_factor")))
     account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))
     return marked(request, links, account)

@@ -48,14 +48,16 @@ from stride.core.tests.test_url_walk import (
     EXTRACT,
     _activity,
     _county_goal,
-    _practice_review,
     _goal,
     _initiative,
     _ladder,
+    _practice_review,
     _self_assessment_round,
     _service,
     _session,
     _step,
+    _webhook,
+    _webhook_delivery,
     all_route_names,
 )
 from stride.county.models import (
@@ -63,11 +65,11 @@ from stride.county.models import (
     CountyGoalReview,
     Initiative,
     InitiativeActivity,
+    PracticeReview,
     SelfAssessmentRating,
     SelfAssessmentRound,
     SuccessDefinition,
 )
-from stride.county.models import PracticeReview
 from stride.county.rubrics import versions as rubric_versions
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.guides.models import Guide
@@ -76,6 +78,7 @@ from stride.people.models import CaseloadExtract, ExitersFile, Household, Member
 from stride.reminders.models import Consent
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Referral, Service
+from stride.webhooks.models import Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -486,6 +489,27 @@ CREATES: dict[str, list[Case]] = {
     "people:exiters": [
         Case("county_admin", lambda w: _reverse("people:exiters"), lambda w: {}, ExitersFile)
     ],
+    "webhooks:subscription_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("webhooks:subscription_new"),
+            lambda w: {
+                "name": "State eligibility system",
+                "url": "https://eligibility.example.gov/stride",
+                "events": ["goal.achieved"],
+            },
+            Subscription,
+        )
+    ],
+    "webhooks:replay": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("webhooks:replay", uuid=_webhook_delivery(w).uuid),
+            lambda w: {},
+            Delivery,
+            page=lambda w: _reverse("webhooks:subscription", uuid=_webhook(w).uuid),
+        )
+    ],
     "people:caseload_import": [
         Case(
             "county_admin",
@@ -845,6 +869,10 @@ ADDS_NOTHING: dict[str, str] = {
     "people:import_columns": "keeps the source's one mapping: a second press saves the same",
     "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
     "people:exiters_file": READS,
+    "webhooks:subscriptions": READS,
+    "webhooks:subscription": READS,
+    "webhooks:subscription_edit": "changes a subscription by its version; a second press is stale",
+    "webhooks:rotate": "replaces the secret; a second press makes a newer one, the last shown",
     "people:exiters_download": "a CSV download of the exiters file; it writes only audit events",
     "people:match_review": "settles a row once; a second press finds it settled",
     "resources:import_problems": "a CSV download of an upload's problems; it writes nothing",

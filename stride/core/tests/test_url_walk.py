@@ -33,9 +33,9 @@ from stride.county.models import (
     CountyGoal,
     Initiative,
     InitiativeActivity,
+    PracticeReview,
     SelfAssessmentRound,
 )
-from stride.county.models import PracticeReview
 from stride.county.self_assessment import versions as self_assessment_versions
 from stride.guides import actions as guides
 from stride.guides.models import Guide
@@ -418,6 +418,29 @@ def _audit_event(world) -> str:
 
 
 # route name -> (kwargs from the world, expected status for each person)
+def _webhook(world):
+    """A subscription of the first county, with one delivery in its log."""
+    from stride.people import actions as people
+    from stride.webhooks import actions as webhooks
+    from stride.webhooks.models import Subscription
+
+    made = Subscription.objects.filter(county=world.county).first()
+    if made is None:
+        made = webhooks.create_subscription(
+            Actor(world.county_admin),
+            webhooks.SubscriptionDetails(
+                "Eligibility system", "https://example.org/hooks", ["participant.assigned"],
+                world.county,
+            ),
+        )  # fmt: skip
+        people.reassign(Actor(world.supervisor), world.case, world.coach_same_team, "Move")
+    return made
+
+
+def _webhook_delivery(world):
+    return _webhook(world).deliveries.first()
+
+
 RULES = {
     "home": (None, same(302)),
     "core:login": (None, same(302, anonymous=200)),
@@ -936,6 +959,25 @@ RULES = {
         lambda w: {"uuid": _session(w).uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
+    # Webhooks: a county administrator keeps their county's, the system administrator all.
+    "webhooks:subscriptions": (
+        None,
+        same(403, county_admin=200, other_county_admin=200, sysadmin=200),
+    ),
+    "webhooks:subscription_new": (
+        None,
+        same(403, county_admin=200, other_county_admin=200, sysadmin=200),
+    ),
+    "webhooks:subscription": (
+        lambda w: {"uuid": _webhook(w).uuid},
+        same(403, county_admin=200, other_county_admin=404, sysadmin=200),
+    ),
+    "webhooks:subscription_edit": (
+        lambda w: {"uuid": _webhook(w).uuid},
+        same(403, county_admin=200, other_county_admin=404, sysadmin=200),
+    ),
+    "webhooks:rotate": (lambda w: {"uuid": _webhook(w).uuid}, same(405)),  # POST only
+    "webhooks:replay": (lambda w: {"uuid": _webhook_delivery(w).uuid}, same(405)),  # POST only
 }
 
 
