@@ -109,7 +109,8 @@ class History:
 
     @property
     def width(self) -> int:
-        return max(len(self.bars), 1) * BAR_STEP
+        # Room for a full history, so one review draws one bar, not one bar the page wide.
+        return max(len(self.bars), HISTORY_LENGTH) * BAR_STEP
 
     level_y = None  # no target line
     path = ""  # no path to a target

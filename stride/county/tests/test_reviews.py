@@ -231,6 +231,7 @@ def test_a_coachs_reviews_over_time_are_drawn_with_their_table(world, client_for
     fidelity = response.context["histories"][0]
     assert [bar.share for bar in fidelity.bars] == [33, 100]  # oldest first
     assert [bar.height for bar in fidelity.bars] == [33, 100]
+    assert fidelity.width == reviews.HISTORY_LENGTH * reviews.BAR_STEP  # bars keep one size
     assert [level.value for level in fidelity.rows[0].levels] == ["low", "high"]
     page = response.content.decode()
     assert page.count('class="stride-bars__bar--top"') == 2
