@@ -22,11 +22,17 @@ class GuideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=20000,
     )
-    title_es = forms.CharField(label=_("Title in Spanish"), max_length=150, required=False)
+    # The Spanish boxes say their language, so a screen reader reads them in Spanish.
+    title_es = forms.CharField(
+        label=_("Title in Spanish"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "es"}),
+    )
     body_es = forms.CharField(
         label=_("Guide in Spanish"),
         help_text=_("Leave both Spanish boxes empty if there is no Spanish version yet."),
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=forms.Textarea(attrs={"rows": 12, "lang": "es"}),
         max_length=20000,
         required=False,
     )

@@ -128,6 +128,14 @@ def test_the_administrator_writes_a_guide_as_a_draft_with_its_first_version(worl
     assert event.action == AuditEvent.Action.CREATE and "body_en" in event.fields
 
 
+def test_the_spanish_boxes_say_their_language(world, client_for):
+    tags = Tags()
+    tags.feed(client_for(world.county_admin).get(url("new")).content.decode())
+    lang = {attrs.get("name"): attrs.get("lang") for _tag, attrs in tags.elements}
+    assert lang["title_es"] == lang["body_es"] == "es"
+    assert lang["title_en"] is None and lang["body_en"] is None
+
+
 def test_a_guide_needs_english_a_whole_spanish_version_and_a_place_to_be_found(world, client_for):
     page = client_for(world.county_admin).post(
         url("new"),
