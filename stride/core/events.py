@@ -13,7 +13,7 @@ model lists in AUDIT_VALUES): never a name, a note or money.
 
 import enum
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -77,12 +77,19 @@ def _event(kind: Kind, record: Any, participant: Any, values: dict[str, Any]) ->
     )
 
 
-def emit_each_participant(kind: Kind, records: Iterable[Any]) -> None:
+def emit_each_participant(
+    kind: Kind, records: Iterable[Any], values: Callable[[Any], dict[str, Any]] | None = None
+) -> None:
     """One event per participant among `records` (each with a `participant`), about their
-    first record: the cliff watch flags a family once however many cliffs it finds."""
+    first record, told to listeners at once: the cliff watch flags a family once however
+    many cliffs it finds, and an extract's households opened together are assigned their
+    coaches as `open_case` assigns one. `values(record)` gives each event's choices."""
     first: dict[int, Any] = {}
     for record in records:
         first.setdefault(record.participant_id, record)
     if first:
-        told = [_event(kind, record, record.participant, {}) for record in first.values()]
+        told = [
+            _event(kind, record, record.participant, values(record) if values else {})
+            for record in first.values()
+        ]
         happened.send(sender=type(next(iter(first.values()))), events=told)

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stride.core import audit
+from stride.core import audit, events
 from stride.core.audit import Action, Actor
 from stride.core.models import Organisation, User
 
@@ -212,6 +212,9 @@ def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | Val
     who_has = {household.pk: p.uuid for household, p in zip(households, participants, strict=True)}
     audit.record_many(
         actor, Action.CREATE, assignments, lambda a: a.participant.uuid, ["coach", "reason"]
+    )
+    events.emit_each_participant(
+        events.PARTICIPANT_ASSIGNED, assignments, lambda a: {"coach": a.coach.uuid}
     )
     audit.record_many(
         actor, Action.CREATE, households, lambda h: who_has[h.pk],

@@ -20,6 +20,8 @@ from stride.core.tests.test_url_walk import _activity, _goal, _referral
 from stride.participation import actions as participation
 from stride.participation.models import HoursEntry
 from stride.people import actions as people
+from stride.people import opening
+from stride.people.tests.test_opening_cases import _case
 from stride.resources import actions as resources
 from stride.webhooks.models import Delivery
 
@@ -80,6 +82,19 @@ def test_a_new_coach_is_an_assignment_event(world):
     [body] = bodies("participant.assigned")
     assert body["record"] == {"type": "CoachAssignment", "uuid": str(assignment.uuid)}
     assert body["data"] == {"coach": str(world.coach_same_team.uuid)}
+
+
+def test_households_opened_together_are_each_an_assignment_event(world):
+    subscribe(world.county_admin, events=["participant.assigned"])
+    cases = [
+        _case(world, f"FR{n:07d}", f"Person{n}", f"{100 + n:03d}-45-{1000 + n:04d}")
+        for n in range(10, 13)
+    ]
+    opened = opening.open_cases(Actor(world.county_admin), cases)
+    assert sorted(b["participant"]["uuid"] for b in bodies("participant.assigned")) == sorted(
+        str(p.uuid) for p in opened
+    )
+    assert {b["data"]["coach"] for b in bodies("participant.assigned")} == {str(world.coach.uuid)}
 
 
 def test_hours_are_an_event_when_verified_not_when_reported(world):
