@@ -9,6 +9,18 @@ ERRORS = {
     "404": ("No such record in your scope, or no such page.", "ErrorDetail"),
     "429": ("Too many requests: wait the seconds in Retry-After.", "ErrorDetail"),
 }
+BAD_BODY = (
+    "The body was refused: each field named with what was wrong with it, in the words of the "
+    "page's form (or one detail, for a body that is not JSON)."
+)
+# Besides those, a change (PATCH, PUT) and a creation that may carry an Idempotency-Key.
+CHANGE_ERRORS = {
+    "412": ("Someone changed the record since the ETag you sent: read it again.", "ErrorDetail"),
+    "428": ("No If-Match header: send the ETag you read with the record.", "ErrorDetail"),
+}
+KEYED_ERRORS = {
+    "422": ("This Idempotency-Key was used for another request.", "ErrorDetail"),
+}
 
 
 def document_errors(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
@@ -25,18 +37,24 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
         "additionalProperties": {"type": "array", "items": {"type": "string"}},
     }
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            for status, (description, component) in ERRORS.items():
+            errors = dict(ERRORS)
+            if method in ("patch", "put"):
+                errors |= CHANGE_ERRORS
+            if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+                errors |= KEYED_ERRORS
+            for status, (description, component) in errors.items():
+                schema: dict[str, Any] = {"$ref": f"#/components/schemas/{component}"}
+                if status == "400" and "requestBody" in operation:
+                    # A body that is not JSON at all is answered with one detail, not by field.
+                    description = BAD_BODY
+                    schema = {"anyOf": [schema, {"$ref": "#/components/schemas/ErrorDetail"}]}
                 responses.setdefault(
                     status,
                     {
                         "description": description,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": f"#/components/schemas/{component}"}
-                            }
-                        },
+                        "content": {"application/json": {"schema": schema}},
                     },
                 )
     return result

@@ -1,16 +1,24 @@
-"""API resources, read-only but for one write (a participant's consent to reminders, through
-the same action function as the page); every queryset comes from the access module."""
+"""API resources; every queryset comes from the access module.
+
+Writes go through the action functions the pages use, checked by the pages' forms
+(`api/writing.py`): goals, steps, potholes and reviews (coaching), and a participant's consent
+to reminders. A change names the version it read (`api/preconditions.py`); a creation may
+carry an Idempotency-Key (`api/idempotency.py`).
+"""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,9 +27,20 @@ from stride.assessments.models import Response as AssessmentResponse
 from stride.benefits.models import Scenario
 from stride.careers import catalogue as careers
 from stride.careers.models import LocalPartner
+from stride.coaching import actions as coaching
+from stride.coaching.forms import (
+    GoalEditForm,
+    GoalForm,
+    MarkStepForm,
+    ObstacleForm,
+    ReviewForm,
+    StepEditForm,
+    StepForm,
+)
 from stride.coaching.models import Achievement, CoachingSession, Goal, Step
 from stride.core import access
 from stride.core.audit import Actor
+from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
 from stride.core.vocabulary import LifeArea
 from stride.participation import ledger
@@ -35,7 +54,7 @@ from stride.resources import directory
 from stride.resources.matching import with_details
 from stride.resources.models import Referral, Service
 
-from . import serializers
+from . import idempotency, preconditions, serializers, writing
 
 
 # Reading participant data is a view of each participant shown, recorded in the audit trail:
@@ -77,6 +96,76 @@ class AuditedReadMixin(AuditedListMixin):
         data = self.get_serializer(instance).data
         self.record_views(request, [instance])
         return Response(data)
+
+
+# Writes. Who may write is the pages' rule (access.can_edit_cases: coaches, supervisors and
+# county administrators); which records, the access module's scope, so a record outside it is
+# a 404 as it is to a read. A participant's token reads their own records and writes nothing.
+class KeepsCases(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or access.can_edit_cases(request.user)
+
+
+WRITERS = [IsAuthenticated, KeepsCases]
+JSON_ONLY = [JSONParser]  # a write's body is one JSON object
+
+IF_MATCH = OpenApiParameter(
+    preconditions.HEADER,
+    {"type": "string", "pattern": preconditions.IF_MATCH_PATTERN},
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the record as you read it ("3"): without it the answer is 428, '
+    "and 412 when someone changed the record since.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    {"type": "string", "pattern": idempotency.KEY_PATTERN, "maxLength": 255},
+    OpenApiParameter.HEADER,
+    description="A key of your choosing (a UUID will do): the same request sent again with it "
+    "within 24 hours gets the first answer and makes nothing new; another request with the "
+    "same key is refused (422).",
+)
+
+
+def etag_header(*statuses: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        {"type": "string", "pattern": r'^"[0-9]+"$'},
+        OpenApiParameter.HEADER,
+        required=True,
+        description="The record's version, for If-Match when you change it.",
+        response=list(statuses),
+    )
+
+
+def _api_actor(request: Request) -> Actor:
+    return Actor.from_request(request, channel="api")
+
+
+def _refused(error: DjangoValidationError) -> ApiValidationError:
+    """An action's refusal as a 400, keyed by field as on the page's form."""
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(
+            {
+                ("non_field_errors" if name == "__all__" else name): messages
+                for name, messages in error.message_dict.items()
+            }
+        )
+    return ApiValidationError({"non_field_errors": error.messages})
+
+
+def _versioned(data, record, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(data, status=status_code, headers={"ETag": preconditions.etag(record.version)})
+
+
+def _defaults(model, names) -> dict:
+    """What a new form starts with: each field's default, as the page shows it chosen."""
+    found = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.has_default():
+            found[name] = field.get_default()
+    return found
 
 
 class ParticipantFilter(CaseloadFilter):
@@ -163,6 +252,41 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         self.record_views(request, [person])
         return Response(data)
 
+    @extend_schema(
+        summary="Set a goal with the participant, as the new-goal page does (recorded in the "
+        "audit trail; coaches, supervisors and county administrators, in their scope)",
+        request=writing.GoalWriteSerializer,
+        responses={201: serializers.GoalListSerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="goals",
+        url_name="goals",
+        filter_backends=[],
+        pagination_class=None,
+        permission_classes=WRITERS,
+        parser_classes=JSON_ONLY,
+    )
+    def goals(self, request: Request, uuid: str) -> Response:
+        person = self.get_object()
+        return idempotency.create_once(request, lambda: _set_goal(request, person))
+
+
+def _set_goal(request: Request, person: Participant) -> Response:
+    sent = writing.sent_body(request.data)
+    form = GoalForm({**_defaults(Goal, GoalForm.Meta.fields), **sent}, participant=person)
+    form.fields["parent"].to_field_name = "uuid"  # the API names records by their uuid
+    writing.check(writing.GoalWriteSerializer, sent, form)
+    try:
+        goal = coaching.set_goal(_api_actor(request), person, form.details())
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    data = serializers.GoalListSerializer(goal).data
+    return _versioned(data, goal, status.HTTP_201_CREATED)
+
 
 class HouseholdFilter(django_filters.FilterSet):
     case_number = django_filters.CharFilter(lookup_expr="iexact")
@@ -237,22 +361,53 @@ class GoalFilter(django_filters.FilterSet):
         fields = ["participant", "status", "life_area"]
 
 
+GOAL_WRITES = ("update", "partial_update", "steps", "potholes", "reviews")
+
+
+# A record with a version answers with its ETag, for If-Match when it is changed.
+class VersionedReadMixin(AuditedReadMixin):
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = preconditions.etag(response.data["version"])
+        return response
+
+
 @extend_schema_view(
     list=extend_schema(summary="Goals of the participants in your scope"),
     retrieve=extend_schema(
         summary="One goal with its steps, obstacles, reviews and status history "
-        "(recorded as a view of its participant in the audit trail)"
+        "(recorded as a view of its participant in the audit trail)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a participant's goal, as its edit page does: the fields left "
+        "out stay as they are (recorded in the audit trail)",
+        request=writing.GoalWriteSerializer,
+        responses={200: serializers.GoalListSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
+    update=extend_schema(
+        summary="Change a participant's goal as a whole, as its edit page does: the fields "
+        "left out take a new goal's values (recorded in the audit trail)",
+        request=writing.GoalWriteSerializer,
+        responses={200: serializers.GoalListSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
     ),
 )
-class GoalViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class GoalViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     filterset_class = GoalFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
 
     def get_queryset(self):
         queryset = access.visible_to(Goal.objects.all(), self.request.user).select_related(
             "participant", "parent"
         )
+        if self.action in GOAL_WRITES:
+            # A staff member's own professional goal is changed on its page, not here.
+            queryset = queryset.filter(participant__isnull=False)
         if self.action == "retrieve":
             # One query per nested list, whatever its length; "steps" also fills step.goal.
             queryset = queryset.prefetch_related(
@@ -265,6 +420,111 @@ class GoalViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             return serializers.GoalDetailSerializer
         return serializers.GoalListSerializer
 
+    def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
+        goal = self.get_object()
+        version = preconditions.expected_version(request.headers, goal.version)
+        sent = writing.sent_body(request.data)
+        names = GoalForm.Meta.fields
+        if partial:
+            start = {name: getattr(goal, name) for name in names}
+            start["parent"] = goal.parent.uuid if goal.parent else None
+        else:
+            start = _defaults(Goal, names)
+        form = GoalEditForm(
+            {**start, **sent, "version": version}, participant=goal.participant, goal=goal
+        )
+        form.fields["parent"].to_field_name = "uuid"
+        writing.check(writing.GoalWriteSerializer, sent, form, partial=partial)
+        try:
+            changed = coaching.update_goal(_api_actor(request), goal, version, form.details())
+        except StaleEdit:
+            raise preconditions.PreconditionFailed from None
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        changed.participant = goal.participant  # the same person: no second read
+        return _versioned(serializers.GoalListSerializer(changed).data, changed)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        summary="Add a step to the goal's plan, as the new-step page does (recorded in the "
+        "audit trail)",
+        request=writing.StepWriteSerializer,
+        responses={201: serializers.StepSerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def steps(self, request: Request, uuid: str) -> Response:
+        goal = self.get_object()
+        return idempotency.create_once(request, lambda: _add_step(request, goal))
+
+    @extend_schema(
+        summary="Add a pothole (something that could get in the way) with its detour (the "
+        "plan if it happens), as the goal's potholes page does (recorded in the audit trail)",
+        request=writing.PotholeWriteSerializer,
+        responses={201: serializers.ObstacleSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def potholes(self, request: Request, uuid: str) -> Response:
+        goal = self.get_object()
+        return idempotency.create_once(request, lambda: _add_pothole(request, goal))
+
+    @extend_schema(
+        summary="Record a review of the goal, as its review page does; the decision may "
+        "change the goal's status (recorded in the audit trail)",
+        request=writing.ReviewWriteSerializer,
+        responses={201: serializers.ReviewSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reviews(self, request: Request, uuid: str) -> Response:
+        goal = self.get_object()
+        return idempotency.create_once(request, lambda: _record_review(request, goal))
+
+
+def _add_step(request: Request, goal: Goal) -> Response:
+    sent = writing.sent_body(request.data)
+    form = StepForm({**_defaults(Step, StepForm.Meta.fields), **sent})
+    writing.check(writing.StepWriteSerializer, sent, form)
+    step = coaching.add_step(_api_actor(request), goal, form.details())
+    return _versioned(serializers.StepSerializer(step).data, step, status.HTTP_201_CREATED)
+
+
+def _add_pothole(request: Request, goal: Goal) -> Response:
+    sent = writing.sent_body(request.data)
+    form = ObstacleForm({name: sent.get(name) for name in ("kind", "pothole", "detour")})
+    values = writing.check(writing.PotholeWriteSerializer, sent, form)
+    step = None
+    if values.get("step") is not None:
+        step = (
+            access.visible_to(Step.objects.filter(goal=goal), request.user)
+            .filter(uuid=values["step"])
+            .first()
+        )
+        if step is None:
+            raise ApiValidationError({"step": [_("Choose a step of this goal.")]})
+    try:
+        obstacle = coaching.add_obstacle(
+            _api_actor(request), goal, values["kind"], values["pothole"], values["detour"], step
+        )
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    data = serializers.ObstacleSerializer(obstacle).data
+    return Response(data, status=status.HTTP_201_CREATED)
+
+
+def _record_review(request: Request, goal: Goal) -> Response:
+    sent = writing.sent_body(request.data)
+    form = ReviewForm(sent)
+    writing.check(writing.ReviewWriteSerializer, sent, form)
+    review = coaching.record_review(_api_actor(request), goal, form.details())
+    return Response(serializers.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
 
 class StepFilter(django_filters.FilterSet):
     goal = django_filters.UUIDFilter(field_name="goal__uuid")
@@ -275,17 +535,82 @@ class StepFilter(django_filters.FilterSet):
         fields = ["goal", "status"]
 
 
-class StepViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One step of a goal's plan (recorded as a view of its participant)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a step, as its edit page does, or mark it done or not done yet "
+        "with how it went (status, outcome_note), as the goal page's buttons do; the fields "
+        "left out stay as they are (recorded in the audit trail)",
+        request=writing.StepChangeSerializer,
+        responses={200: serializers.StepSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
+    update=extend_schema(
+        summary="Change a step's plan as a whole, as its edit page does: the plan's fields "
+        "left out take a new step's values; status and outcome_note, when sent, mark it "
+        "(recorded in the audit trail)",
+        request=writing.StepChangeSerializer,
+        responses={200: serializers.StepSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
+)
+class StepViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
     participant_field = "goal.participant"
     lookup_field = "uuid"
     lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.StepSerializer
     filterset_class = StepFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
 
     def get_queryset(self):
-        return access.visible_to(Step.objects.all(), self.request.user).select_related(
+        queryset = access.visible_to(Step.objects.all(), self.request.user).select_related(
             "goal__participant"
         )
+        if self.action in ("update", "partial_update"):
+            queryset = queryset.filter(goal__participant__isnull=False)  # as for goals
+        return queryset
+
+    def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
+        step = self.get_object()
+        version = preconditions.expected_version(request.headers, step.version)
+        sent = writing.sent_body(request.data)
+        names = StepForm.Meta.fields
+        start = _defaults(Step, names)
+        if partial:
+            start = {name: getattr(step, name) for name in names}
+        plan = StepEditForm(
+            {**start, **{k: v for k, v in sent.items() if k in names}, "version": version}
+        )
+        mark = MarkStepForm(
+            {
+                "status": sent.get("status", step.status),
+                "note": sent.get("outcome_note", step.outcome_note),
+                "version": version,
+            }
+        )
+        values = writing.check(writing.StepChangeSerializer, sent, plan, mark, partial=partial)
+        actor = _api_actor(request)
+        try:
+            with transaction.atomic():
+                changed = coaching.update_step(actor, step, version, plan.details())
+                if (values["status"], values["outcome_note"].strip()) != (
+                    changed.status,
+                    changed.outcome_note,
+                ):
+                    changed = coaching.mark_step(
+                        actor, step, changed.version, values["status"], values["outcome_note"]
+                    )
+        except StaleEdit:
+            raise preconditions.PreconditionFailed from None
+        changed.goal = step.goal  # the same goal: no second read
+        return _versioned(serializers.StepSerializer(changed).data, changed)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
 
 
 class CoachingSessionFilter(django_filters.FilterSet):

@@ -2,10 +2,16 @@
 invalid) to every operation, as a coach and as a county administrator with their own tokens,
 and runs every check it has on each answer: status codes, content types, bodies and headers
 against the schema, no server error, invalid input refused, requests without the token refused.
+
+The writes are sent again to records each person keeps, with generated bodies, so they reach
+the forms and the action functions and make records (with the record's ETag in If-Match and a
+new Idempotency-Key, unless that header is what a negative case got wrong).
 """
 
+import re
 import time as clock
 from datetime import time, timedelta
+from uuid import uuid4
 
 import pytest
 import schemathesis
@@ -16,9 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from rest_framework.throttling import UserRateThrottle
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from stride.api import idempotency, preconditions
 from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, StepDetails
+from stride.coaching.models import Goal, Step
 from stride.core.audit import Actor
 from stride.reminders import actions as reminders
 from stride.reminders.models import Message
@@ -36,7 +45,7 @@ KNOWN = {
     "/api/v1/participants/{uuid}/": lambda w, goal: {"uuid": str(w.case.uuid)},
     "/api/v1/households/{uuid}/": lambda w, goal: {"uuid": str(w.case.household.uuid)},
     "/api/v1/goals/{uuid}/": lambda w, goal: {"uuid": str(goal.uuid)},
-    "/api/v1/steps/{uuid}/": lambda w, goal: {"uuid": str(goal.steps.get().uuid)},
+    "/api/v1/steps/{uuid}/": lambda w, goal: {"uuid": str(_first_step(goal).uuid)},
     "/api/v1/time-clocks/{uuid}/": lambda w, goal: {"uuid": str(w.case.uuid)},
     "/api/v1/services/{uuid}/": lambda w, goal: {"uuid": str(Service.objects.get().uuid)},
     "/api/v1/instruments/{slug}/": lambda w, goal: {"slug": "triage"},
@@ -46,8 +55,75 @@ KNOWN = {
 }
 
 
+# The writes, each at a record the person keeps: the participant, the goal, the step.
+WRITES = {
+    "/api/v1/participants/{uuid}/goals/": lambda w, goal: {"uuid": str(w.case.uuid)},
+    "/api/v1/goals/{uuid}/": lambda w, goal: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/steps/": lambda w, goal: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/potholes/": lambda w, goal: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/reviews/": lambda w, goal: {"uuid": str(goal.uuid)},
+    "/api/v1/steps/{uuid}/": lambda w, goal: {"uuid": str(_first_step(goal).uuid)},
+}
+# A valid body may still name a record that is not there, or not the participant's: the form
+# refuses it (400), which the schema cannot say in advance.
+REFERENCES = ("parent", "step")
+
+
+def _write_headers(case, headers: dict) -> dict:
+    """The record's ETag and a new key, over the generated ones, unless a negative case made
+    that header wrong on purpose (then it goes as generated, to be refused)."""
+    sent = case.headers or {}
+    positive = case.meta is None or case.meta.generation.mode.is_positive
+    chosen = dict(headers)
+    if case.method in ("PATCH", "PUT"):
+        tag = sent.get("If-Match")
+        if positive or (tag is not None and re.match(preconditions.IF_MATCH_PATTERN, tag)):
+            model = Goal if case.path.startswith("/api/v1/goals/") else Step
+            record = model.objects.get(uuid=case.path_parameters["uuid"])
+            chosen["If-Match"] = preconditions.etag(record.version)
+    if case.method == "POST":
+        key = sent.get("Idempotency-Key")
+        if positive or key is None or re.match(idempotency.KEY_PATTERN, key):
+            chosen["Idempotency-Key"] = uuid4().hex
+    return chosen
+
+
+def _run_writes(operation, mode, headers, world, goal) -> int:
+    sent = 0
+    known = WRITES[operation.path](world, goal)
+
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=known))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case) -> None:
+        nonlocal sent
+        sent += 1
+        response = case.call_and_validate(
+            headers=_write_headers(case, headers), excluded_checks=[positive_data_acceptance]
+        )
+        # Valid data is accepted, as schemathesis's own check says, but for a reference to a
+        # record the form does not offer.
+        if mode == GenerationMode.POSITIVE and not 200 <= response.status_code < 300:
+            body = case.body if isinstance(case.body, dict) else {}
+            names = [name for name in REFERENCES if body.get(name) is not None]
+            assert response.status_code == 400 and names, (response.status_code, response.text)
+            assert set(response.json()) <= set(names), response.text
+
+    check()
+    return sent
+
+
+def _first_step(goal) -> Step:
+    return goal.steps.order_by("pk")[0]  # the writes add more
+
+
 def _reminder(goal) -> Message:
-    return Message.objects.get(about=Message.About.STEP, about_id=goal.steps.get().uuid)
+    return Message.objects.get(about=Message.About.STEP, about_id=_first_step(goal).uuid)
 
 
 @pytest.fixture
@@ -118,6 +194,18 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
                     failures[f"{user.username} {mode.value} {operation.label}"] = str(failure)[
                         :1500
                     ]
+        # The writes again, at records this person keeps, so their bodies reach the forms.
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            if operation.path not in WRITES or operation.method.upper() == "GET":
+                continue
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                try:
+                    cases += _run_writes(operation, mode, headers, world, goal)
+                except (Exception, BaseExceptionGroup) as failure:  # reported below
+                    failures[f"{user.username} {mode.value} write {operation.label}"] = str(
+                        failure
+                    )[:1500]
         # Generated ids find nothing; these are records each person can read, so their bodies
         # are checked against the schema too.
         for result in schema.get_all_operations():
@@ -135,3 +223,6 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
         f"{seconds:.1f}s"
     )
     assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())
+    # The generated writes reached the actions: each kind of record was made.
+    assert Goal.objects.filter(participant=world.case).count() > 1
+    assert goal.steps.count() > 1 and goal.obstacles.exists() and goal.reviews.exists()

@@ -954,6 +954,12 @@ RULES = {
         lambda w: {"uuid": w.case.uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
+    # The API's writes take POST, PATCH or PUT only (stride/api/tests/test_coaching_writes.py
+    # sends each as every person); a GET of a POST-only route is 405 to anyone with a token.
+    "api:participant-goals": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
+    "api:goal-steps": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
+    "api:goal-potholes": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
+    "api:goal-reviews": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:coaching-session-list": (None, api(same(200))),
     "api:coaching-session-detail": (
         lambda w: {"uuid": _session(w).uuid},

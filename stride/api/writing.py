@@ -1,0 +1,194 @@
+"""What a write through the API may send, and how it is checked: the page's own form decides.
+
+Each request body has a serializer here that says, for the schema and for JSON, what type
+each field is (a string is a string, not a number made into one). The values then go through
+the form the page uses (`coaching.forms`), so the rules and the words of each refusal are
+the page's: a 400 names each field with the form's messages, in the language asked for.
+Where both refuse a field, the form's words are kept; the serializer's stand alone only for
+what a form cannot be sent (a list where a string goes).
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from stride.coaching.models import Goal, Obstacle, Review, Step
+
+# A text the form strips and then requires must hold something besides spaces; no text may
+# hold a NUL character (forms refuse it, and PostgreSQL cannot store it).
+# (An optional text's pattern asks for one character or more: the schema allows "" apart.)
+# Each refusal in Django's own words, as a form says them.
+_NO_NUL = RegexValidator(r"^[^\x00]+$", ProhibitNullCharactersValidator.message)
+_SOMETHING = RegexValidator(
+    r"^[^\x00]*[^\s\x00][^\x00]*$", forms.Field.default_error_messages["required"]
+)
+
+
+class Text(serializers.CharField):
+    """A JSON string and only that (DRF would take a number and make it a string)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)  # the form strips, as on the page
+        super().__init__(**kwargs)
+        self.validators.append(_NO_NUL if self.allow_blank else _SOMETHING)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+
+class WholeNumber(serializers.IntegerField):
+    """A JSON integer only: not "5", not 5.0, not true."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class YesNo(serializers.BooleanField):
+    """true or false only."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Day(serializers.DateField):
+    """A date written YYYY-MM-DD, as the schema's "date" format says."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["iso-8601"], **kwargs)
+
+    def to_internal_value(self, value: Any) -> date:
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+class Strict(serializers.ModelSerializer):
+    """A model's fields, typed strictly; lengths, choices and ranges come from the model."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: Text,
+        models.TextField: Text,
+        models.DateField: Day,
+        models.PositiveSmallIntegerField: WholeNumber,
+        models.BooleanField: YesNo,
+    }
+
+
+class GoalWriteSerializer(Strict):
+    parent = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A long-term goal of the same participant that this goal leads to.",
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "words", "why_it_matters", "looks_like", "measure", "target_date", "term",
+            "parent", "life_area", "difficulty", "confidence", "proposed_by",
+        ]  # fmt: skip
+
+
+class StepWriteSerializer(Strict):
+    class Meta:
+        model = Step
+        fields = ["what", "due_on", "where", "how", "who_helps", "resources", "wants_reminder"]
+
+
+class StepChangeSerializer(StepWriteSerializer):
+    """A change of a step: its plan (PUT: all of it), and where it stands (status, with a
+    note on how it went), which is marked as the page's Done / Not done yet buttons do."""
+
+    class Meta(StepWriteSerializer.Meta):
+        fields = [*StepWriteSerializer.Meta.fields, "status", "outcome_note"]
+        extra_kwargs = {
+            "status": {"required": False},
+            "outcome_note": {"required": False},
+        }
+
+
+class PotholeWriteSerializer(Strict):
+    step = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A step of this goal it is about; null for "
+        "the goal as a whole.",
+    )  # fmt: skip
+
+    class Meta:
+        model = Obstacle
+        fields = ["kind", "pothole", "detour", "step"]
+
+
+class ReviewWriteSerializer(Strict):
+    class Meta:
+        model = Review
+        fields = ["how_it_went", "went_well", "learned", "next_time", "decision"]
+
+
+# Form fields by their API names where the two differ.
+RENAMED = {"note": "outcome_note"}
+
+
+def check(
+    serializer_class: type[serializers.Serializer],
+    sent: dict,
+    *pages: forms.BaseForm,
+    partial: bool = False,
+) -> dict:
+    """The values sent, once their types and the page's forms agree: the serializer's typed
+    values with the forms' cleaned ones over them. Else a 400 naming each field, in the
+    forms' words where they have any. `partial` (a PATCH) types only what was sent."""
+    typed = serializer_class(data=sent, partial=partial)
+    typed.is_valid()
+    left_out: set[str] = set()
+    for page in pages:
+        # A form reads strings (and what its own fields hold); a value of another type stays
+        # out of it, and the serializer's refusal of that value stands.
+        kept = {}
+        for name, value in page.data.items():
+            api_name = RENAMED.get(name, name)
+            if api_name not in typed.errors or (
+                isinstance(value, str)
+                and not isinstance(page.fields.get(name), forms.ModelChoiceField)
+            ):
+                kept[name] = value
+            else:
+                left_out.add(api_name)
+        page.data = kept
+    valid = [page.is_valid() for page in pages]
+    if typed.errors or not all(valid):
+        errors: dict[str, Any] = dict(typed.errors)
+        for page in pages:
+            for name, said in page.errors.items():
+                key = "non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name
+                key = RENAMED.get(key, key)
+                if key not in left_out:
+                    errors[key] = list(said)
+        raise ValidationError(errors)
+    merged = dict(typed.validated_data)
+    for page in pages:
+        merged.update({RENAMED.get(k, k): v for k, v in page.cleaned_data.items()})
+    return merged
+
+
+def sent_body(data: Any) -> dict:
+    """The request's JSON object; a body that is not one is refused (400)."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+    return dict(data)
