@@ -122,6 +122,19 @@ def record_private_view(actor: Actor, response: Response) -> None:
     )
 
 
+def record_private_views(actor: Actor, participant: Participant) -> None:
+    """A copy of a participant's record that carries their private answers reads each
+    response that holds some: one event each, in one insert."""
+    holding = Response.objects.filter(participant=participant).exclude(private_answers={})
+    audit.record_many(
+        actor,
+        Action.PRIVATE_VIEW,
+        holding.only("uuid"),
+        lambda _r: participant.uuid,
+        ["private_answers"],
+    )
+
+
 @transaction.atomic
 def choose_instruments(actor: Actor, county: Organisation, in_use: set[str]) -> None:
     """Set which instruments `county`'s staff offer; the rest stay readable in old results."""

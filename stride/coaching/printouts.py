@@ -59,6 +59,13 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def render_pdf(printable: Printable, context: dict[str, Any], language: str) -> bytes:
     """The printable as PDF bytes, its text and dates in `language`."""
+    pdf: bytes = lay_out(printable, context, language).write_pdf()
+    return pdf
+
+
+def lay_out(printable: Printable, context: dict[str, Any], language: str) -> Any:
+    """The printable laid out in pages (a WeasyPrint document, its `pages` counted), not yet
+    written: a long one's maker can say how far it has got between the two."""
     with translation.override(language):
         html = render_to_string(
             printable.template,
@@ -68,10 +75,7 @@ def render_pdf(printable: Printable, context: dict[str, Any], language: str) -> 
     # processes (web workers, the task worker, manage.py) never draw a PDF.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(
-        string=html, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch
-    ).write_pdf()
-    return pdf
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch).render()
 
 
 def language_for(asked: str | None, household: Household | None, fallback: str) -> str:

@@ -223,6 +223,13 @@ def can_edit_session_notes(user: User, session: Any) -> bool:
     )
 
 
+def can_request_records(user: User) -> bool:
+    """A participant's full record, as a records request (PDF or JSON), is made by those who
+    keep their case: their coach, supervisors and county administrators, for the
+    participants they may read. The participant asks for their own from their pages."""
+    return user.is_authenticated and user.role in CASE_EDITOR_ROLES
+
+
 def can_see_caseloads(user: User) -> bool:
     return user.is_authenticated and user.role in CASE_EDITOR_ROLES | {Role.STATE_ADMIN}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reminder_views, views
+from . import records_views, reminder_views, views
 
 app_name = "portal"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("me/careers/<slug:industry>/<slug:ladder>/", views.career_ladder, name="career_ladder"),
     path("me/careers/<slug:industry>/<slug:ladder>/goal/", views.career_goal, name="career_goal"),
     path("me/services/print/", views.services_printout, name="services_print"),
+    path("me/records/", records_views.records, name="records"),
+    path("me/records/json/", records_views.records_json, name="records_json"),
+    path("me/records/pdf/", records_views.records_pdf, name="records_pdf"),
+    path("me/records/<uuid:uuid>/pdf/", records_views.records_copy_pdf, name="records_copy_pdf"),
     path("me/welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
     path("me/forgot-password/", views.forgot, name="forgot"),
     path("participants/<uuid:uuid>/invite/", views.invite, name="invite"),

@@ -103,6 +103,7 @@ def participant(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "can_edit": access.can_edit_cases(request.user),
             "can_reassign": access.can_reassign(request.user),
             "can_read_audit": access.can_read_audit(request.user),
+            "can_request_records": access.can_request_records(request.user),
         },
     )
 

@@ -1,0 +1,1 @@
+"""A participant's whole record, put together from every app's part: a records request."""
