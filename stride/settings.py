@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stride.reminders",
     "stride.webhooks",
     "stride.measures",
+    "stride.casefile",
     "stride.api",
     "stride.portal",
     "stride.staff",

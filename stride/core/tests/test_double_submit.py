@@ -29,6 +29,7 @@ from knox.models import AuthToken
 from stride.assessments.models import Response
 from stride.benefits.models import Curve, Scenario
 from stride.careers.models import CareerPlan, LocalPartner
+from stride.casefile.models import RecordsCopy
 from stride.coaching import actions as coaching
 from stride.coaching.models import (
     Achievement,
@@ -489,6 +490,24 @@ CREATES: dict[str, list[Case]] = {
     "people:exiters": [
         Case("county_admin", lambda w: _reverse("people:exiters"), lambda w: {}, ExitersFile)
     ],
+    "staff:records_pdf": [
+        Case(
+            "coach",
+            lambda w: _reverse("staff:records_pdf", uuid=w.case.uuid),
+            lambda w: {},
+            RecordsCopy,
+            page=lambda w: _reverse("staff:records", uuid=w.case.uuid),
+        )
+    ],
+    "portal:records_pdf": [
+        Case(
+            "participant_user",
+            lambda w: _reverse("portal:records_pdf"),
+            lambda w: {},
+            RecordsCopy,
+            page=lambda w: _reverse("portal:records"),
+        )
+    ],
     "webhooks:subscription_new": [
         Case(
             "county_admin",
@@ -869,6 +888,12 @@ ADDS_NOTHING: dict[str, str] = {
     "people:import_columns": "keeps the source's one mapping: a second press saves the same",
     "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
     "people:exiters_file": READS,
+    "staff:records": READS,
+    "portal:records": READS,
+    "staff:records_json": "a JSON download of the record; it writes only audit events",
+    "portal:records_json": "a JSON download of the record; it writes only audit events",
+    "staff:records_copy_pdf": "a PDF download of a copy made already; it writes only audit events",
+    "portal:records_copy_pdf": "a PDF download of a copy made already; it writes only audit events",
     "webhooks:subscriptions": READS,
     "webhooks:subscription": READS,
     "webhooks:subscription_edit": "changes a subscription by its version; a second press is stale",

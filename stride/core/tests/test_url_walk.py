@@ -21,6 +21,8 @@ from stride.benefits.models import Scenario
 from stride.careers import actions as careers
 from stride.careers import catalogue as career_ladders
 from stride.careers.models import LocalPartner
+from stride.casefile import copies as records_copies
+from stride.casefile.models import RecordsCopy
 from stride.coaching import actions as coaching
 from stride.coaching import printouts
 from stride.coaching.models import Goal, MeetingSummary
@@ -190,6 +192,18 @@ EXTRACT = (
     b"CASE_NO,FNAME,LNAME,DOB,SSN,AID_BEGIN,WORKER\n"
     b"NEW0002,Mariana,Lopez,04/02/1990,456-78-6789,2026-01-01,coach\n"
 )
+
+
+def _records_copy(world, who: str) -> RecordsCopy:
+    """A ready printed copy of the case's record, made for `who` (the coach, or the
+    participant for themselves), as the task makes it."""
+    user = world.people()[who]
+    found = RecordsCopy.objects.filter(requested_by=user).first()
+    if found:
+        return found
+    copy = records_copies.request_copy(Actor(user), world.case, "en")
+    records_copies.make(copy)
+    return RecordsCopy.objects.get(pk=copy.pk)
 
 
 def _caseload_extract(world) -> CaseloadExtract:
@@ -466,6 +480,15 @@ RULES = {
     "people:household_new": (None, scoped(CASE_EDITORS, EVERYONE)),
     "staff:participant": (lambda w: {"uuid": w.case.uuid}, scoped(CASELOAD_READERS)),
     "people:participant_audit": (lambda w: {"uuid": w.case.uuid}, scoped(AUDIT_READERS)),
+    # A records request: the coach, supervisors and county administrators of the case; the
+    # PDF is made by a task for the one who asked, whose copy it stays.
+    "staff:records": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "staff:records_json": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS)),
+    "staff:records_pdf": (lambda w: {"uuid": w.case.uuid}, scoped(CASE_EDITORS, EVERYONE, 405)),
+    "staff:records_copy_pdf": (
+        lambda w: {"uuid": _records_copy(w, "coach").uuid},
+        scoped(CASE_EDITORS, {"coach"}),
+    ),
     # A county's caseload extracts are its administrator's; supervisors settle the rows that
     # may be someone in their teams' caseloads.
     "people:caseload_import": (None, same(403, county_admin=200, other_county_admin=200)),
@@ -842,6 +865,14 @@ RULES = {
         same(403, county_admin=200, other_county_admin=404),
     ),
     "portal:services_print": (None, same(404, participant_user=200)),
+    # The participant's own records request.
+    "portal:records": (None, same(404, participant_user=200)),
+    "portal:records_json": (None, same(404, participant_user=200)),
+    "portal:records_pdf": (None, same(405)),
+    "portal:records_copy_pdf": (
+        lambda w: {"uuid": _records_copy(w, "participant_user").uuid},
+        same(404, participant_user=200),
+    ),
     # Career ladders are public facts: staff who see caseloads explore them; participants are
     # sent to their own careers pages.
     "careers:explorer": (None, same(200, sysadmin=403, participant_user=302)),
