@@ -632,3 +632,29 @@ def test_a_step_sent_to_the_api_is_the_step_the_page_would_save(world, plan, wha
         for name, errors in form.errors.items():
             assert refused[name] == list(errors)
         assert set(refused) <= {"what", "where", "due_on"}
+
+
+def test_two_posts_with_one_key_at_once_make_one_record(world, plan, monkeypatch):
+    # Sent together, both find no key stored and both make a step; the second one's key
+    # collides with the first's as it is stored, its step is rolled back, and it answers as
+    # the first did.
+    goal, _step = plan
+    client = APIClient()
+    client.force_authenticate(world.coach)
+    url = reverse("api:goal-steps", args=[goal.uuid])
+    first = client.post(url, {"what": "Call"}, format="json", HTTP_IDEMPOTENCY_KEY="race")
+    events = AuditEvent.objects.count()
+    real = idempotency._stored
+    looked = []
+
+    def not_yet_on_the_first_look(request, key):
+        looked.append(key)
+        return None if len(looked) == 1 else real(request, key)
+
+    monkeypatch.setattr(idempotency, "_stored", not_yet_on_the_first_look)
+    second = client.post(url, {"what": "Call"}, format="json", HTTP_IDEMPOTENCY_KEY="race")
+
+    assert (second.status_code, second.content) == (first.status_code, first.content)
+    assert goal.steps.filter(what="Call").count() == 1
+    assert AuditEvent.objects.count() == events
+    assert len(looked) == 2
