@@ -93,6 +93,7 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["lead"],
                 form.cleaned_data["at"],
                 form.cleaned_data["version"],
+                form.cleaned_data["check_in_every"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -6,6 +6,7 @@ it; a withdrawal also stops every reminder still waiting on that channel.
 """
 
 from datetime import time
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -166,37 +167,52 @@ def preference_of(participant: Participant) -> Preference:
 
 @transaction.atomic
 def set_preference(
-    actor: Actor, participant: Participant, lead: str, at: time, expected_version: int
+    actor: Actor,
+    participant: Participant,
+    lead: str,
+    at: time,
+    expected_version: int,
+    check_in_every: int | None = None,
 ) -> Preference:
     """New reminder times, set by the participant or their coach: every reminder still
-    waiting moves to them, in this transaction."""
+    waiting moves to them, in this transaction. `check_in_every` None keeps how often a
+    check-in reminder comes."""
     if lead not in Preference.Lead.values:
         raise ValidationError({"lead": _("Choose when reminders come.")})
+    if check_in_every is not None and check_in_every not in Preference.CheckInEvery.values:
+        raise ValidationError({"check_in_every": _("Choose how often, or no check-in reminders.")})
     current = Preference.objects.select_for_update().filter(participant=participant).first()
     if (current.version if current else 0) != expected_version:
         raise StaleEdit(current.version if current else 0)
+    wanted: dict[str, Any] = {"lead": lead, "at": at}
+    if check_in_every is not None:
+        wanted["check_in_every"] = check_in_every
     if current is None:
         current = Preference.objects.create(
-            participant=participant,
-            lead=lead,
-            at=at,
-            changed_at=timezone.now(),
-            changed_by=actor.user,
+            participant=participant, changed_at=timezone.now(), changed_by=actor.user, **wanted
         )
-        audit.record(actor, Action.CREATE, current, participant.uuid, ["lead", "at"])
+        audit.record(actor, Action.CREATE, current, participant.uuid, list(wanted))
     else:
-        changed = [
-            name for name, value in (("lead", lead), ("at", at)) if getattr(current, name) != value
-        ]
+        changed = [name for name, value in wanted.items() if getattr(current, name) != value]
         if not changed:
             return current
-        was = current.lead
-        current.lead, current.at = lead, at
+        was = {name: getattr(current, name) for name in changed}
+        for name in changed:
+            setattr(current, name, wanted[name])
         current.changed_at, current.changed_by = timezone.now(), actor.user
         current.version += 1
         current.save()
         audit.record(
-            actor, Action.CHANGE, current, participant.uuid, changed, changes={"lead": (was, lead)}
+            actor,
+            Action.CHANGE,
+            current,
+            participant.uuid,
+            changed,
+            changes={
+                name: (was[name], wanted[name])
+                for name in changed
+                if name in Preference.AUDIT_VALUES
+            },
         )
     scheduling.plan_for_participant(participant)
     return current

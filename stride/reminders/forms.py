@@ -73,6 +73,15 @@ class PreferenceForm(forms.Form):
             "comes at least two hours before it."
         ),
     )
+    check_in_every = forms.TypedChoiceField(
+        label=_("How often should a reminder to do a check-in come?"),
+        choices=Preference.CheckInEvery.choices,
+        coerce=int,
+        empty_value=None,  # not sent: kept as it was
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("It comes at the time of day above, counted from the last check-in."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -91,6 +100,7 @@ class PreferenceForm(forms.Form):
             initial={
                 "lead": preference.lead,
                 "at": preference.at.strftime("%H:%M"),
+                "check_in_every": preference.check_in_every,
                 "version": preference.version,
             },
         )

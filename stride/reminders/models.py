@@ -176,18 +176,28 @@ class Reply(models.Model):
 
 
 class Preference(models.Model):
-    """When a participant wants their reminders: how long before, and at what time of day.
+    """When a participant wants their reminders: how long before, and at what time of day;
+    and whether, and how often, to be reminded to do a check-in on their own page.
 
     Set by the participant on their own pages or by their coach; without one,
-    reminders come the day before at ten in the morning. Quiet hours still win."""
+    reminders come the day before at ten in the morning, and no check-in reminder
+    comes. Quiet hours still win."""
 
     ACCESS_VIA = "participant"
-    AUDIT_VALUES = ("lead",)
+    AUDIT_VALUES = ("lead", "check_in_every")
 
     class Lead(models.TextChoices):
         DAY_BEFORE = "day_before", _("The day before")
         SAME_MORNING = "same_morning", _("The same morning")
         TWO_HOURS = "two_hours", _("Two hours before")
+
+    class CheckInEvery(models.IntegerChoices):
+        """How often to be reminded to do a check-in on one's own page, in days."""
+
+        NEVER = 0, _("No check-in reminders")
+        WEEK = 7, _("Every week")
+        TWO_WEEKS = 14, _("Every two weeks")
+        FOUR_WEEKS = 28, _("Every four weeks")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     participant = models.OneToOneField(
@@ -197,6 +207,9 @@ class Preference(models.Model):
         _("how long before"), max_length=16, choices=Lead.choices, default=Lead.DAY_BEFORE
     )
     at = models.TimeField(_("time of day"), default=time(10, 0))
+    check_in_every = models.PositiveSmallIntegerField(
+        _("check-in reminders"), choices=CheckInEvery.choices, default=CheckInEvery.NEVER
+    )
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

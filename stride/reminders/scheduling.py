@@ -11,7 +11,10 @@ Three things get reminders:
 - a participant's next appointment: the one their own page shows, recorded on
   their latest session that has an appointment still ahead. A newer session
   with another time moves it; when none is ahead any more it stops;
-- a goal's review date (its target date), while the goal is open.
+- a goal's review date (its target date), while the goal is open;
+- a check-in of their own, every week, two or four weeks when the participant
+  asked for it: counted from their last check-in (or the last such reminder),
+  so doing one puts the next off.
 
 Each has at most one waiting message, by one channel (`chosen_consent`: a
 text, else an email, a postcard only when it is the only one). Nothing is
@@ -28,11 +31,12 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from stride.assessments.models import Response
 from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core import audit
 from stride.core.audit import Action
@@ -42,7 +46,7 @@ from stride.people.models import Participant
 
 from . import quiet, tasks, wording
 from .models import Channel, Consent, CountySettings, Message, Preference
-from .sending import SYSTEM, cancel
+from .sending import SYSTEM, cancel, message_sent
 
 SEND_AT = time(10, 0)  # the morning of the day before, in the household's clock
 HOURS_BEFORE = timedelta(hours=2)  # an appointment's reminder comes at least this long before it
@@ -160,8 +164,9 @@ def _waiting(about: str, about_id: UUID | None, participant: Participant) -> lis
     found = Message.objects.select_related("participant").filter(
         about=about, status=Message.Status.QUEUED
     )
-    # A step or a goal has its own message; a participant has one next appointment.
-    if about == Message.About.APPOINTMENT:
+    # A step or a goal has its own message; a participant has one next appointment and one
+    # next check-in.
+    if about in (Message.About.APPOINTMENT, Message.About.CHECK_IN):
         found = found.filter(participant=participant)
     else:
         found = found.filter(about_id=about_id)
@@ -392,6 +397,76 @@ def plan_for_participant(participant: Participant) -> None:
         goal.participant = participant
         plan_for_review(goal, household)
     plan_for_appointment(participant, household)
+    plan_for_check_in(participant, household)
+
+
+# A check-in of one's own
+
+
+@receiver(post_save, sender=Response, dispatch_uid="reminders.check_in_saved")
+def check_in_saved(
+    sender: type[Response],
+    instance: Response,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A check-in finished: the next reminder to do one is counted from it."""
+    finishing = update_fields is None or "completed_at" in update_fields
+    if not raw and finishing and instance.completed_at is not None:
+        plan_for_check_in(
+            Participant.objects.select_related("household").get(pk=instance.participant_id)
+        )
+
+
+@receiver(message_sent, dispatch_uid="reminders.check_in_sent")
+def check_in_sent(message: Message, **kwargs: Any) -> None:
+    """A check-in reminder went out: the next one is counted from it."""
+    if message.about == Message.About.CHECK_IN:
+        plan_for_check_in(message.participant)
+
+
+def plan_for_check_in(
+    participant: Participant, household: Household | None = None
+) -> Message | None:
+    """The waiting reminder to do a check-in, when the participant asked for them: the chosen
+    number of days after the last check-in, the last such reminder or the choice itself,
+    whichever came last, on the morning of that day at their time."""
+    waiting = _waiting(Message.About.CHECK_IN, None, participant)
+    preference = Preference.objects.filter(participant=participant).first()
+    every = preference.check_in_every if preference is not None else 0
+    if not waiting and not every:
+        return None
+    household = household or household_of(participant)
+    wanted = None
+    if household.consent is not None and preference is not None and every:
+        last_done = Response.objects.filter(participant=participant).aggregate(
+            at=Max("completed_at")
+        )["at"]
+        last_sent = Message.objects.filter(
+            participant=participant, about=Message.About.CHECK_IN
+        ).aggregate(at=Max("sent_at"))["at"]
+        since = max(at for at in (last_done, last_sent, preference.changed_at) if at is not None)
+        on = timezone.localdate(since, household.zone) + timedelta(days=every)
+        due_at = due_time(
+            on,
+            None,
+            Timing(Preference.Lead.SAME_MORNING, household.timing.at),
+            household.zone,
+            timezone.now(),
+            household.quiet_from,
+            household.quiet_until,
+        )
+        wanted = (wording.check_in_reminder(household.language), due_at)
+    return _place(
+        participant,
+        Message.About.CHECK_IN,
+        None,
+        waiting,
+        wanted,
+        household,
+        "no check-in reminder wanted",
+    )
 
 
 # The household's clock and the county's quiet hours

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from stride.coaching.models import CoachingSession, Goal, Step
@@ -54,6 +55,10 @@ SYSTEM = Actor(None, None, "system")
 BATCH = 50
 # A message in one of these has left the queue for good (a delivery report may follow).
 GONE = (Message.Status.SENT, Message.Status.FAILED, Message.Status.CANCELLED)
+
+# Sent (with `message`) in the transaction that records a message as sent: scheduling queues
+# what follows it (the next check-in reminder).
+message_sent = Signal()
 
 
 @dataclass(frozen=True)
@@ -330,6 +335,7 @@ def _send_held(
         ):
             logger.warning("Message %s was sent by a worker that had lost its lease", message.pk)
             return None
+        message_sent.send(sender=Message, message=message)
     return Outcome(Message.Status.SENT)
 
 

@@ -66,6 +66,14 @@ def appointment_reminder(starts: datetime, language: str) -> str:
         ) % {"day": day, "time": at}
 
 
+def check_in_reminder(language: str) -> str:
+    with translation.override(language):
+        return _(
+            "Stride: it's time for your check-in. Open your own page in Stride to see how "
+            "things are going. Reply STOP to stop reminders."
+        )
+
+
 GOAL_WORDS = 80  # a goal's own words, shortened to keep the text short
 
 

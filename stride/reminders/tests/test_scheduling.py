@@ -208,7 +208,7 @@ def test_new_times_move_every_waiting_reminder_in_one_go(world, clock):
     [appointment] = waiting(Message.About.APPOINTMENT)
     assert appointment.due_at == datetime(2026, 3, 15, 18, 0, tzinfo=FRESNO)
     event = AuditEvent.objects.get(record_id=preference.uuid)
-    assert event.changes == {"lead": [None, "day_before"]}
+    assert event.changes == {"lead": [None, "day_before"], "check_in_every": [None, 0]}
 
 
 def test_times_changed_by_someone_else_meanwhile_are_not_overwritten(world, clock):
