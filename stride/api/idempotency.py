@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -85,13 +86,14 @@ def _stored(request: Request, key: str) -> IdempotencyKey | None:
     return found
 
 
-def _replay(request: Request, found: IdempotencyKey) -> Response:
+def _replay(request: Request, found: IdempotencyKey) -> HttpResponse:
     if found.request_hash != fingerprint(request):
         raise KeyReused
-    headers = {"Idempotent-Replayed": "true"}
+    replayed = HttpResponse(found.body, status=found.status, content_type="application/json")
+    replayed["Idempotent-Replayed"] = "true"
     if found.etag:
-        headers["ETag"] = found.etag
-    return Response(found.body, status=found.status, headers=headers)
+        replayed["ETag"] = found.etag
+    return replayed
 
 
 def prune(now=None) -> int:
@@ -105,7 +107,7 @@ def prune(now=None) -> int:
     return deleted
 
 
-def create_once(request: Request, make: Callable[[], Response]) -> Response:
+def create_once(request: Request, make: Callable[[], Response]) -> HttpResponse:
     """Answer a POST with `make()`, at most once per key: `make` writes, in this transaction.
 
     Without a key, `make` runs as usual. With one already used, its first answer comes back
@@ -127,8 +129,7 @@ def create_once(request: Request, make: Callable[[], Response]) -> Response:
                     key=key,
                     request_hash=fingerprint(request),
                     status=answer.status_code,
-                    # What the client was sent, byte for byte once rendered again.
-                    body=json.loads(JSONRenderer().render(answer.data)),
+                    body=JSONRenderer().render(answer.data).decode(),
                     etag=answer.headers.get("ETag", ""),
                     created_at=now,
                 )

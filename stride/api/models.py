@@ -13,7 +13,8 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)  # sha256 of the method, path and body
     status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    # The body as it was sent, byte for byte (a JSON column would not keep its keys' order).
+    body = models.TextField()
     etag = models.CharField(max_length=40, blank=True)  # the record's ETag the answer carried
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -515,7 +515,7 @@ def test_a_key_lasts_a_day_and_each_use_prunes_a_bounded_batch_of_old_ones(world
     long_ago = timezone.now() - timedelta(days=2)
     IdempotencyKey.objects.bulk_create(
         IdempotencyKey(
-            user=world.supervisor, key=f"old-{n}", request_hash="x", status=201, body={},
+            user=world.supervisor, key=f"old-{n}", request_hash="x", status=201, body="{}",
             created_at=long_ago,
         )
         for n in range(idempotency.PRUNE_BATCH + 20)
