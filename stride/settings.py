@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "stride.coaching.models.Goal.Status",
         "StepStatusEnum": "stride.coaching.models.Step.Status",
+        # A pothole's kind, read and written: one name for both.
+        "ObstacleKindEnum": "stride.coaching.models.Obstacle.Kind",
         "MessageStatusEnum": "stride.reminders.models.Message.Status",
         "ConsentHowEnum": "stride.reminders.models.Consent.How",
     },
