@@ -7,4 +7,5 @@ class CountyConfig(AppConfig):
     verbose_name = "County tools"
 
     def ready(self) -> None:
-        from . import rubrics, self_assessment  # noqa: F401  (register the system checks)
+        # The reviews' demo step; the rubrics' and self-assessment's system checks.
+        from . import demo, rubrics, self_assessment  # noqa: F401
