@@ -19,7 +19,7 @@ from stride.coaching.models import (
 )
 from stride.core.models import AuditEvent
 from stride.participation.models import MonthResult
-from stride.people.models import Household, Member, Participant
+from stride.people.models import Enrollment, Household, Member, Participant
 from stride.reminders.models import Channel, Consent, Message
 from stride.resources.models import Location, Referral, Schedule, Service
 
@@ -103,12 +103,28 @@ class AssignmentSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class EnrollmentSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.code")
+    ended_on = serializers.DateField(allow_null=True, help_text="Null while enrolled.")
+    exit_reason = serializers.CharField(help_text="Why the enrollment ended; empty while enrolled.")
+
+    class Meta:
+        model = Enrollment
+        fields = ["uuid", "program", "aid_start", "status", "ended_on", "exit_reason"]
+
+
 class ParticipantDetailSerializer(ParticipantListSerializer):
     birth_date = serializers.DateField(source="member.birth_date")
     assignments = AssignmentSerializer(many=True, read_only=True)
+    enrollments = EnrollmentSerializer(many=True, read_only=True)
 
     class Meta(ParticipantListSerializer.Meta):
-        fields = [*ParticipantListSerializer.Meta.fields, "birth_date", "assignments"]
+        fields = [
+            *ParticipantListSerializer.Meta.fields,
+            "birth_date",
+            "assignments",
+            "enrollments",
+        ]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

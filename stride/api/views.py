@@ -193,7 +193,7 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             "member", "household", "coach", "current_enrollment__program"
         )
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("assignments__coach")
+            queryset = queryset.prefetch_related("assignments__coach", "enrollments__program")
         return queryset
 
     def get_serializer_class(self):

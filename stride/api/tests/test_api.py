@@ -1,10 +1,19 @@
 """The REST API answers through the same access rules as the pages."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from stride.core.audit import Actor
 from stride.core.models import AuditEvent
+from stride.people import actions
+from stride.people.models import ExitReason
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +38,29 @@ def test_participant_detail_is_audited_as_an_api_view(world):
     assert response.json()["assignments"][0]["coach"] == "coach"
     event = AuditEvent.objects.get(action="view")
     assert (event.channel, event.participant) == ("api", world.case.uuid)
+
+
+def test_participant_detail_shows_each_enrollment_and_how_it_ended(world):
+    enrollment = world.case.current_enrollment
+    with time_machine.travel(datetime(2026, 5, 4, 10, tzinfo=PACIFIC), tick=False):
+        actions.record_exit(
+            Actor(world.coach),
+            enrollment,
+            enrollment.version,
+            exited_on=date(2026, 4, 30),
+            reason=ExitReason.EMPLOYMENT,
+        )
+    response = api_as(world.coach).get(reverse("api:participant-detail", args=[world.case.uuid]))
+    assert response.json()["enrollments"] == [
+        {
+            "uuid": str(enrollment.uuid),
+            "program": world.program.code,
+            "aid_start": enrollment.aid_start.isoformat(),
+            "status": "exited",
+            "ended_on": "2026-04-30",
+            "exit_reason": "employment",
+        }
+    ]
 
 
 def test_an_outsider_gets_404_for_a_participant(world):
