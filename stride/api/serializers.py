@@ -18,6 +18,7 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core.models import AuditEvent
+from stride.county.models import PracticeReview
 from stride.participation.models import MonthResult
 from stride.people.models import Enrollment, Household, Member, Participant
 from stride.reminders.models import Channel, Consent, Message
@@ -670,3 +671,24 @@ class ConsentRequestSerializer(serializers.Serializer):
                 _("Read them the words for this channel, and record their yes only if they agree.")
             )
         return value
+
+
+class PracticeReviewSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county.name")
+    program = serializers.CharField(
+        source="program.name",
+        default=None,
+        help_text="The office or county observed; null for a review of one worker.",
+    )
+    worker = username_of()  # null for a review of a program
+    ratings = serializers.DictField(
+        child=serializers.CharField(), help_text="Each item's key and the level it was rated."
+    )
+    notes = serializers.DictField(child=serializers.CharField(), help_text="Each item's note.")
+
+    class Meta:
+        model = PracticeReview
+        fields = [
+            "uuid", "kind", "county", "program", "worker", "observer_name", "observer_role",
+            "observed_on", "form_version", "ratings", "notes", "summary", "written_at",
+        ]  # fmt: skip

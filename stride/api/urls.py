@@ -29,6 +29,7 @@ router.register("time-clocks", views.TimeClockViewSet, basename="time-clock")
 router.register("benefit-scenarios", views.BenefitScenarioViewSet, basename="benefit-scenario")
 router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("messages", views.MessageViewSet, basename="message")
+router.register("fidelity-reviews", views.FidelityReviewViewSet, basename="fidelity-review")
 
 urlpatterns = [
     path("", include(router.urls)),

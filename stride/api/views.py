@@ -43,6 +43,9 @@ from stride.core.audit import Actor
 from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
 from stride.core.vocabulary import LifeArea
+from stride.county import actions as county
+from stride.county import reviews
+from stride.county.models import PracticeReview
 from stride.participation import ledger
 from stride.participation.models import MonthResult
 from stride.people import actions
@@ -1012,3 +1015,46 @@ class MessageViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         return access.visible_to(Message.objects.all(), self.request.user).select_related(
             "participant"
         )
+
+
+class PracticeReviewFilter(django_filters.FilterSet):
+    worker = django_filters.CharFilter(field_name="worker__username")
+    observed_after = django_filters.DateFilter(field_name="observed_on", lookup_expr="gte")
+
+    class Meta:
+        model = PracticeReview
+        fields = ["worker", "observed_after"]
+
+
+# A review of a person's work is read as the pages read it: the reviews the reader may see
+# (county.reviews.visible: a coach their own, a supervisor their team's and office's, a county
+# administrator the county's), each review of a person shown recorded as a view.
+@extend_schema_view(
+    list=extend_schema(summary="Fidelity reviews you may read, of programs and of workers"),
+    retrieve=extend_schema(summary="One fidelity review (a review of a person is recorded)"),
+)
+class FidelityReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.PracticeReviewSerializer
+    filterset_class = PracticeReviewFilter
+
+    def get_queryset(self):
+        return (
+            reviews.visible(self.request.user)
+            .filter(kind=PracticeReview.Kind.FIDELITY)
+            .select_related("county", "program", "worker")
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = list(page or [])
+        data = self.get_serializer(rows, many=True).data
+        county.record_review_views(Actor.from_request(request, channel="api"), rows)
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        instance = self.get_object()  # a 404 here records nothing
+        data = self.get_serializer(instance).data
+        county.record_review_views(Actor.from_request(request, channel="api"), [instance])
+        return Response(data)

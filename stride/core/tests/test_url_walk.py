@@ -979,6 +979,12 @@ RULES = {
         lambda w: {"uuid": _reminder(w).uuid},
         api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
     ),
+    # Reviews of practice: whoever may read them on the pages (county.reviews.visible).
+    "api:fidelity-review-list": (None, api(same(200))),
+    "api:fidelity-review-detail": (
+        lambda w: {"uuid": _practice_review(w, "fidelity").uuid},
+        api(same(404, coach=200, supervisor=200, county_admin=200)),
+    ),
     # Consent on the participant's record: read as the record is; recorded (POST) by staff
     # who keep the case (stride/api/tests/test_reminders_api.py).
     "api:participant-reminder-consents": (
