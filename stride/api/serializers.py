@@ -18,7 +18,8 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core.models import AuditEvent
-from stride.county.models import PracticeReview
+from stride.county.goals import Progress, Standing
+from stride.county.models import CountyGoal, PracticeReview
 from stride.participation.models import MonthResult
 from stride.people.models import Enrollment, Household, Member, Participant
 from stride.reminders.models import Channel, Consent, Message
@@ -692,3 +693,53 @@ class PracticeReviewSerializer(serializers.ModelSerializer):
             "uuid", "kind", "county", "program", "worker", "observer_name", "observer_role",
             "observed_on", "form_version", "ratings", "notes", "summary", "written_at",
         ]  # fmt: skip
+
+
+class CountyGoalSerializer(serializers.ModelSerializer):
+    """A county goal and how it stands on its last full month (the goals page's words)."""
+
+    county = serializers.CharField(source="county.name")
+    standing = serializers.SerializerMethodField(
+        help_text="met, on_track, not_yet, too_early (no full month yet) or not_counted."
+    )
+    judged_month = serializers.SerializerMethodField(help_text="The month the standing is of.")
+    share = serializers.SerializerMethodField(help_text="The measure's share in that month, %.")
+    expected = serializers.SerializerMethodField(
+        help_text="Where the path from the baseline to the target stood in that month, %."
+    )
+    target_level = serializers.SerializerMethodField(help_text="The level the target means, %.")
+
+    class Meta:
+        model = CountyGoal
+        fields = [
+            "uuid", "county", "measure", "activity", "baseline", "target_kind", "target",
+            "deadline", "review_every", "set_at", "standing", "judged_month", "share",
+            "expected", "target_level",
+        ]  # fmt: skip
+
+    def _progress(self, goal: CountyGoal) -> Progress:
+        return self.context["progress"][goal.pk]
+
+    @extend_schema_field(serializers.ChoiceField(choices=[s.value for s in Standing]))
+    def get_standing(self, goal: CountyGoal) -> str:
+        return self._progress(goal).standing.value
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_judged_month(self, goal: CountyGoal) -> str | None:
+        month = self._progress(goal).month
+        return month.isoformat() if month else None
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True))
+    def get_share(self, goal: CountyGoal) -> str | None:
+        reading = self._progress(goal).reading
+        share = reading.percent if reading else None
+        return None if share is None else str(share)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True))
+    def get_expected(self, goal: CountyGoal) -> str | None:
+        expected = self._progress(goal).expected
+        return None if expected is None else str(expected)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=1))
+    def get_target_level(self, goal: CountyGoal) -> str:
+        return str(self._progress(goal).level)

@@ -30,6 +30,7 @@ router.register("benefit-scenarios", views.BenefitScenarioViewSet, basename="ben
 router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("messages", views.MessageViewSet, basename="message")
 router.register("fidelity-reviews", views.FidelityReviewViewSet, basename="fidelity-review")
+router.register("county-goals", views.CountyGoalViewSet, basename="county-goal")
 
 urlpatterns = [
     path("", include(router.urls)),

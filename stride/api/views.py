@@ -44,8 +44,9 @@ from stride.core.edits import StaleEdit
 from stride.core.models import AuditEvent
 from stride.core.vocabulary import LifeArea
 from stride.county import actions as county
+from stride.county import goals as county_goals
 from stride.county import reviews
-from stride.county.models import PracticeReview
+from stride.county.models import CountyGoal, PracticeReview
 from stride.participation import ledger
 from stride.participation.models import MonthResult
 from stride.people import actions
@@ -1058,3 +1059,45 @@ class FidelityReviewViewSet(viewsets.ReadOnlyModelViewSet):
         data = self.get_serializer(instance).data
         county.record_review_views(Actor.from_request(request, channel="api"), [instance])
         return Response(data)
+
+
+# County goals are read by whoever reads the county's planning pages
+# (access.planning_counties: its administrator and supervisors, the state over its counties),
+# each with how it stands, computed as the goals page does: one reading of each measure a
+# county's goals follow.
+@extend_schema_view(
+    list=extend_schema(summary="County goals you may read, each with how it stands"),
+    retrieve=extend_schema(summary="One county goal and how it stands"),
+)
+class CountyGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.CountyGoalSerializer
+
+    def get_queryset(self):
+        counties = access.planning_counties(self.request.user)
+        return CountyGoal.objects.filter(county__in=counties).select_related("county")
+
+    def _with_progress(self, goals: list[CountyGoal]) -> dict:
+        today = timezone.localdate()
+        by_county: dict[int, list[CountyGoal]] = {}
+        for goal in goals:
+            by_county.setdefault(goal.county_id, []).append(goal)
+        progress = {
+            each.goal.pk: each
+            for same_county in by_county.values()
+            for each in county_goals.progress_of_each(same_county, same_county[0].county, today)
+        }
+        return {**self.get_serializer_context(), "progress": progress}
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        rows = list(self.paginate_queryset(self.get_queryset()) or [])
+        context = self._with_progress(rows)
+        return self.get_paginated_response(
+            self.get_serializer_class()(rows, many=True, context=context).data
+        )
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        goal = self.get_object()
+        context = self._with_progress([goal])
+        return Response(self.get_serializer_class()(goal, context=context).data)

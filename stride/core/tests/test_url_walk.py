@@ -985,6 +985,12 @@ RULES = {
         lambda w: {"uuid": _practice_review(w, "fidelity").uuid},
         api(same(404, coach=200, supervisor=200, county_admin=200)),
     ),
+    # County goals: whoever reads the county's planning pages (access.planning_counties).
+    "api:county-goal-list": (None, api(same(200))),
+    "api:county-goal-detail": (
+        lambda w: {"uuid": _county_goal(w).uuid},
+        api(same(404, supervisor=200, county_admin=200, state_admin=200)),
+    ),
     # Consent on the participant's record: read as the record is; recorded (POST) by staff
     # who keep the case (stride/api/tests/test_reminders_api.py).
     "api:participant-reminder-consents": (
