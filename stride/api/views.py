@@ -220,6 +220,7 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         "page does; an earlier consent on that channel ends (staff who keep cases only)",
         request=serializers.ConsentRequestSerializer,
         responses={201: serializers.ConsentSerializer},
+        parameters=[IDEMPOTENCY_KEY],
         filters=False,
     )
     @action(
@@ -235,20 +236,7 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
         person = self.get_object()
         if request.method == "POST":
-            asked = serializers.ConsentRequestSerializer(data=request.data)
-            asked.is_valid(raise_exception=True)
-            try:
-                consent = reminders.give_consent(
-                    Actor.from_request(request, channel="api"),
-                    person,
-                    asked.validated_data["channel"],
-                    asked.validated_data["address"],
-                    asked.validated_data["how"],
-                )
-            except DjangoValidationError as error:
-                raise ApiValidationError(error.message_dict) from None
-            data = serializers.ConsentSerializer(consent).data
-            return Response(data, status=status.HTTP_201_CREATED)
+            return idempotency.create_once(request, lambda: _give_consent(request, person))
         consents = access.visible_to(
             Consent.objects.filter(participant=person), request.user
         ).select_related("participant", "recorded_by")
@@ -277,6 +265,23 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     def goals(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
         return idempotency.create_once(request, lambda: _set_goal(request, person))
+
+
+def _give_consent(request: Request, person: Participant) -> Response:
+    asked = serializers.ConsentRequestSerializer(data=request.data)
+    asked.is_valid(raise_exception=True)
+    try:
+        consent = reminders.give_consent(
+            Actor.from_request(request, channel="api"),
+            person,
+            asked.validated_data["channel"],
+            asked.validated_data["address"],
+            asked.validated_data["how"],
+        )
+    except DjangoValidationError as error:
+        raise ApiValidationError(error.message_dict) from None
+    data = serializers.ConsentSerializer(consent).data
+    return Response(data, status=status.HTTP_201_CREATED)
 
 
 def _set_goal(request: Request, person: Participant) -> Response:

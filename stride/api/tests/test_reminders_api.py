@@ -173,6 +173,21 @@ def test_a_coach_records_consent_through_the_api_as_the_page_does(world, clock):
     ]
 
 
+def test_a_consent_sent_again_with_its_idempotency_key_is_recorded_once(world, clock):
+    asked = {"channel": "sms", "address": "559-555-0101", "how": "phone", "agreed": True}
+    client = api_as(world.coach)
+    key = {"HTTP_IDEMPOTENCY_KEY": "consent-7f3a"}
+    first = client.post(consents_url(world), asked, format="json", **key)
+    again = client.post(consents_url(world), asked, format="json", **key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert Consent.objects.count() == 1
+    assert AuditEvent.objects.filter(record_type="Consent").count() == 1
+    other = {**asked, "address": "559-555-0199"}
+    assert client.post(consents_url(world), other, format="json", **key).status_code == 422
+    assert Consent.objects.count() == 1
+
+
 def test_consent_is_recorded_only_by_staff_who_keep_the_case(world, clock):
     asked = {"channel": "email", "address": "rosa@example.org", "how": "phone", "agreed": True}
     for person, status in (
