@@ -18,8 +18,9 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core.models import AuditEvent
+from stride.county import comparison, self_assessment
 from stride.county.goals import Progress, Standing
-from stride.county.models import CountyGoal, PracticeReview
+from stride.county.models import CountyGoal, PracticeReview, SelfAssessmentRound
 from stride.participation.models import MonthResult
 from stride.people.models import Enrollment, Household, Member, Participant
 from stride.reminders.models import Channel, Consent, Message
@@ -743,3 +744,33 @@ class CountyGoalSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=1))
     def get_target_level(self, goal: CountyGoal) -> str:
         return str(self._progress(goal).level)
+
+
+class SelfAssessmentRoundSerializer(serializers.ModelSerializer):
+    """A round of the county self-assessment: how many staff rated, and the county's settled
+    answer with each area's progress (empty until the coordinator settles it)."""
+
+    county = serializers.CharField(source="county.name")
+    settled_by = username_of()
+    ratings_sent = serializers.IntegerField(help_text="How many staff sent their ratings.")
+    final = serializers.DictField(
+        child=serializers.CharField(), help_text="Each component's settled rating."
+    )
+    priorities = serializers.ListField(
+        child=serializers.CharField(), help_text="The one or two areas chosen to work on."
+    )
+    area_progress = serializers.SerializerMethodField(
+        help_text="Each area's average progress over its settled components."
+    )
+
+    class Meta:
+        model = SelfAssessmentRound
+        fields = [
+            "uuid", "county", "name", "form_version", "started_at", "ratings_sent",
+            "settled_at", "settled_by", "final", "priorities", "area_progress",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField()))
+    def get_area_progress(self, chosen: SelfAssessmentRound) -> dict[str, float]:
+        form = self_assessment.versions().get(chosen.form_version)
+        return comparison.area_progress(form, chosen.final)

@@ -31,6 +31,7 @@ router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("messages", views.MessageViewSet, basename="message")
 router.register("fidelity-reviews", views.FidelityReviewViewSet, basename="fidelity-review")
 router.register("county-goals", views.CountyGoalViewSet, basename="county-goal")
+router.register("self-assessments", views.SelfAssessmentViewSet, basename="self-assessment")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -9,6 +9,7 @@ carry an Idempotency-Key (`api/idempotency.py`).
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -46,7 +47,7 @@ from stride.core.vocabulary import LifeArea
 from stride.county import actions as county
 from stride.county import goals as county_goals
 from stride.county import reviews
-from stride.county.models import CountyGoal, PracticeReview
+from stride.county.models import CountyGoal, PracticeReview, SelfAssessmentRound
 from stride.participation import ledger
 from stride.participation.models import MonthResult
 from stride.people import actions
@@ -1106,3 +1107,22 @@ class CountyGoalViewSet(viewsets.ReadOnlyModelViewSet):
         goal = self.get_object()
         context = self._with_progress([goal])
         return Response(self.get_serializer_class()(goal, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="County self-assessment rounds you may read, newest first"),
+    retrieve=extend_schema(summary="One self-assessment round and its settled answer"),
+)
+class SelfAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.SelfAssessmentRoundSerializer
+
+    def get_queryset(self):
+        counties = access.planning_counties(self.request.user)
+        return (
+            SelfAssessmentRound.objects.filter(county__in=counties)
+            .select_related("county", "settled_by")
+            .annotate(ratings_sent=Count("ratings"))
+            .order_by("-started_at", "-pk")  # a grouped query drops Meta.ordering
+        )

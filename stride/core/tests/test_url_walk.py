@@ -991,6 +991,11 @@ RULES = {
         lambda w: {"uuid": _county_goal(w).uuid},
         api(same(404, supervisor=200, county_admin=200, state_admin=200)),
     ),
+    "api:self-assessment-list": (None, api(same(200))),
+    "api:self-assessment-detail": (
+        lambda w: {"uuid": _self_assessment_round(w).uuid},
+        api(same(404, supervisor=200, county_admin=200, state_admin=200)),
+    ),
     # Consent on the participant's record: read as the record is; recorded (POST) by staff
     # who keep the case (stride/api/tests/test_reminders_api.py).
     "api:participant-reminder-consents": (
