@@ -774,3 +774,42 @@ class SelfAssessmentRoundSerializer(serializers.ModelSerializer):
     def get_area_progress(self, chosen: SelfAssessmentRound) -> dict[str, float]:
         form = self_assessment.versions().get(chosen.form_version)
         return comparison.area_progress(form, chosen.final)
+
+
+class MeasureFigureSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField(allow_null=True, help_text="Null for a count.")
+    percent = serializers.IntegerField(
+        allow_null=True, help_text="Null for a count, or a rate nobody was counted for."
+    )
+
+
+class MeasureMonthSerializer(MeasureFigureSerializer):
+    month = serializers.DateField(help_text="The first day of the month.")
+
+
+class MeasureGroupSerializer(MeasureFigureSerializer):
+    name = serializers.CharField(help_text="The coach, team, office or county.")
+
+
+class MeasureDefinitionSerializer(serializers.Serializer):
+    numerator = serializers.CharField(help_text="What is counted.")
+    denominator = serializers.CharField(allow_null=True, help_text="Out of what, for a rate.")
+    month = serializers.CharField(help_text="The month a family is counted in.")
+    who = serializers.CharField(help_text="Which families are counted.")
+
+
+class MeasureSerializer(serializers.Serializer):
+    """A measure, defined in words, over the last twelve months for the families in scope."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    is_rate = serializers.BooleanField()
+    definition = MeasureDefinitionSerializer()
+    months = MeasureMonthSerializer(many=True)
+
+
+class MeasureByGroupSerializer(MeasureSerializer):
+    by = serializers.CharField(help_text="team, office, county or coach.")
+    month = serializers.DateField(help_text="The month the groups are counted in.")
+    groups = MeasureGroupSerializer(many=True)

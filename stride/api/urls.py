@@ -32,6 +32,7 @@ router.register("messages", views.MessageViewSet, basename="message")
 router.register("fidelity-reviews", views.FidelityReviewViewSet, basename="fidelity-review")
 router.register("county-goals", views.CountyGoalViewSet, basename="county-goal")
 router.register("self-assessments", views.SelfAssessmentViewSet, basename="self-assessment")
+router.register("measures", views.MeasureViewSet, basename="measure")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -6,10 +6,12 @@ to reminders. A change names the version it read (`api/preconditions.py`); a cre
 carry an Idempotency-Key (`api/idempotency.py`).
 """
 
+from typing import Any
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -48,10 +50,15 @@ from stride.county import actions as county
 from stride.county import goals as county_goals
 from stride.county import reviews
 from stride.county.models import CountyGoal, PracticeReview, SelfAssessmentRound
+from stride.measures import overview
+from stride.measures.catalogue import BY_KEY
+from stride.measures.figures import Figure
+from stride.measures.months import month_of
+from stride.measures.trends import Trend
 from stride.participation import ledger
 from stride.participation.models import MonthResult
 from stride.people import actions
-from stride.people.filters import CaseloadFilter
+from stride.people.filters import CaseloadFilter, FamilyFilter
 from stride.people.models import Household, Participant
 from stride.reminders import actions as reminders
 from stride.reminders.models import Consent, Message
@@ -1125,4 +1132,90 @@ class SelfAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("county", "settled_by")
             .annotate(ratings_sent=Count("ratings"))
             .order_by("-started_at", "-pk")  # a grouped query drops Meta.ordering
+        )
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "percent": figure.percent,
+    }
+
+
+def _trend(trend: Trend) -> dict[str, Any]:
+    measure, words = trend.measure, trend.measure.definition
+    return {
+        "key": measure.key,
+        "title": str(measure.title),
+        "is_rate": measure.is_rate,
+        "definition": {
+            "numerator": str(words.numerator),
+            "denominator": str(words.denominator) if words.denominator else None,
+            "month": str(words.month),
+            "who": str(words.who),
+        },
+        "months": [{"month": month, **_figure(figure)} for month, figure in trend.months],
+    }
+
+
+FAMILY_FILTERS = [
+    OpenApiParameter("program", str, description="Only families in this program (its code)."),
+    OpenApiParameter("language", str, enum=["en", "es", "other"]),
+    OpenApiParameter("shape", str, enum=["one-parent", "two-parents", "no-children"]),
+]
+
+
+# The measures pages' figures: whoever reads them there (access.can_read_audit), over the
+# families they may read, narrowed as the pages narrow them (people.filters.FamilyFilter).
+@extend_schema_view(
+    list=extend_schema(
+        summary="Every measure over the last twelve months, for the families you may read",
+        parameters=FAMILY_FILTERS,
+        responses=serializers.MeasureSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="One measure over twelve months, and one month by team, office, county or coach",
+        parameters=[
+            *FAMILY_FILTERS,
+            OpenApiParameter("by", str, enum=["team", "office", "county", "coach"]),
+            OpenApiParameter("month", str, description="YYYY-MM, one of the twelve months."),
+        ],
+        responses=serializers.MeasureByGroupSerializer,
+    ),
+)
+class MeasureViewSet(viewsets.ViewSet):
+    lookup_field = "key"
+    lookup_value_converter = "str"
+    permission_classes = [IsAuthenticated, CanReadAudit]
+
+    def _families(self, request: Request) -> QuerySet[Participant]:
+        families = FamilyFilter(request.query_params or None, queryset=overview.scope(request.user))
+        if families.is_bound and not families.is_valid():
+            if set(families.errors) - {"program"}:
+                raise ApiValidationError(families.errors)
+            return families.qs.none()  # a program no one is enrolled in counts no family
+        return families.qs
+
+    def list(self, request: Request) -> Response:
+        families = self._families(request)
+        this_month = month_of(timezone.localdate())
+        return Response([_trend(t) for t in overview.every_trend(families, this_month)])
+
+    def retrieve(self, request: Request, key: str) -> Response:
+        if key not in BY_KEY:
+            raise NotFound
+        measure, families = BY_KEY[key], self._families(request)
+        this_month = month_of(timezone.localdate())
+        month = overview.chosen_month(request.query_params.get("month"), this_month)
+        by = overview.chosen_grouping(request.query_params.get("by"))
+        trend = overview.trend(measure, families, overview.months_to(this_month))
+        groups = overview.by_group(measure, families, month, by)
+        return Response(
+            {
+                **_trend(trend),
+                "by": by,
+                "month": month,
+                "groups": [{"name": row.name, **_figure(row.figure)} for row in groups],
+            }
         )

@@ -991,6 +991,12 @@ RULES = {
         lambda w: {"uuid": _county_goal(w).uuid},
         api(same(404, supervisor=200, county_admin=200, state_admin=200)),
     ),
+    # The measures pages' figures: whoever reads those pages.
+    "api:measure-list": (None, api(same(403, **dict.fromkeys(AUDIT_READERS, 200)))),
+    "api:measure-detail": (
+        lambda w: {"key": "engagement"},
+        api(same(403, **dict.fromkeys(AUDIT_READERS, 200))),
+    ),
     "api:self-assessment-list": (None, api(same(200))),
     "api:self-assessment-detail": (
         lambda w: {"uuid": _self_assessment_round(w).uuid},
