@@ -6,9 +6,9 @@ file, line and key of the first problem, in words a county analyst can act on.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -100,3 +100,55 @@ def parse(
     for location, problem in cross_check(parsed):
         raise error(path, line_of(root, location), key_name(location), problem)
     return parsed, root
+
+
+# A data file kept in versions, one file each in a folder, named for its version.
+VERSION_FILE = re.compile(r"^v(\d+)\.yaml$")
+
+
+class HasVersion(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+Form = TypeVar("Form", bound=HasVersion)
+
+
+def check_named_for_version(
+    path: Path, root: yaml.Node | None, version: int, error: type[DataFileError]
+) -> None:
+    """A version's file is named for it (v2.yaml holds version 2), so a copy is never mistaken."""
+    match = VERSION_FILE.match(path.name)
+    if not match or int(match[1]) != version:
+        raise error(
+            path,
+            line_of(root, ("version",)),
+            "version",
+            f"the file for version {version} must be named v{version}.yaml",
+        )
+
+
+class Versions(Generic[Form]):
+    """Every version of one data file in a folder, by version number."""
+
+    def __init__(self, forms: Sequence[Form]) -> None:
+        self._by_version = {form.version: form for form in forms}
+
+    def get(self, version: int) -> Form:
+        return self._by_version[version]
+
+    def latest(self) -> Form:
+        return self._by_version[max(self._by_version)]
+
+
+def load_versions(
+    directory: Path,
+    parse_one: Callable[[Path, str], Form],
+    error: type[DataFileError],
+    what: str,
+) -> Versions[Form]:
+    """Every vN.yaml in `directory`, each parsed by `parse_one`; refused when there is none."""
+    paths = sorted(directory.glob("v*.yaml"))
+    if not paths:
+        raise error(directory, None, "", f"holds no {what} file (v1.yaml)")
+    return Versions([parse_one(path, path.read_text(encoding="utf-8")) for path in paths])

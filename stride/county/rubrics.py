@@ -7,8 +7,7 @@ was rated on. A bad file is refused with a RubricError naming the file, line and
 """
 
 import functools
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +19,6 @@ from stride.assessments.instruments import Key, Words
 from stride.core import datafiles
 from stride.core.datafiles import DataFileError, Location
 
-FILE_NAME = re.compile(r"^v(\d+)\.yaml$")
 TOP_SCORE = 3
 # The areas of a staff member's professional goals (coaching.models.SkillArea), which a
 # skills-matrix area names so that a skill to grow can start a goal in the right area.
@@ -116,35 +114,17 @@ def parse(path: Path, text: str, kind: Kind) -> Rubric:
         raise RubricError(
             path, datafiles.line_of(root, ("form",)), "form", f"this folder holds {kind} files"
         )
-    match = FILE_NAME.match(path.name)
-    if not match or int(match[1]) != form.version:
-        raise RubricError(
-            path,
-            datafiles.line_of(root, ("version",)),
-            "version",
-            f"the file for version {form.version} must be named v{form.version}.yaml",
-        )
+    datafiles.check_named_for_version(path, root, form.version, RubricError)
     return form
 
 
-class Versions:
-    """Every version of one rubric in a directory."""
-
-    def __init__(self, forms: Sequence[Rubric]) -> None:
-        self._by_version = {form.version: form for form in forms}
-
-    def get(self, version: int) -> Rubric:
-        return self._by_version[version]
-
-    def latest(self) -> Rubric:
-        return self._by_version[max(self._by_version)]
+Versions = datafiles.Versions[Rubric]
 
 
 def load_directory(directory: Path, kind: Kind) -> Versions:
-    paths = sorted(directory.glob("v*.yaml"))
-    if not paths:
-        raise RubricError(directory, None, "", f"holds no {kind} file (v1.yaml)")
-    return Versions([parse(path, path.read_text(encoding="utf-8"), kind) for path in paths])
+    return datafiles.load_versions(
+        directory, lambda path, text: parse(path, text, kind), RubricError, kind
+    )
 
 
 @functools.cache

@@ -7,8 +7,7 @@ file, the line and the key, and says what is wrong (core/datafiles.py).
 """
 
 import functools
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +19,6 @@ from stride.assessments.instruments import Key, Words
 from stride.core import datafiles
 from stride.core.datafiles import DataFileError, Location
 
-FILE_NAME = re.compile(r"^v(\d+)\.yaml$")
 # How far along a component is, from "not in place" (0) to "in place" (PROGRESS_TOP).
 PROGRESS_TOP = 4
 
@@ -125,35 +123,15 @@ def parse(path: Path, text: str) -> SelfAssessment:
     form, root = datafiles.parse(
         path, text, SelfAssessment, _cross_check, SelfAssessmentError, "self-assessment"
     )
-    match = FILE_NAME.match(path.name)
-    if not match or int(match[1]) != form.version:
-        raise SelfAssessmentError(
-            path,
-            datafiles.line_of(root, ("version",)),
-            "version",
-            f"the file for version {form.version} must be named v{form.version}.yaml",
-        )
+    datafiles.check_named_for_version(path, root, form.version, SelfAssessmentError)
     return form
 
 
-class Versions:
-    """Every version of the self-assessment in a directory."""
-
-    def __init__(self, forms: Sequence[SelfAssessment]) -> None:
-        self._by_version = {form.version: form for form in forms}
-
-    def get(self, version: int) -> SelfAssessment:
-        return self._by_version[version]
-
-    def latest(self) -> SelfAssessment:
-        return self._by_version[max(self._by_version)]
+Versions = datafiles.Versions[SelfAssessment]
 
 
 def load_directory(directory: Path) -> Versions:
-    paths = sorted(directory.glob("v*.yaml"))
-    if not paths:
-        raise SelfAssessmentError(directory, None, "", "holds no self-assessment file (v1.yaml)")
-    return Versions([parse(path, path.read_text(encoding="utf-8")) for path in paths])
+    return datafiles.load_versions(directory, parse, SelfAssessmentError, "self-assessment")
 
 
 @functools.cache
