@@ -39,6 +39,17 @@ def search_participants(queryset: QuerySet[Participant], text: str) -> QuerySet[
     return queryset.filter(by_name | Q(household__case_number__iexact=text))
 
 
+def program_filter() -> django_filters.ModelChoiceFilter:
+    """The program a participant is enrolled in now, chosen by its code."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Program"),
+        field_name="current_enrollment__program",
+        queryset=Program.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any program"),
+    )
+
+
 class CaseloadFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or case number"), method="filter_q")
     status = django_filters.ChoiceFilter(
@@ -47,13 +58,7 @@ class CaseloadFilter(django_filters.FilterSet):
         choices=Enrollment.Status.choices,
         empty_label=_("Any status"),
     )
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"),
-        field_name="current_enrollment__program",
-        queryset=Program.objects.all(),
-        to_field_name="code",
-        empty_label=_("Any program"),
-    )
+    program = program_filter()
     coach = django_filters.ModelChoiceFilter(
         label=_("Coach"),
         queryset=User.objects.none(),
@@ -137,13 +142,7 @@ class FamilyFilter(django_filters.FilterSet):
     """Which of the families in scope a measure counts: by program, language and household
     shape, each as the family has it today."""
 
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"),
-        field_name="current_enrollment__program",
-        queryset=Program.objects.all(),
-        to_field_name="code",
-        empty_label=_("Any program"),
-    )
+    program = program_filter()
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         field_name="household__language",
