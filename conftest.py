@@ -5,8 +5,11 @@ the same paths as production.
 """
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -91,6 +94,20 @@ def open_case(
         coach=coach,
         city="Fresno",
     )
+
+
+def in_fresh_process(script: str) -> list[str]:
+    """What `script` prints, split into words, run by a Python process of its own from the
+    project root: what a new web or worker process loads, apart from this test run's."""
+    done = subprocess.run(  # noqa: S603  (the tests' own scripts)
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "stride.settings", "PATH": "/usr/bin:/bin"},
+    )
+    return done.stdout.split()
 
 
 def pytest_configure(config):

@@ -1,10 +1,6 @@
 """PolicyEngine takes about 40 s and 1.2 GB to load: web processes must never import it."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[3]
+from conftest import in_fresh_process
 
 CHECK = """
 import sys
@@ -21,14 +17,6 @@ print("policyengine_us" in sys.modules, int(peak.split()[1]) // 1024)
 
 
 def test_a_web_process_never_loads_policyengine():
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"DJANGO_SETTINGS_MODULE": "stride.settings", "PATH": "/usr/bin:/bin"},
-    )
-    loaded, megabytes = done.stdout.split()
+    loaded, megabytes = in_fresh_process(CHECK)
     assert loaded == "False"
     assert int(megabytes) < 300

@@ -1,12 +1,7 @@
 """ZIP codes from the zipcodes package's data, without the package's 80 MB list."""
 
-import subprocess
-import sys
-from pathlib import Path
-
+from conftest import in_fresh_process
 from stride.core import zips
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_a_zip_code_gives_its_place_and_time_zone():
@@ -46,15 +41,7 @@ print("zipcodes" in sys.modules, peak() - before)
 
 
 def test_no_process_loads_the_zipcodes_package_and_its_index_stays_small():
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"DJANGO_SETTINGS_MODULE": "stride.settings", "PATH": "/usr/bin:/bin"},
-    )
-    loaded, grown = done.stdout.split()
+    loaded, grown = in_fresh_process(CHECK)
     assert loaded == "False"
     # Importing the package itself costs about 80 MB; the index is built in about 40.
     assert int(grown) < 60
