@@ -42,7 +42,7 @@ def parts(person: Participant) -> list[Part]:
                 Item(
                     str(preference.get_lead_display()),
                     [
-                        *entries(preference, ["lead", "at"]),
+                        *entries(preference, ["lead", "at", "check_in_every"]),
                         entry("changed_at", _("Changed"), preference.changed_at),
                         entry("changed_by", _("Changed by"), preference.changed_by),
                     ],

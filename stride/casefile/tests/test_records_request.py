@@ -4,7 +4,7 @@ may read them; in English or Spanish; a fixed number of queries however long the
 
 import io
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -27,6 +27,7 @@ from stride.core.tests.test_url_walk import _activity, _consent, _scenario, _ser
 from stride.participation import actions as participation
 from stride.people import actions as people
 from stride.people.models import Household
+from stride.reminders import actions as reminders
 from stride.resources import actions as resources
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def a_full_record(world):
     resources.refer(actor, world.case, _service(world))
     _scenario(world)
     _consent(world)
+    reminders.set_preference(actor, world.case, "day_before", time(18), 0, 14)
     return goal, step
 
 
@@ -133,6 +135,7 @@ def test_the_json_copy_holds_every_part_of_the_record(world, client_for):
     assert body["referrals"][0]["service"] == "GED classes"
     assert body["benefit_scenarios"][0]["title"] == "Two offers"
     assert body["consents"][0]["address"] == "+15595550101"
+    assert body["reminder_times"][0]["check_in_every"] == 14
     # A masked SSN only: the whole number never leaves in a copy.
     assert body["participant"][0]["ssn_last4"] == "6789"
     assert "123-45-6789" not in json.dumps(body)
