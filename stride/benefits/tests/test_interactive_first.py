@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from conftest import open_case
@@ -47,6 +48,15 @@ def done(monkeypatch) -> list[tuple[str, list[int]]]:
         engine, "curves", lambda households, top, count=81: [curve_along(top) for _ in households]
     )
     return log
+
+
+@pytest.fixture(autouse=True)
+def one_connection(monkeypatch):
+    """Between tasks the worker closes a database connection that is not in autocommit, as a
+    long-running process should. Here the worker runs inside the test's transaction, which
+    holds the test's data: on PostgreSQL that check would close it (SQLite's test database
+    keeps its connection), so the worker keeps the one it has."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def run_worker() -> None:
