@@ -1,12 +1,13 @@
 """/api/v1/fidelity-reviews/: the reviews of practice a person may read on the pages, each
 review of a person read recorded in the audit trail."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import data_queries, make_user
@@ -33,7 +34,7 @@ def review(by, kind=FIDELITY, **what) -> PracticeReview:
     details = ObservationDetails(
         observer_name=by.get_full_name() or by.username,
         observer_role=PracticeReview.Observer.SUPERVISOR,
-        observed_on=date(2026, 1, 15),
+        observed_on=timezone.localdate() - timedelta(days=30),  # any date the suite runs on
         ratings=dict.fromkeys(rubric.items, level),
         notes={},
         summary="Warm and steady.",
