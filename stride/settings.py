@@ -314,6 +314,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "stride.api.preconditions.answer_with_current_etag",
 }
 # API tokens are made on the account page (/account/api-tokens/) and last this many hours.
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=env_int("STRIDE_API_TOKEN_HOURS", 10))}

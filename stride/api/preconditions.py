@@ -5,7 +5,8 @@ send the one it read in `If-Match`: without it the answer is 428, with one that 
 record's version any more 412 (someone changed it in between), and the action function
 checks the same version again under a row lock (`core.edits.lock_for_edit`), so two changes
 sent at once with the same `If-Match` cannot both be saved. `If-Match: *` would overwrite
-whatever is there, so it is refused like a missing header.
+whatever is there, so it is refused like a missing header. A 412 carries the record's
+current `ETag`, so a client that has merged its change can send it again without a read.
 """
 
 import re
@@ -13,6 +14,8 @@ import re
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
 
 HEADER = "If-Match"
 # One or more entity tags, as HTTP writes them (`*` is answered apart, as no tag at all).
@@ -38,7 +41,8 @@ class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
 
-    def __init__(self) -> None:
+    def __init__(self, current: int) -> None:
+        self.current = current
         super().__init__(
             _(
                 "Someone changed this record after you read it, so your change was not saved. "
@@ -61,5 +65,13 @@ def expected_version(headers, current: int) -> int:
         raise ValidationError({HEADER: [_('Send the ETag as it came, in double quotes: "3".')]})
     versions = {value for weak, value in _TAG.findall(sent) if not weak}
     if str(current) not in versions:
-        raise PreconditionFailed
+        raise PreconditionFailed(current)
     return current
+
+
+def answer_with_current_etag(exc: Exception, context: dict) -> Response | None:
+    """DRF's exception handler, and a 412 names the version that is there now."""
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, PreconditionFailed):
+        response["ETag"] = etag(exc.current)
+    return response

@@ -18,6 +18,15 @@ CHANGE_ERRORS = {
     "412": ("Someone changed the record since the ETag you sent: read it again.", "ErrorDetail"),
     "428": ("No If-Match header: send the ETag you read with the record.", "ErrorDetail"),
 }
+# A 412 names the version the record has now.
+CURRENT_ETAG = {
+    "ETag": {
+        "schema": {"type": "string", "pattern": r'^"[0-9]+"$'},
+        "required": True,
+        "description": "The record's version now: send it in If-Match once your change "
+        "takes account of what changed.",
+    }
+}
 KEYED_ERRORS = {
     "422": ("This Idempotency-Key was used for another request.", "ErrorDetail"),
 }
@@ -50,11 +59,11 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
                     # A body that is not JSON at all is answered with one detail, not by field.
                     description = BAD_BODY
                     schema = {"anyOf": [schema, {"$ref": "#/components/schemas/ErrorDetail"}]}
-                responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": schema}},
-                    },
-                )
+                answer: dict[str, Any] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": schema}},
+                }
+                if status == "412":
+                    answer["headers"] = CURRENT_ETAG
+                responses.setdefault(status, answer)
     return result

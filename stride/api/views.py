@@ -454,8 +454,8 @@ class GoalViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
         writing.check(writing.GoalWriteSerializer, sent, form, partial=partial)
         try:
             changed = coaching.update_goal(_api_actor(request), goal, version, form.details())
-        except StaleEdit:
-            raise preconditions.PreconditionFailed from None
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
         except DjangoValidationError as error:
             raise _refused(error) from None
         changed.participant = goal.participant  # the same person: no second read
@@ -621,8 +621,8 @@ class StepViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
                     changed = coaching.mark_step(
                         actor, step, changed.version, values["status"], values["outcome_note"]
                     )
-        except StaleEdit:
-            raise preconditions.PreconditionFailed from None
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
         changed.goal = step.goal  # the same goal: no second read
         return _versioned(serializers.StepSerializer(changed).data, changed)
 

@@ -313,8 +313,22 @@ def test_a_change_without_if_match_is_428_and_a_stale_one_412(world, plan, route
     assert (missing.status_code, star.status_code) == (428, 428)
     assert (stale.status_code, weak.status_code) == (412, 412)
     assert "Someone changed this record after you read it" in stale.json()["detail"]
+    assert (stale["ETag"], weak["ETag"]) == ('"1"', '"1"')  # the version there now
+    assert "ETag" not in missing
     assert garbled.status_code == 400
     assert not AuditEvent.objects.filter(action="change").exists()
+
+
+def test_the_schema_says_every_412_carries_the_current_etag(world):
+    schema = token_for(world.coach).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    changes = [
+        operation
+        for path in schema["paths"].values()
+        for method, operation in path.items()
+        if method in ("patch", "put")
+    ]
+    assert changes
+    assert all("ETag" in change["responses"]["412"]["headers"] for change in changes)
 
 
 def test_two_changes_sent_with_the_same_etag_save_only_the_first(world, plan):
@@ -326,6 +340,7 @@ def test_two_changes_sent_with_the_same_etag_save_only_the_first(world, plan):
     second = supervisor.patch(url, {"measure": "A call"}, format="json", HTTP_IF_MATCH='"1"')
 
     assert (first.status_code, second.status_code) == (200, 412)
+    assert second["ETag"] == first["ETag"] == '"2"'
     goal.refresh_from_db()
     assert (goal.measure, goal.version) == ("A paper", 2)
 
@@ -350,7 +365,7 @@ def test_a_change_saved_between_the_check_and_the_lock_is_still_refused(world, p
         format="json",
         HTTP_IF_MATCH='"1"',
     )
-    assert response.status_code == 412
+    assert (response.status_code, response["ETag"]) == (412, '"2"')
     goal.refresh_from_db()
     assert (goal.life_area, goal.measure, goal.version) == ("work", "", 2)
 
