@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stride.webhooks",
     "stride.measures",
     "stride.casefile",
+    "stride.retention",
     "stride.api",
     "stride.portal",
     "stride.staff",
