@@ -19,6 +19,7 @@ urlpatterns = [
     path("guides/", include("stride.guides.urls")),
     path("", include("stride.reminders.urls")),
     path("webhooks/", include("stride.webhooks.urls")),
+    path("integrations/", include("stride.api.integration_urls")),
     path("", include("stride.portal.urls")),
     path("api/v1/", include("stride.api.urls")),
     path("account/api-tokens/", include("stride.api.token_urls")),

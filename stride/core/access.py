@@ -286,6 +286,26 @@ def counties_for(user: User) -> models.QuerySet[Organisation]:
     return Organisation.objects.filter(pk=county.pk)
 
 
+# A county is connected to other systems (webhook subscriptions, integration accounts) by its
+# administrator, who reads its records; the system administrator connects every county.
+CONNECTION_KEEPER_ROLES = {Role.COUNTY_ADMIN, Role.SYSADMIN}
+
+
+def can_keep_connections(user: User) -> bool:
+    return user.is_authenticated and user.role in CONNECTION_KEEPER_ROLES
+
+
+def connected_counties(user: User) -> models.QuerySet[Organisation]:
+    """The counties whose connections to other systems `user` keeps."""
+    counties = Organisation.objects.filter(kind=Organisation.Kind.COUNTY)
+    if user.is_authenticated and user.role == Role.SYSADMIN:
+        return counties
+    if not can_keep_connections(user) or user.organisation is None:
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    return counties.filter(pk=county.pk) if county else Organisation.objects.none()
+
+
 DIRECTORY_READER_ROLES = {Role.COACH, Role.SUPERVISOR, Role.COUNTY_ADMIN, Role.STATE_ADMIN}
 # A county keeps its own map (and career partners and activities). A state administrator
 # reads every county's and changes none: their work is roll-out and statewide measures.

@@ -104,6 +104,10 @@ class User(AbstractUser):
     # A new account whose role reads case records stays inactive until a state
     # administrator, or a county administrator of its county, confirms it.
     awaiting_confirmation = models.BooleanField(_("waiting for confirmation"), default=False)
+    # Another system that uses the API (a state eligibility feed), not a person: it reads
+    # and writes what its role reaches, only with tokens an administrator made for it, and
+    # never signs in on the pages (core.backends).
+    is_system = models.BooleanField(_("system account"), default=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

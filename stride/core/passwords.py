@@ -48,7 +48,11 @@ def link_for(user: User) -> str:
 
 
 def _may_have_a_link(user: User) -> bool:
-    return user.role != Role.PARTICIPANT and (user.is_active or user.awaiting_confirmation)
+    return (
+        user.role != Role.PARTICIPANT
+        and not user.is_system  # a system has no password: it uses tokens
+        and (user.is_active or user.awaiting_confirmation)
+    )
 
 
 @transaction.atomic

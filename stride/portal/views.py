@@ -60,7 +60,7 @@ from .forms import (
 )
 
 # The backend that signs a participant in after they set their password.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "stride.core.backends.PeopleBackend"
 
 
 def _my_goal(request: HttpRequest, me: Participant, uuid: UUID) -> Goal:

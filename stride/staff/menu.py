@@ -68,6 +68,8 @@ def navigation(request: HttpRequest) -> dict:
         account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))
     if webhooks.can_keep_webhooks(user):
         account.append(NavItem(_("Webhooks"), reverse("webhooks:subscriptions")))
+    if access.can_keep_connections(user):
+        account.append(NavItem(_("Integration accounts"), reverse("integrations:list")))
     account.append(NavItem(_("Security"), reverse("core:two_factor")))
     account.append(NavItem(_("API tokens"), reverse("api_tokens:list")))
     return marked(request, links, account)

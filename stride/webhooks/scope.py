@@ -5,15 +5,14 @@ administrator (who reads that county's records) asked to carry them."""
 
 from django.db import models
 
+from stride.core import access
 from stride.core.models import Organisation, Role, User
 
 from .models import Delivery, Subscription
 
-KEEPER_ROLES = {Role.COUNTY_ADMIN, Role.SYSADMIN}
-
 
 def can_keep_webhooks(user: User) -> bool:
-    return user.is_authenticated and user.role in KEEPER_ROLES
+    return access.can_keep_connections(user)
 
 
 def may_choose_all_counties(user: User) -> bool:
@@ -22,13 +21,7 @@ def may_choose_all_counties(user: User) -> bool:
 
 def counties_for(user: User) -> models.QuerySet[Organisation]:
     """The counties `user` may give a subscription to."""
-    counties = Organisation.objects.filter(kind=Organisation.Kind.COUNTY)
-    if may_choose_all_counties(user):
-        return counties
-    if not can_keep_webhooks(user) or user.organisation is None:
-        return Organisation.objects.none()
-    county = user.organisation.county()
-    return counties.filter(pk=county.pk) if county else Organisation.objects.none()
+    return access.connected_counties(user)
 
 
 def may_include_names(user: User, county: Organisation | None) -> bool:

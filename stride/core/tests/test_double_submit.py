@@ -51,6 +51,7 @@ from stride.core.tests.test_url_walk import (
     _county_goal,
     _goal,
     _initiative,
+    _integration,
     _ladder,
     _practice_review,
     _self_assessment_round,
@@ -520,6 +521,23 @@ CREATES: dict[str, list[Case]] = {
             Subscription,
         )
     ],
+    "integrations:new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("integrations:new"),
+            lambda w: {"name": "State eligibility feed", "county": w.county.pk},
+            User,
+        )
+    ],
+    "integrations:token_new": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("integrations:token_new", uuid=_integration(w).uuid),
+            lambda w: {"days": "90"},
+            AuthToken,
+            page=lambda w: _reverse("integrations:detail", uuid=_integration(w).uuid),
+        )
+    ],
     "webhooks:replay": [
         Case(
             "county_admin",
@@ -895,6 +913,10 @@ ADDS_NOTHING: dict[str, str] = {
     "staff:records_copy_pdf": "a PDF download of a copy made already; it writes only audit events",
     "portal:records_copy_pdf": "a PDF download of a copy made already; it writes only audit events",
     "webhooks:subscriptions": READS,
+    "integrations:list": READS,
+    "integrations:detail": READS,
+    "integrations:token_revoke": "revokes one token; a second press finds it gone (404)",
+    "integrations:set_active": "pauses or resumes; a second press finds it so already",
     "webhooks:subscription": READS,
     "webhooks:subscription_edit": "changes a subscription by its version; a second press is stale",
     "webhooks:rotate": "replaces the secret; a second press makes a newer one, the last shown",

@@ -455,6 +455,15 @@ def _webhook_delivery(world):
     return _webhook(world).deliveries.first()
 
 
+def _integration(world):
+    """An integration account of the first county, made by its administrator."""
+    from stride.api import integrations
+
+    return integrations.accounts_for(world.county_admin).first() or integrations.create_account(
+        Actor(world.county_admin), name="Eligibility feed", county=world.county, contact_email=""
+    )
+
+
 RULES = {
     "home": (None, same(302)),
     "core:login": (None, same(302, anonymous=200)),
@@ -1038,6 +1047,16 @@ RULES = {
     ),
     "webhooks:rotate": (lambda w: {"uuid": _webhook(w).uuid}, same(405)),  # POST only
     "webhooks:replay": (lambda w: {"uuid": _webhook_delivery(w).uuid}, same(405)),  # POST only
+    # Integration accounts: kept by the same people as webhooks, county by county.
+    "integrations:list": (None, same(403, county_admin=200, other_county_admin=200, sysadmin=200)),
+    "integrations:new": (None, same(403, county_admin=200, other_county_admin=200, sysadmin=200)),
+    "integrations:detail": (
+        lambda w: {"uuid": _integration(w).uuid},
+        same(403, county_admin=200, other_county_admin=404, sysadmin=200),
+    ),
+    "integrations:token_new": (lambda w: {"uuid": _integration(w).uuid}, same(405)),  # POST only
+    "integrations:token_revoke": (lambda w: {"uuid": _integration(w).uuid}, same(405)),
+    "integrations:set_active": (lambda w: {"uuid": _integration(w).uuid}, same(405)),
 }
 
 
