@@ -230,7 +230,7 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
         model = CoachingSession
         fields = [
             "uuid", "participant", "coach", "held_at", "mode", "minutes", "topic", "stages",
-            "notes", "next_appointment",
+            "notes", "next_appointment", "version",
         ]  # fmt: skip
 
 

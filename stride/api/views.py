@@ -37,6 +37,8 @@ from stride.coaching.forms import (
     MarkStepForm,
     ObstacleForm,
     ReviewForm,
+    SessionForm,
+    SessionNotesForm,
     StepEditForm,
     StepForm,
 )
@@ -273,6 +275,42 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     def goals(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
         return idempotency.create_once(request, lambda: _set_goal(request, person))
+
+    @extend_schema(
+        summary="Record a coaching session held with the participant, as the new-session page "
+        "does: when, how, how long, what was covered, notes and the next appointment "
+        "(recorded in the audit trail; coaches, supervisors and county administrators)",
+        request=writing.SessionWriteSerializer,
+        responses={201: serializers.CoachingSessionSerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="coaching-sessions",
+        url_name="coaching-sessions",
+        filter_backends=[],
+        pagination_class=None,
+        permission_classes=WRITERS,
+        parser_classes=JSON_ONLY,
+    )
+    def coaching_sessions(self, request: Request, uuid: str) -> Response:
+        person = self.get_object()
+        return idempotency.create_once(request, lambda: _record_session(request, person))
+
+
+def _record_session(request: Request, person: Participant) -> Response:
+    sent = writing.sent_body(request.data)
+    form = SessionForm(sent)
+    writing.check(writing.SessionWriteSerializer, sent, form)
+    try:
+        session = coaching.record_session(_api_actor(request), person, form.details())
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    session.participant = person  # the same person: no second read
+    data = serializers.CoachingSessionSerializer(session).data
+    return _versioned(data, session, status.HTTP_201_CREATED)
 
 
 def _give_consent(request: Request, person: Participant) -> Response:
@@ -641,19 +679,49 @@ class CoachingSessionFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Coaching sessions (the contact log) of participants in your scope"),
     retrieve=extend_schema(
-        summary="One coaching session (recorded as a view of its participant in the audit trail)"
+        summary="One coaching session (recorded as a view of its participant in the audit trail)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Correct or add to a session's notes, as its notes page does: only the coach "
+        "who held it and supervisors keep them, anyone else 403; without notes, nothing "
+        "changes (recorded in the audit trail)",
+        request=writing.SessionNotesSerializer,
+        responses={200: serializers.CoachingSessionSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
     ),
 )
-class CoachingSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class CoachingSessionViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.CoachingSessionSerializer
     filterset_class = CoachingSessionFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
 
     def get_queryset(self):
         return access.visible_to(CoachingSession.objects.all(), self.request.user).select_related(
             "participant", "coach"
         )
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        session = self.get_object()
+        if not access.can_edit_session_notes(request.user, session):
+            raise PermissionDenied
+        version = preconditions.expected_version(request.headers, session.version)
+        sent = writing.sent_body(request.data)
+        form = SessionNotesForm({"notes": sent.get("notes"), "version": version})
+        values = writing.check(writing.SessionNotesSerializer, sent, form, partial=True)
+        if "notes" not in sent:  # nothing to change: the session as it is
+            return _versioned(self.get_serializer(session).data, session)
+        try:
+            changed = coaching.edit_session_notes(
+                _api_actor(request), session, version, values["notes"]
+            )
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
+        changed.participant, changed.coach = session.participant, session.coach
+        return _versioned(serializers.CoachingSessionSerializer(changed).data, changed)
 
 
 class AchievementFilter(django_filters.FilterSet):

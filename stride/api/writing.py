@@ -9,7 +9,7 @@ what a form cannot be sent (a list where a string goes).
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from stride.coaching.models import Goal, Obstacle, Review, Step
+from stride.coaching.models import CoachingSession, Goal, Obstacle, Review, Step
 
 # A text the form strips and then requires must hold something besides spaces; no text may
 # hold a NUL character (forms refuse it, and PostgreSQL cannot store it).
@@ -78,6 +78,30 @@ class Day(serializers.DateField):
         return super().to_internal_value(value)
 
 
+class Moment(serializers.DateTimeField):
+    """A date and time as a JSON string (ISO 8601; without an offset, the county's clock),
+    from 1900 on (earlier clocks kept local mean time, which ISO 8601 cannot write back) and
+    one the database can keep in UTC."""
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "too_early": _("Enter a time from the year 1900 on."),
+    }
+    EARLIEST = datetime(1900, 1, 2, tzinfo=UTC)
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
+        moment = super().to_internal_value(value)
+        try:
+            early = moment < self.EARLIEST
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
+        if early:
+            self.fail("too_early")
+        return moment
+
+
 class Strict(serializers.ModelSerializer):
     """A model's fields, typed strictly; lengths, choices and ranges come from the model."""
 
@@ -86,6 +110,7 @@ class Strict(serializers.ModelSerializer):
         models.CharField: Text,
         models.TextField: Text,
         models.DateField: Day,
+        models.DateTimeField: Moment,
         models.PositiveSmallIntegerField: WholeNumber,
         models.BooleanField: YesNo,
     }
@@ -141,8 +166,37 @@ class ReviewWriteSerializer(Strict):
         fields = ["how_it_went", "went_well", "learned", "next_time", "decision"]
 
 
+class SessionWriteSerializer(Strict):
+    stages = serializers.ListField(
+        child=serializers.ChoiceField(choices=CoachingSession.Stage.choices),
+        required=False,
+        help_text="The parts of the cycle the session covered.",
+    )
+
+    class Meta:
+        model = CoachingSession
+        fields = ["held_at", "mode", "minutes", "topic", "stages", "notes", "next_appointment"]
+
+
+class SessionNotesSerializer(Strict):
+    """A session's notes, corrected or added to by whoever may keep them."""
+
+    class Meta:
+        model = CoachingSession
+        fields = ["notes"]
+
+
 # Form fields by their API names where the two differ.
 RENAMED = {"note": "outcome_note"}
+
+
+def _form_reads(field: forms.Field | None, value: Any) -> bool:
+    """Whether the form's own field reads this value and says what is wrong with it: a string
+    (but a record's id, which the serializer names better), or a list of strings for a
+    field of several choices."""
+    if isinstance(field, forms.MultipleChoiceField):
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, str) and not isinstance(field, forms.ModelChoiceField)
 
 
 def check(
@@ -163,10 +217,7 @@ def check(
         kept = {}
         for name, value in page.data.items():
             api_name = RENAMED.get(name, name)
-            if api_name not in typed.errors or (
-                isinstance(value, str)
-                and not isinstance(page.fields.get(name), forms.ModelChoiceField)
-            ):
+            if api_name not in typed.errors or _form_reads(page.fields.get(name), value):
                 kept[name] = value
             else:
                 left_out.add(api_name)

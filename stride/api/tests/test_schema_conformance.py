@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from stride.api import idempotency, preconditions
 from stride.coaching import actions as coaching
-from stride.coaching.actions import GoalDetails, StepDetails
-from stride.coaching.models import Goal, Step
+from stride.coaching.actions import GoalDetails, SessionDetails, StepDetails
+from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core.audit import Actor
 from stride.reminders import actions as reminders
 from stride.reminders.models import Message
@@ -52,21 +52,35 @@ KNOWN = {
     "/api/v1/reminders/{uuid}/": lambda w, goal: {"uuid": str(_reminder(goal).uuid)},
     "/api/v1/messages/{uuid}/": lambda w, goal: {"uuid": str(_reminder(goal).uuid)},
     "/api/v1/participants/{uuid}/reminder-consents/": lambda w, goal: {"uuid": str(w.case.uuid)},
+    "/api/v1/coaching-sessions/{uuid}/": lambda w, goal: {"uuid": str(_session_of(w.coach).uuid)},
 }
 
 
-# The writes, each at a record the person keeps: the participant, the goal, the step.
+# The writes, each at a record the person keeps: the participant, the goal, the step, the
+# session they held (whose notes they keep).
 WRITES = {
-    "/api/v1/participants/{uuid}/goals/": lambda w, goal: {"uuid": str(w.case.uuid)},
-    "/api/v1/goals/{uuid}/": lambda w, goal: {"uuid": str(goal.uuid)},
-    "/api/v1/goals/{uuid}/steps/": lambda w, goal: {"uuid": str(goal.uuid)},
-    "/api/v1/goals/{uuid}/potholes/": lambda w, goal: {"uuid": str(goal.uuid)},
-    "/api/v1/goals/{uuid}/reviews/": lambda w, goal: {"uuid": str(goal.uuid)},
-    "/api/v1/steps/{uuid}/": lambda w, goal: {"uuid": str(_first_step(goal).uuid)},
+    "/api/v1/participants/{uuid}/goals/": lambda w, goal, user: {"uuid": str(w.case.uuid)},
+    "/api/v1/goals/{uuid}/": lambda w, goal, user: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/steps/": lambda w, goal, user: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/potholes/": lambda w, goal, user: {"uuid": str(goal.uuid)},
+    "/api/v1/goals/{uuid}/reviews/": lambda w, goal, user: {"uuid": str(goal.uuid)},
+    "/api/v1/steps/{uuid}/": lambda w, goal, user: {"uuid": str(_first_step(goal).uuid)},
+    "/api/v1/participants/{uuid}/coaching-sessions/": lambda w, goal, user: {
+        "uuid": str(w.case.uuid)
+    },
+    "/api/v1/coaching-sessions/{uuid}/": lambda w, goal, user: {
+        "uuid": str(_session_of(user).uuid)
+    },
 }
-# A valid body may still name a record that is not there, or not the participant's: the form
-# refuses it (400), which the schema cannot say in advance.
-REFERENCES = ("parent", "step")
+# A valid body may still name a record that is not there, or not the participant's, or a
+# time the record's rules refuse (a session held ahead of now, an appointment before it): the
+# form or the action refuses it (400), which the schema cannot say in advance.
+REFERENCES = ("parent", "step", "held_at", "next_appointment")
+VERSIONED = {
+    "/api/v1/goals/": Goal,
+    "/api/v1/steps/": Step,
+    "/api/v1/coaching-sessions/": CoachingSession,
+}
 
 
 def _write_headers(case, headers: dict) -> dict:
@@ -78,7 +92,7 @@ def _write_headers(case, headers: dict) -> dict:
     if case.method in ("PATCH", "PUT"):
         tag = sent.get("If-Match")
         if positive or (tag is not None and re.match(preconditions.IF_MATCH_PATTERN, tag)):
-            model = Goal if case.path.startswith("/api/v1/goals/") else Step
+            model = next(m for start, m in VERSIONED.items() if case.path.startswith(start))
             record = model.objects.get(uuid=case.path_parameters["uuid"])
             chosen["If-Match"] = preconditions.etag(record.version)
     if case.method == "POST":
@@ -88,9 +102,9 @@ def _write_headers(case, headers: dict) -> dict:
     return chosen
 
 
-def _run_writes(operation, mode, headers, world, goal) -> int:
+def _run_writes(operation, mode, headers, world, goal, user) -> int:
     sent = 0
-    known = WRITES[operation.path](world, goal)
+    known = WRITES[operation.path](world, goal, user)
 
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=known))
     @settings(
@@ -120,6 +134,10 @@ def _run_writes(operation, mode, headers, world, goal) -> int:
 
 def _first_step(goal) -> Step:
     return goal.steps.order_by("pk")[0]  # the writes add more
+
+
+def _session_of(user) -> CoachingSession:
+    return CoachingSession.objects.filter(coach=user).order_by("pk")[0]
 
 
 def _reminder(goal) -> Message:
@@ -169,6 +187,11 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
     coaching.add_step(
         Actor(world.coach), goal, StepDetails("Call the school", due_on=due_on, wants_reminder=True)
     )
+    for keeper in (world.coach, world.county_admin):
+        held_at = timezone.now() - timedelta(days=1)
+        coaching.record_session(
+            Actor(keeper), world.case, SessionDetails(held_at, "phone", 30, notes="Talked")
+        )
     provider = Provider.objects.create(county=world.county, hsds_id="o1", name="Adult School")
     details = ServiceDetails("GED", "adult_education", openings=(Opening(1, time(6), time(17)),))
     resources.add_service(Actor(world.county_admin), provider, details)
@@ -201,7 +224,7 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
                 continue
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 try:
-                    cases += _run_writes(operation, mode, headers, world, goal)
+                    cases += _run_writes(operation, mode, headers, world, goal, user)
                 except (Exception, BaseExceptionGroup) as failure:  # reported below
                     failures[f"{user.username} {mode.value} write {operation.label}"] = str(
                         failure
@@ -226,3 +249,5 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
     # The generated writes reached the actions: each kind of record was made.
     assert Goal.objects.filter(participant=world.case).count() > 1
     assert goal.steps.count() > 1 and goal.obstacles.exists() and goal.reviews.exists()
+    assert CoachingSession.objects.count() > 2
+    assert CoachingSession.objects.filter(version__gt=1).exists()

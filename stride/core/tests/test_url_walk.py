@@ -1023,6 +1023,7 @@ RULES = {
     "api:goal-steps": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:goal-potholes": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:goal-reviews": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
+    "api:participant-coaching-sessions": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
     "api:coaching-session-list": (None, api(same(200))),
     "api:coaching-session-detail": (
         lambda w: {"uuid": _session(w).uuid},
