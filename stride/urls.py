@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("stride.benefits.urls")),
     path("county/", include("stride.county.urls")),
     path("guides/", include("stride.guides.urls")),
+    path("retention/", include("stride.retention.urls")),
     path("", include("stride.reminders.urls")),
     path("webhooks/", include("stride.webhooks.urls")),
     path("integrations/", include("stride.api.integration_urls")),

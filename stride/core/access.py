@@ -486,3 +486,26 @@ def exiters_file_counties(user: User) -> models.QuerySet[Organisation]:
 
 def can_settle_matches(user: User) -> bool:
     return user.is_authenticated and user.role in MATCH_SETTLER_ROLES
+
+
+# Retention of a county's closed cases (stride/retention): its administrator keeps the
+# county's policy and runs it. A legal hold is placed and lifted by a supervisor or the
+# administrator on a participant they can read; anyone who can read the participant sees
+# that a hold stands.
+HOLD_KEEPER_ROLES = {Role.SUPERVISOR, Role.COUNTY_ADMIN}
+
+
+def can_keep_retention(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COUNTY_ADMIN
+
+
+def retention_counties(user: User) -> models.QuerySet[Organisation]:
+    """The county whose retention `user` keeps: a county administrator's own."""
+    if not can_keep_retention(user) or user.organisation is None:
+        return Organisation.objects.none()
+    county = user.organisation.county()
+    return Organisation.objects.filter(pk=county.pk) if county else Organisation.objects.none()
+
+
+def can_keep_holds(user: User) -> bool:
+    return user.is_authenticated and user.role in HOLD_KEEPER_ROLES

@@ -54,6 +54,8 @@ def navigation(request: HttpRequest) -> dict:
             reports.append(NavItem(_("Reviews of practice"), reverse("county:reviews")))
         if access.can_see_team(user):
             reports.append(NavItem(_("Where services are missing"), reverse("resources:gaps")))
+        if user.role == Role.SUPERVISOR and access.can_keep_holds(user):
+            reports.append(NavItem(_("Legal holds"), reverse("retention:holds")))
         if access.can_make_exiters_files(user):
             reports.append(NavItem(_("Federal exiters file"), reverse("people:exiters")))
         links.append(NavItem(_("Reports"), children=reports))
@@ -64,6 +66,7 @@ def navigation(request: HttpRequest) -> dict:
         account.append(NavItem(_("County settings"), reverse("county:settings")))
         account.append(NavItem(_("Reminder settings"), reverse("reminders:county_settings")))
         account.append(NavItem(_("Caseload import"), reverse("people:caseload_import")))
+        account.append(NavItem(_("Retention"), reverse("retention:policy")))
     if user.role in (Role.COUNTY_ADMIN, Role.STATE_ADMIN):
         account.append(NavItem(_("Accounts to confirm"), reverse("core:accounts_waiting")))
     if webhooks.can_keep_webhooks(user):

@@ -54,6 +54,7 @@ from stride.core.tests.test_url_walk import (
     _integration,
     _ladder,
     _practice_review,
+    _retention_run,
     _self_assessment_round,
     _service,
     _session,
@@ -80,6 +81,7 @@ from stride.people.models import CaseloadExtract, ExitersFile, Household, Member
 from stride.reminders.models import Consent
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Referral, Service
+from stride.retention.models import Hold, Run
 from stride.webhooks.models import Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -490,6 +492,26 @@ CREATES: dict[str, list[Case]] = {
     ],
     "people:exiters": [
         Case("county_admin", lambda w: _reverse("people:exiters"), lambda w: {}, ExitersFile)
+    ],
+    "retention:hold_new": [
+        Case(
+            "supervisor",
+            lambda w: _reverse("retention:hold_new", uuid=w.case.uuid),
+            lambda w: {"reason": "A court order to keep the file"},
+            Hold,
+        )
+    ],
+    "retention:runs": [
+        Case("county_admin", lambda w: _reverse("retention:runs"), lambda w: {}, Run)
+    ],
+    "retention:apply": [
+        Case(
+            "county_admin",
+            lambda w: _reverse("retention:apply"),
+            lambda w: {"understood": "on"},
+            Run,
+            before=lambda w, client: _retention_run(w),
+        )
     ],
     "staff:records_pdf": [
         Case(
@@ -906,6 +928,12 @@ ADDS_NOTHING: dict[str, str] = {
     "people:import_columns": "keeps the source's one mapping: a second press saves the same",
     "people:import_problems": "a CSV download of an extract's rows to fix; it writes nothing",
     "people:exiters_file": READS,
+    "retention:policy": READS,
+    "retention:policy_edit": "changes the kind's one policy by its version; a second press is stale",
+    "retention:holds": READS,
+    "retention:hold_lift": "lifts a hold once; a second press finds it lifted",
+    "retention:run": READS,
+    "retention:run_csv": "a CSV download of a run's cases; it writes only audit events",
     "staff:records": READS,
     "portal:records": READS,
     "staff:records_json": "a JSON download of the record; it writes only audit events",

@@ -68,6 +68,10 @@ NOT_SCANNED_MODULES = {
     "casefile/copies.py": "the task that makes a records copy and its writes: the pages read "
     "a copy through access (copies_of, copy_for), the task asks access for the participant "
     "again in its requester's name",
+    "retention/kinds.py": "a write: de-identifies or deletes one household's records for "
+    "sweep's purge, or counts them for its dry run, over the households sweep found",
+    "retention/sweep.py": "a batch: a county's retention run, asked for by its administrator "
+    "(access.retention_counties) or manage.py apply_retention, over the county's closed cases",
     "reminders/onetime.py": "the rules of a sign-in link: whether a number's last word to "
     "Stride was STOP, asked of every consent to that number as the inbound path does",
 }

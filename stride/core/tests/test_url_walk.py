@@ -52,6 +52,9 @@ from stride.reminders.models import Consent, Message
 from stride.resources import actions as resources
 from stride.resources import hsds
 from stride.resources.models import DirectoryImport, Provider, Referral, Service
+from stride.retention import actions as retention
+from stride.retention import sweep as retention_sweep
+from stride.retention.models import Hold, Run
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +223,23 @@ def _caseload_extract(world) -> CaseloadExtract:
     }  # fmt: skip
     matching.save_mapping(extract.source, header, mapping, actor)
     return extract
+
+
+def _hold(world) -> Hold:
+    """A legal hold standing on the case."""
+    return Hold.objects.filter(participant=world.case).first() or retention.place_hold(
+        Actor(world.supervisor), world.case, "A fair hearing is asked for"
+    )
+
+
+def _retention_run(world) -> Run:
+    """A dry run of the first county's retention policy, done (the task's work, run here)."""
+    made = Run.objects.filter(county=world.county).first()
+    if made is None:
+        actor = Actor(world.county_admin)
+        made = retention_sweep.start(actor, world.county, True)
+        retention_sweep.execute(made, actor)
+    return made
 
 
 def _exiters_file(world) -> ExitersFile:
@@ -523,6 +543,26 @@ RULES = {
         lambda w: {"uuid": _exiters_file(w).uuid},
         same(403, county_admin=200, other_county_admin=404),
     ),
+    # A county's retention policy and its runs are its administrator's; legal holds are
+    # placed and lifted by supervisors and administrators on the participants they read.
+    "retention:policy": (None, same(403, county_admin=200, other_county_admin=200)),
+    "retention:policy_edit": (
+        lambda w: {"record_type": "notes"},
+        same(403, county_admin=200, other_county_admin=200),
+    ),
+    "retention:holds": (None, same(403, **dict.fromkeys(REASSIGNERS, 200))),
+    "retention:hold_new": (lambda w: {"uuid": w.case.uuid}, scoped(REASSIGNERS)),
+    "retention:hold_lift": (lambda w: {"uuid": _hold(w).uuid}, scoped(REASSIGNERS)),
+    "retention:runs": (None, same(403, county_admin=200, other_county_admin=200)),
+    "retention:run": (
+        lambda w: {"uuid": _retention_run(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "retention:run_csv": (
+        lambda w: {"uuid": _retention_run(w).uuid},
+        same(403, county_admin=200, other_county_admin=404),
+    ),
+    "retention:apply": (None, same(403, county_admin=200, other_county_admin=200)),
     "people:match_reviews": (None, same(403, **dict.fromkeys(REASSIGNERS, 200))),
     "people:match_review": (
         lambda w: {"uuid": _match_review(w).uuid},
