@@ -21,7 +21,7 @@ from stride.workers import leases
 
 from . import importing, matching
 from .import_forms import ColumnMappingForm, ExtractUploadForm
-from .models import CaseloadExtract, ImportProgress, MatchReview, Participant
+from .models import CaseloadExtract, ImportProgress, MatchReview, Member, Participant
 
 
 def _county(request: HttpRequest) -> Organisation:
@@ -214,5 +214,13 @@ def match_review(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(
         request,
         "people/import/review.html",
-        {"review": review, "row": review.values, "error": error},
+        {
+            "review": review,
+            "row": review.values,
+            "members": [
+                member | {"relationship_label": Member.Relationship(member["relationship"]).label}
+                for member in review.values.get("members", [])
+            ],
+            "error": error,
+        },
     )

@@ -1,6 +1,9 @@
 """A caseload extract against the people already in Stride: the dry run, the import, the reviews.
 
-Each row is one adult being coached. A row is the person already in Stride
+Each row is one adult being coached, or, where the file has a relationship column, one
+member of a household: the rows of a case number are its household, and its head's row is
+the adult being coached (the rest are added to the household as its members). A row is
+the person already in Stride
 with its state case number, or else with the same name, birth date and last
 4 of the SSN; a row that is close to someone but not certainly them waits for
 a supervisor (a `MatchReview`) and is never merged on a guess. Importing the
@@ -53,6 +56,7 @@ FIELDS: dict[str, Promise] = {
     "last_name": gettext_lazy("Last name"),
     "birth_date": gettext_lazy("Birth date"),
     "ssn": gettext_lazy("Social Security number"),
+    "relationship": gettext_lazy("Relationship to the head of household"),
     "address_line": gettext_lazy("Street address"),
     "city": gettext_lazy("City"),
     "zip_code": gettext_lazy("ZIP code"),
@@ -69,6 +73,15 @@ _NAMES = {
     "last_name": {"last", "last name", "last_name", "lname", "surname", "family name"},
     "birth_date": {"dob", "birth date", "date of birth", "birth_date", "birthdate"},
     "ssn": {"ssn", "social security number", "ssn_number"},
+    "relationship": {
+        "relationship",
+        "relation",
+        "relationship to head",
+        "relationship to hoh",
+        "rel to hoh",
+        "rel_to_hoh",
+        "member relationship",
+    },
     "address_line": {"address", "street", "street address", "address_line", "addr1"},
     "city": {"city"},
     "zip_code": {"zip", "zip code", "zip_code", "zipcode", "postal code"},
@@ -86,6 +99,35 @@ _LANGUAGES = {
     "spanish": Household.Language.SPANISH,
     "español": Household.Language.SPANISH,
     "espanol": Household.Language.SPANISH,
+}
+# How states write a member's relationship to the head of household, English and Spanish,
+# compared as _folded writes them; a word not here is a row to fix, never a guess.
+_RELATIONSHIP_WORDS = {
+    Member.Relationship.HEAD: (
+        "head", "head of household", "hoh", "self", "applicant", "primary", "jefe", "jefa",
+        "jefe de hogar", "jefa de hogar", "jefe de familia", "jefa de familia", "titular",
+    ),
+    Member.Relationship.PARTNER: (
+        "spouse", "partner", "husband", "wife", "domestic partner", "conyuge", "esposo",
+        "esposa", "pareja",
+    ),
+    Member.Relationship.CHILD: (
+        "child", "son", "daughter", "stepchild", "stepson", "stepdaughter", "hijo", "hija",
+        "hijastro", "hijastra",
+    ),
+    Member.Relationship.RELATIVE: (
+        "relative", "other relative", "parent", "mother", "father", "grandparent",
+        "grandmother", "grandfather", "grandchild", "grandson", "granddaughter", "sibling",
+        "brother", "sister", "aunt", "uncle", "niece", "nephew", "cousin", "pariente", "madre",
+        "padre", "abuela", "abuelo", "nieto", "nieta", "hermano", "hermana", "tia", "tio",
+        "sobrino", "sobrina", "primo", "prima",
+    ),
+    Member.Relationship.OTHER: (
+        "other", "non-relative", "nonrelative", "unrelated", "roommate", "otro", "otra",
+    ),
+}  # fmt: skip
+_RELATIONSHIPS = {
+    word: relationship for relationship, words in _RELATIONSHIP_WORDS.items() for word in words
 }
 FIRST_SHOWN = 5
 # Values per IN list: a file of 100,000 rows is read in batches (SQLite allows a few thousand
@@ -151,6 +193,8 @@ class Row:
     ssn: str
     aid_start: date | None
     coach: User | None
+    relationship: str = Member.Relationship.HEAD
+    members: list["Row"] = field(default_factory=list)  # the rest of a head's household
 
     @property
     def case_number(self) -> str:
@@ -174,6 +218,7 @@ class Outcome:
     participant: Participant | None = None
     changes: list[str] = field(default_factory=list)
     reason: str = ""
+    members: list[Row] = field(default_factory=list)  # the household's rows to add to it
 
 
 NEW, UPDATE, UNCHANGED, REVIEW, WAITING = "new", "update", "unchanged", "review", "waiting"
@@ -221,6 +266,9 @@ class Plan:
             "waiting": self.count(WAITING),
             "skipped": self.problem_rows,
             "left": len(self.left),
+            "members": sum(
+                len(outcome.members) for outcome in self.outcomes if outcome.kind in (NEW, UPDATE)
+            ),
         }
 
 
@@ -273,6 +321,35 @@ def _rows(
             continue
         if birth_date is None or birth_date > today:
             refuse("birth_date", Kind.DATE, _("The birth date can't be in the future."))
+            continue
+        relationship = Member.Relationship.HEAD
+        if columns.get("relationship") is not None:
+            said = _folded(values["relationship"]).replace("_", " ")
+            if not said:
+                refuse("relationship", Kind.MISSING, _("This cell is empty."))
+                continue
+            if said not in _RELATIONSHIPS:
+                refuse(
+                    "relationship",
+                    Kind.VALUE,
+                    _(
+                        "Write the relationship to the head of household as head, spouse or "
+                        "partner, child, relative or other."
+                    ),
+                )
+                continue
+            relationship = _RELATIONSHIPS[said]
+        if relationship != Member.Relationship.HEAD:
+            # A household's other members: who they are, and nothing of a case's opening.
+            try:
+                ssn = parse_ssn(values["ssn"])
+            except ValueError as error:
+                refuse("ssn", Kind.SSN, str(error))
+                continue
+            if len(values["case_number"].strip()) > 20:
+                refuse("case_number", Kind.VALUE, _("A case number has at most 20 characters."))
+                continue
+            rows.append(Row(number, values, birth_date, ssn, None, None, relationship))
             continue
         if age_on(birth_date, today) < YOUNGEST_HEAD_AGE:
             refuse(
@@ -340,6 +417,80 @@ def _without_duplicates(
     return kept
 
 
+def _households(rows: list[Row], problems: list[Problem], mapping: dict[str, str]) -> list[Row]:
+    """The heads' rows, each holding the other rows of its case number as its `members`.
+
+    A member row goes with its head's row only: one whose case has no head's row that can
+    be imported is a row to fix, as is the same person twice in a household, or an SSN
+    already on another row of the file.
+    """
+    heads = _without_duplicates(
+        [row for row in rows if row.relationship == Member.Relationship.HEAD], problems, mapping
+    )
+    by_case = {row.case_number: row for row in heads}
+    ssns = {row.ssn for row in heads if row.ssn}
+    for row in rows:
+        if row.relationship == Member.Relationship.HEAD:
+            continue
+        head = by_case.get(row.case_number)
+        if head is None:
+            problems.append(
+                Problem(
+                    row.number,
+                    mapping.get("relationship", ""),
+                    Kind.MISSING,
+                    _(
+                        "This household's head is on no row that can be imported: add the "
+                        "head's row or fix it."
+                    ),
+                )
+            )
+            continue
+        twice = any(
+            (other.name, other.birth_date) == (row.name, row.birth_date)
+            for other in (head, *head.members)
+        )
+        if twice or (row.ssn and row.ssn in ssns):
+            problems.append(
+                Problem(
+                    row.number,
+                    mapping.get("ssn" if not twice else "first_name", ""),
+                    Kind.DUPLICATE,
+                    _("This person or case is already on an earlier row of the file."),
+                )
+            )
+            continue
+        if row.ssn:
+            ssns.add(row.ssn)
+        head.members.append(row)
+    return heads
+
+
+def _members_to_add(outcomes: list[Outcome]) -> None:
+    """Each outcome's household rows that are not yet in its household (by name and birth
+    date); a person up to date but for a new member of the household is an update."""
+    households = {
+        outcome.participant.household_id
+        for outcome in outcomes
+        if outcome.row.members and outcome.participant is not None
+    }
+    present: dict[int, set[tuple[tuple[str, str], date]]] = defaultdict(set)
+    for some in _chunks(households):
+        for household_id, first, last, birth_date in Member.objects.filter(
+            household_id__in=some
+        ).values_list("household_id", "first_name", "last_name", "birth_date"):
+            present[household_id].add(((_folded(first), _folded(last)), birth_date))
+    for outcome in outcomes:
+        members = outcome.row.members
+        if outcome.kind in (UPDATE, UNCHANGED) and outcome.participant is not None:
+            known = present[outcome.participant.household_id]
+            members = [row for row in members if (row.name, row.birth_date) not in known]
+        outcome.members = members
+        if outcome.kind == UNCHANGED and members:
+            outcome.kind = UPDATE
+            outcome.changes.append("members")
+
+
 def _closeness(member: Member, row: Row) -> tuple[bool, int]:
     """(certainly the same person, how many of name, birth date and SSN ending agree)."""
     same_name = (_folded(member.first_name), _folded(member.last_name)) == row.name
@@ -395,9 +546,7 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
             organisation__path__startswith=source.county.path
         )
     }
-    rows = _without_duplicates(
-        _rows(table, mapping, coaches, result.problems), result.problems, mapping
-    )
+    rows = _households(_rows(table, mapping, coaches, result.problems), result.problems, mapping)
     visible = access.visible_to(Participant.objects.all(), user).filter(county=source.county)
     related = ("member", "household", "current_enrollment")
     numbers = {row.case_number for row in rows}
@@ -485,6 +634,20 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
                 outcome.kind = WAITING
             matched.add(outcome.participant.pk)
         result.outcomes.append(outcome)
+    _members_to_add(result.outcomes)
+    imported = {outcome.row.number for outcome in result.outcomes}
+    for row in rows:
+        if row.number not in imported:
+            result.problems.extend(
+                Problem(
+                    member.number,
+                    mapping["case_number"],
+                    Kind.VALUE,
+                    _("Row %(row)s, the head of this household, needs fixing first.")
+                    % {"row": row.number},
+                )
+                for member in row.members
+            )
     # A row with a problem still says its person has not left.
     case_column = header_key(table.header).index(mapping["case_number"].strip().casefold())
     seen_cases = {
@@ -581,6 +744,7 @@ def apply(
     new: list[Outcome] = []
     refused: list[Problem] = []
     matched: list[Participant] = []
+    joining: list[tuple[Household, Row]] = []  # the rest of each household, added together
     for number, outcome in enumerate(found.outcomes, start=1):
         if number % 500 == 0:
             report(len(done) + len(refused), total)
@@ -604,6 +768,7 @@ def apply(
             done.append(outcome)
             if person is not None:
                 matched.append(person)
+                joining.extend((person.household, member) for member in outcome.members)
     for start in range(0, len(new), OPEN_AT_ONCE):
         some = new[start : start + OPEN_AT_ONCE]
         opened = opening.open_cases(actor, [new_case(source, outcome.row) for outcome in some])
@@ -614,7 +779,9 @@ def apply(
                 outcome.participant = result
                 done.append(outcome)
                 matched.append(result)
+                joining.extend((result.household, member) for member in outcome.members)
         report(len(done) + len(refused), total)
+    refused.extend(_add_members(actor, joining))
     if refused and not good_only:
         first = min(refused, key=lambda problem: problem.row)
         raise NotImported(
@@ -640,6 +807,30 @@ def apply(
 OPEN_AT_ONCE = 5000
 
 
+def _add_members(actor: Actor, joining: list[tuple[Household, Row]]) -> list[Problem]:
+    """Add the rows to their households in batches; the rows an action refused."""
+    refused = []
+    for start in range(0, len(joining), OPEN_AT_ONCE):
+        some = joining[start : start + OPEN_AT_ONCE]
+        added = opening.add_members(
+            actor, [(household, _person_of(row)) for household, row in some]
+        )
+        for (_household, row), result in zip(some, added, strict=True):
+            if isinstance(result, ValidationError):
+                refused.append(Problem(row.number, "", Kind.REFUSED, result.messages[0]))
+    return refused
+
+
+def _person_of(row: Row) -> actions.PersonDetails:
+    return actions.PersonDetails(
+        row.values["first_name"].strip(),
+        row.values["last_name"].strip(),
+        row.birth_date,
+        row.relationship,
+        row.ssn,
+    )
+
+
 def _apply_one(actor: Actor, extract: CaseloadExtract, outcome: Outcome) -> Participant | None:
     """A row matched to someone: held for review, or their record updated. The person
     the source now has a record of, or None (a row held for review)."""
@@ -658,7 +849,14 @@ def _hold_for_review(extract: CaseloadExtract, outcome: Outcome) -> None:
         row=outcome.row.number,
         participant=outcome.participant,
         values=outcome.row.values
-        | {"coach_id": outcome.row.coach.pk if outcome.row.coach else None},
+        | {
+            "coach_id": outcome.row.coach.pk if outcome.row.coach else None,
+            # The rest of the household, added once the supervisor says whose it is.
+            "members": [
+                member.values | {"row": member.number, "relationship": member.relationship}
+                for member in outcome.row.members
+            ],
+        },
         reason=outcome.reason,
     )
     audit.record(
@@ -728,12 +926,28 @@ def update_from_row(actor: Actor, person: Participant, row: Row) -> None:
         actions.reassign(actor, person, row.coach, _("The state's caseload extract"))
 
 
-def row_of_review(review: MatchReview) -> Row:
-    values = {key: value for key, value in review.values.items() if key != "coach_id"}
-    coach = User.objects.filter(pk=review.values.get("coach_id")).first()
+def _member_of_review(values: dict[str, Any]) -> Row:
     birth_date = parse_date(values["birth_date"])
     assert birth_date is not None
     return Row(
+        values["row"],
+        values,
+        birth_date,
+        parse_ssn(values.get("ssn", "")),
+        None,
+        None,
+        values["relationship"],
+    )
+
+
+def row_of_review(review: MatchReview) -> Row:
+    values = {
+        key: value for key, value in review.values.items() if key not in ("coach_id", "members")
+    }
+    coach = User.objects.filter(pk=review.values.get("coach_id")).first()
+    birth_date = parse_date(values["birth_date"])
+    assert birth_date is not None
+    row = Row(
         review.row,
         values,
         birth_date,
@@ -745,6 +959,8 @@ def row_of_review(review: MatchReview) -> Row:
         ),
         coach,
     )
+    row.members = [_member_of_review(member) for member in review.values.get("members", [])]
+    return row
 
 
 @transaction.atomic
@@ -772,6 +988,15 @@ def settle(actor: Actor, review: MatchReview, same: bool) -> Participant:
             )
         person = open_from_row(actor, source, row)
         status = MatchReview.Status.DIFFERENT
+    if row.members:
+        outcome = Outcome(row, UNCHANGED, person)
+        _members_to_add([outcome])
+        refused = _add_members(actor, [(person.household, member) for member in outcome.members])
+        if refused:
+            raise ValidationError(
+                _("Row %(row)s: %(message)s")
+                % {"row": refused[0].row, "message": refused[0].message}
+            )
     SourceRecord.objects.get_or_create(source=source, participant=person)
     review.status = status
     review.settled_by = actor.user

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -231,4 +231,97 @@ def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | Val
     )  # fmt: skip
     for (index, _case), participant in zip(opening, participants, strict=True):
         results[index] = participant
+    return results
+
+
+@transaction.atomic
+def add_members(
+    actor: Actor, additions: Sequence[tuple[Household, PersonDetails]]
+) -> list[Member | ValidationError]:
+    """Many members at once into households already saved (the rest of a household in a state's
+    extract), each as `actions.add_member` adds one: the same checks, records and audit
+    events, written in batches. Gives back, addition by addition, the member or the
+    ValidationError `add_member` would have raised; a refused one writes nothing."""
+    digits: list[str] = []
+    for _household, person in additions:
+        try:
+            digits.append(normalise_ssn(person.ssn))
+        except ValidationError:
+            digits.append("")
+    hashes_taken: set[str] = set()
+    for some in _in_batches(ssn_lookup_hash(d) for d in digits if d):
+        hashes_taken.update(
+            Member.objects.filter(ssn_hash__in=some).values_list("ssn_hash", flat=True)
+        )
+    people_taken: set[SamePerson] = set()
+    for some_dates in _in_batches(person.birth_date for _household, person in additions):
+        people_taken.update(
+            _same_person_key(*known)
+            for known in Member.objects.filter(birth_date__in=some_dates).values_list(
+                "first_name", "last_name", "birth_date", "ssn_last4"
+            )
+        )
+    results: list[Member | ValidationError] = []
+    members: list[Member] = []
+    for household, person in additions:
+        try:
+            _check_birth_date(person.birth_date)
+            ssn_digits = _validated_ssn(person.ssn)
+            ssn_hash = ssn_lookup_hash(ssn_digits)
+            if ssn_digits and ssn_hash in hashes_taken:
+                raise ValidationError(
+                    {"ssn": _("This Social Security number already belongs to a person in Stride.")}
+                )
+            key = _same_person_key(
+                person.first_name, person.last_name, person.birth_date, ssn_digits[-4:]
+            )
+            if key in people_taken:
+                raise ValidationError(
+                    {
+                        "last_name": _(
+                            "A person with this name, birth date and SSN ending is already in "
+                            "Stride. Check whether this is the same person before adding them "
+                            "again."
+                        )
+                    }
+                )
+        except ValidationError as refused:
+            results.append(refused)
+            continue
+        if ssn_digits:
+            hashes_taken.add(ssn_hash)
+        people_taken.add(key)
+        member = Member(household=household)
+        _person_fields(member, person, ssn_digits)
+        members.append(member)
+        results.append(member)
+    Member.objects.bulk_create(members, batch_size=BATCH)
+    households = {member.household_id: member.household for member in members}
+    for some in _in_batches(households):
+        Household.objects.filter(pk__in=some).update(
+            member_count=Subquery(
+                Member.objects.filter(household=OuterRef("pk"))
+                .values("household")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            version=F("version") + 1,
+        )
+    who_has: dict[int, Any] = {}  # each household's first participant, as add_member names
+    for some in _in_batches(households):
+        for household_id, participant in (
+            Participant.objects.filter(household__in=some)
+            .order_by("pk")
+            .values_list("household_id", "uuid")
+        ):
+            who_has.setdefault(household_id, participant)
+    with_ssn = [member for member in members if member.ssn_last4]
+    without_ssn = [member for member in members if not member.ssn_last4]
+    names = ["first_name", "last_name", "birth_date", "relationship"]
+    audit.record_many(
+        actor, Action.CREATE, with_ssn, lambda m: who_has.get(m.household_id), [*names, "ssn"]
+    )
+    audit.record_many(
+        actor, Action.CREATE, without_ssn, lambda m: who_has.get(m.household_id), names
+    )
     return results
