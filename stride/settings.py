@@ -337,6 +337,9 @@ SPECTACULAR_SETTINGS = {
         "ObstacleKindEnum": "stride.coaching.models.Obstacle.Kind",
         "MessageStatusEnum": "stride.reminders.models.Message.Status",
         "ConsentHowEnum": "stride.reminders.models.Consent.How",
+        # Hours: the kind of day, and the two answers the verify buttons give.
+        "HoursKindEnum": "stride.participation.models.HoursEntry.Kind",
+        "HoursCheckEnum": "stride.api.writing.CHECKED",
     },
 }
 

@@ -21,7 +21,7 @@ from stride.core.models import AuditEvent
 from stride.county import comparison, self_assessment
 from stride.county.goals import Progress, Standing
 from stride.county.models import CountyGoal, PracticeReview, SelfAssessmentRound
-from stride.participation.models import MonthResult
+from stride.participation.models import Activity, HoursEntry, MonthResult
 from stride.people.models import Enrollment, Household, Member, Participant
 from stride.reminders.models import Channel, Consent, Message
 from stride.resources.models import Location, Referral, Schedule, Service
@@ -328,6 +328,28 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "uuid", "participant", "service", "step", "made_by", "note", "stage", "outcome",
             "sent_on", "contacted_on", "enrolled_on", "closed_on",
+        ]  # fmt: skip
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    county = uuid_of()
+
+    class Meta:
+        model = Activity
+        fields = ["uuid", "county", "name", "federal_activity", "description", "active"]
+
+
+class HoursEntrySerializer(serializers.ModelSerializer):
+    participant = uuid_of()
+    activity = uuid_of()
+    entered_by = username_of()
+    verified_by = username_of()
+
+    class Meta:
+        model = HoursEntry
+        fields = [
+            "uuid", "participant", "activity", "day", "hours", "kind", "note", "verification",
+            "entered_by", "verified_by", "verified_at", "created_at", "version",
         ]  # fmt: skip
 
 

@@ -57,8 +57,10 @@ from stride.measures.catalogue import BY_KEY
 from stride.measures.figures import Figure
 from stride.measures.months import month_of
 from stride.measures.trends import Trend
+from stride.participation import actions as participation
 from stride.participation import ledger
-from stride.participation.models import MonthResult
+from stride.participation.forms import HoursForm, VerifyForm
+from stride.participation.models import Activity, HoursEntry, MonthResult
 from stride.people import actions
 from stride.people.filters import CaseloadFilter, FamilyFilter
 from stride.people.models import Household, Participant
@@ -299,6 +301,29 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         person = self.get_object()
         return idempotency.create_once(request, lambda: _record_session(request, person))
 
+    @extend_schema(
+        summary="Log hours the participant took part in an activity on one day, as the "
+        "participation page does: staff entries start verified, and the month is counted "
+        "again (recorded in the audit trail; coaches, supervisors and county administrators)",
+        request=writing.HoursWriteSerializer,
+        responses={201: serializers.HoursEntrySerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="hours",
+        url_name="hours",
+        filter_backends=[],
+        pagination_class=None,
+        permission_classes=WRITERS,
+        parser_classes=JSON_ONLY,
+    )
+    def hours(self, request: Request, uuid: str) -> Response:
+        person = self.get_object()
+        return idempotency.create_once(request, lambda: _log_hours(request, person))
+
 
 def _record_session(request: Request, person: Participant) -> Response:
     sent = writing.sent_body(request.data)
@@ -311,6 +336,24 @@ def _record_session(request: Request, person: Participant) -> Response:
     session.participant = person  # the same person: no second read
     data = serializers.CoachingSessionSerializer(session).data
     return _versioned(data, session, status.HTTP_201_CREATED)
+
+
+def _log_hours(request: Request, person: Participant) -> Response:
+    sent = writing.sent_body(request.data)
+    activities = Activity.objects.filter(county_id=person.county_id, active=True)
+    form = HoursForm({**_defaults(HoursEntry, ["kind"]), **sent}, activities=activities)
+    form.fields["activity"].to_field_name = "uuid"  # type: ignore[attr-defined]
+    values = writing.check(writing.HoursWriteSerializer, sent, form)
+    hours = participation.Hours(
+        values["activity"], values["day"], values["hours"], values["kind"], values["note"]
+    )
+    try:
+        entry = participation.add_hours(_api_actor(request), person, hours)
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    entry.participant = person  # the same person: no second read
+    data = serializers.HoursEntrySerializer(entry).data
+    return _versioned(data, entry, status.HTTP_201_CREATED)
 
 
 def _give_consent(request: Request, person: Participant) -> Response:
@@ -647,7 +690,14 @@ class StepViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
                 "version": version,
             }
         )
-        values = writing.check(writing.StepChangeSerializer, sent, plan, mark, partial=partial)
+        values = writing.check(
+            writing.StepChangeSerializer,
+            sent,
+            plan,
+            mark,
+            partial=partial,
+            renamed=writing.STEP_MARK_NAMES,
+        )
         actor = _api_actor(request)
         try:
             with transaction.atomic():
@@ -883,6 +933,102 @@ class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         return access.visible_to(Referral.objects.all(), self.request.user).select_related(
             "participant", "service", "step", "made_by"
         )
+
+
+class ActivityFilter(django_filters.FilterSet):
+    county = django_filters.UUIDFilter(field_name="county__uuid")
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Activity
+        fields = ["county", "active"]
+
+
+# A county's catalogue of activities holds no case data: it is read by whoever reads the
+# county's resource map (access.directory_counties), as on the activities page.
+@extend_schema_view(
+    list=extend_schema(
+        summary="The activities of your county (or counties) that hours are logged in, each "
+        "with the federal work activity it counts as"
+    ),
+    retrieve=extend_schema(summary="One activity of a county's catalogue"),
+)
+class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.ActivitySerializer
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        counties = access.directory_counties(self.request.user)
+        return (
+            Activity.objects.filter(county__in=counties)
+            .select_related("county")
+            .order_by("county__name", "name", "pk")
+        )
+
+
+class HoursEntryFilter(django_filters.FilterSet):
+    participant = django_filters.UUIDFilter(field_name="participant__uuid")
+    verification = django_filters.ChoiceFilter(choices=HoursEntry.Verification.choices)
+    day_after = django_filters.DateFilter(field_name="day", lookup_expr="gte")
+
+    class Meta:
+        model = HoursEntry
+        fields = ["participant", "verification", "day_after"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Hours logged for the participants in your scope, newest day first, each with "
+        "whether it was verified"
+    ),
+    retrieve=extend_schema(
+        summary="One entry of hours (recorded as a view of its participant in the audit trail)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Verify an entry of hours, or say it could not be verified, as the "
+        "participation page's buttons do; the month is counted again (recorded in the audit "
+        "trail); without a verification, nothing changes",
+        request=writing.HoursCheckSerializer,
+        responses={200: serializers.HoursEntrySerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
+)
+class HoursEntryViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.HoursEntrySerializer
+    filterset_class = HoursEntryFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
+
+    def get_queryset(self):
+        return (
+            access.visible_to(HoursEntry.objects.all(), self.request.user)
+            .select_related("participant", "activity", "entered_by", "verified_by")
+            .order_by("-day", "-pk")
+        )
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        entry = self.get_object()
+        version = preconditions.expected_version(request.headers, entry.version)
+        sent = writing.sent_body(request.data)
+        if "verification" not in sent:  # nothing to change: the entry as it is
+            return _versioned(self.get_serializer(entry).data, entry)
+        form = VerifyForm({"verification": sent["verification"], "version": version})
+        values = writing.check(writing.HoursCheckSerializer, sent, form)
+        try:
+            changed = participation.verify_hours(
+                _api_actor(request), entry, values["verification"], version
+            )
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
+        # The same participant, activity and first author; the checker is the caller.
+        changed.participant, changed.activity = entry.participant, entry.activity
+        changed.entered_by, changed.verified_by = entry.entered_by, request.user
+        return _versioned(serializers.HoursEntrySerializer(changed).data, changed)
 
 
 class MonthResultFilter(django_filters.FilterSet):

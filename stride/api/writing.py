@@ -20,6 +20,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from stride.coaching.models import CoachingSession, Goal, Obstacle, Review, Step
+from stride.participation.forms import VerifyForm
+from stride.participation.models import HoursEntry
 
 # A text the form strips and then requires must hold something besides spaces; no text may
 # hold a NUL character (forms refuse it, and PostgreSQL cannot store it).
@@ -102,6 +104,16 @@ class Moment(serializers.DateTimeField):
         return moment
 
 
+class Amount(serializers.DecimalField):
+    """A number written as a JSON string ("2.5"): the same in every language, as the schema's
+    pattern says; the form reads it as the page reads what is typed."""
+
+    def to_internal_value(self, data: Any):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class Strict(serializers.ModelSerializer):
     """A model's fields, typed strictly; lengths, choices and ranges come from the model."""
 
@@ -111,6 +123,7 @@ class Strict(serializers.ModelSerializer):
         models.TextField: Text,
         models.DateField: Day,
         models.DateTimeField: Moment,
+        models.DecimalField: Amount,
         models.PositiveSmallIntegerField: WholeNumber,
         models.BooleanField: YesNo,
     }
@@ -186,8 +199,28 @@ class SessionNotesSerializer(Strict):
         fields = ["notes"]
 
 
-# Form fields by their API names where the two differ.
-RENAMED = {"note": "outcome_note"}
+class HoursWriteSerializer(Strict):
+    activity = serializers.UUIDField(
+        help_text="An activity in use in the participant's county (GET /api/v1/activities/)."
+    )
+
+    class Meta:
+        model = HoursEntry
+        fields = ["activity", "day", "hours", "kind", "note"]
+
+
+# What the participation page's verify buttons say of an entry.
+CHECKED = VerifyForm.base_fields["verification"].choices  # type: ignore[attr-defined]
+
+
+class HoursCheckSerializer(serializers.Serializer):
+    verification = serializers.ChoiceField(
+        choices=CHECKED, help_text="Whether the entry was checked against the record."
+    )
+
+
+# A step's mark: the form's "note" is the step's "outcome_note" in the API.
+STEP_MARK_NAMES = {"note": "outcome_note"}
 
 
 def _form_reads(field: forms.Field | None, value: Any) -> bool:
@@ -204,10 +237,13 @@ def check(
     sent: dict,
     *pages: forms.BaseForm,
     partial: bool = False,
+    renamed: dict[str, str] | None = None,
 ) -> dict:
     """The values sent, once their types and the page's forms agree: the serializer's typed
     values with the forms' cleaned ones over them. Else a 400 naming each field, in the
-    forms' words where they have any. `partial` (a PATCH) types only what was sent."""
+    forms' words where they have any. `partial` (a PATCH) types only what was sent;
+    `renamed` gives the API's name of a form field where the two differ."""
+    renamed = renamed or {}
     typed = serializer_class(data=sent, partial=partial)
     typed.is_valid()
     left_out: set[str] = set()
@@ -216,7 +252,7 @@ def check(
         # out of it, and the serializer's refusal of that value stands.
         kept = {}
         for name, value in page.data.items():
-            api_name = RENAMED.get(name, name)
+            api_name = renamed.get(name, name)
             if api_name not in typed.errors or _form_reads(page.fields.get(name), value):
                 kept[name] = value
             else:
@@ -228,13 +264,13 @@ def check(
         for page in pages:
             for name, said in page.errors.items():
                 key = "non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name
-                key = RENAMED.get(key, key)
+                key = renamed.get(key, key)
                 if key not in left_out:
                     errors[key] = list(said)
         raise ValidationError(errors)
     merged = dict(typed.validated_data)
     for page in pages:
-        merged.update({RENAMED.get(k, k): v for k, v in page.cleaned_data.items()})
+        merged.update({renamed.get(k, k): v for k, v in page.cleaned_data.items()})
     return merged
 
 

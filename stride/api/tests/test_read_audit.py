@@ -113,6 +113,7 @@ RECORDS: dict[str, Callable[[World, Participant], object]] = {
     "api:referral-list": a_referral,
     "api:assessment-list": an_assessment,
     "api:participation-list": some_hours,
+    "api:hours-list": some_hours,
     "api:reminder-list": a_reminder,
     "api:message-list": a_reminder,
 }

@@ -11,11 +11,13 @@ new Idempotency-Key, unless that header is what a negative case got wrong).
 import re
 import time as clock
 from datetime import time, timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.cache import cache
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -29,6 +31,8 @@ from stride.coaching import actions as coaching
 from stride.coaching.actions import GoalDetails, SessionDetails, StepDetails
 from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core.audit import Actor
+from stride.participation import actions as participation
+from stride.participation.models import Activity, HoursEntry, WorkActivity
 from stride.reminders import actions as reminders
 from stride.reminders.models import Message
 from stride.resources import actions as resources
@@ -53,6 +57,8 @@ KNOWN = {
     "/api/v1/messages/{uuid}/": lambda w, goal: {"uuid": str(_reminder(goal).uuid)},
     "/api/v1/participants/{uuid}/reminder-consents/": lambda w, goal: {"uuid": str(w.case.uuid)},
     "/api/v1/coaching-sessions/{uuid}/": lambda w, goal: {"uuid": str(_session_of(w.coach).uuid)},
+    "/api/v1/hours/{uuid}/": lambda w, goal: {"uuid": str(_first_entry(w).uuid)},
+    "/api/v1/activities/{uuid}/": lambda w, goal: {"uuid": str(Activity.objects.get().uuid)},
 }
 
 
@@ -71,15 +77,19 @@ WRITES = {
     "/api/v1/coaching-sessions/{uuid}/": lambda w, goal, user: {
         "uuid": str(_session_of(user).uuid)
     },
+    "/api/v1/participants/{uuid}/hours/": lambda w, goal, user: {"uuid": str(w.case.uuid)},
+    "/api/v1/hours/{uuid}/": lambda w, goal, user: {"uuid": str(_first_entry(w).uuid)},
 }
 # A valid body may still name a record that is not there, or not the participant's, or a
-# time the record's rules refuse (a session held ahead of now, an appointment before it): the
-# form or the action refuses it (400), which the schema cannot say in advance.
-REFERENCES = ("parent", "step", "held_at", "next_appointment")
+# time the record's rules refuse (a session held ahead of now, an appointment before it, hours
+# on a day ahead or over a year ago, or more than 24 on one day): the form or the action
+# refuses it (400), which the schema cannot say in advance.
+REFERENCES = ("parent", "step", "held_at", "next_appointment", "activity", "day", "hours")
 VERSIONED = {
     "/api/v1/goals/": Goal,
     "/api/v1/steps/": Step,
     "/api/v1/coaching-sessions/": CoachingSession,
+    "/api/v1/hours/": HoursEntry,
 }
 
 
@@ -140,6 +150,10 @@ def _session_of(user) -> CoachingSession:
     return CoachingSession.objects.filter(coach=user).order_by("pk")[0]
 
 
+def _first_entry(world) -> HoursEntry:
+    return HoursEntry.objects.filter(participant=world.case).order_by("pk")[0]
+
+
 def _reminder(goal) -> Message:
     return Message.objects.get(about=Message.About.STEP, about_id=_first_step(goal).uuid)
 
@@ -154,6 +168,8 @@ def one_connection():
     yield
     for signal in (signals.request_started, signals.request_finished):
         signal.connect(close_old_connections)
+    # The thousand requests' throttle history would slow the next test's same accounts.
+    cache.clear()
 
 
 def _run(operation, mode, headers) -> int:
@@ -192,6 +208,15 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
         coaching.record_session(
             Actor(keeper), world.case, SessionDetails(held_at, "phone", 30, notes="Talked")
         )
+    job = participation.add_activity(
+        Actor(world.county_admin),
+        world.county,
+        participation.ActivityDetails("Paid job", WorkActivity.UNSUBSIDIZED_EMPLOYMENT),
+    )
+    today = timezone.localdate()
+    participation.add_hours(
+        Actor(world.coach), world.case, participation.Hours(job, today, Decimal("1"))
+    )
     provider = Provider.objects.create(county=world.county, hsds_id="o1", name="Adult School")
     details = ServiceDetails("GED", "adult_education", openings=(Opening(1, time(6), time(17)),))
     resources.add_service(Actor(world.county_admin), provider, details)
@@ -251,3 +276,4 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
     assert goal.steps.count() > 1 and goal.obstacles.exists() and goal.reviews.exists()
     assert CoachingSession.objects.count() > 2
     assert CoachingSession.objects.filter(version__gt=1).exists()
+    assert HoursEntry.objects.filter(version__gt=1).exists()

@@ -1064,6 +1064,18 @@ RULES = {
     "api:goal-potholes": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:goal-reviews": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:participant-coaching-sessions": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
+    "api:participant-hours": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
+    "api:hours-list": (None, api(same(200))),
+    "api:hours-detail": (
+        lambda w: {"uuid": _hours(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
+    # A county's activities are read as its resource map is (access.directory_counties).
+    "api:activity-list": (None, api(same(200))),
+    "api:activity-detail": (
+        lambda w: {"uuid": _activity(w).uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"coach_same_team", "coach_same_county"}, 200))),
+    ),
     "api:coaching-session-list": (None, api(same(200))),
     "api:coaching-session-detail": (
         lambda w: {"uuid": _session(w).uuid},
