@@ -90,13 +90,14 @@ def to_household(model: type[models.Model]) -> str:
 
 
 def rows_of(model: type[models.Model], households: Any) -> models.QuerySet[Any]:
-    """`model`'s rows of one household or several (a queryset or a list of them)."""
+    """`model`'s rows of one household or several (a list of them).
+
+    The lookup goes from the row to its household (never through the household's
+    participants), so each row comes once, and an update or delete is one statement."""
     path = to_household(model)
     many = not isinstance(households, Household)
     lookup = f"{path or 'pk'}__in" if many else (path or "pk")
-    rows = model._default_manager.filter(**{lookup: households if many else households.pk})
-    # A household of two participants reaches a row of theirs once each.
-    return rows.distinct() if "participants" in access.path_to_participant(model) else rows
+    return model._default_manager.filter(**{lookup: households if many else households.pk})
 
 
 def _people(household: Household) -> int:
@@ -328,19 +329,11 @@ def apply(kind: Kind, action: str, household: Household) -> int:
     touched = 0
     if action == Action.DELETE:
         for strip in kind.strips:
-            touched += rows_of(strip.model, household).count()
-            strip.model._default_manager.filter(
-                pk__in=list(rows_of(strip.model, household).values_list("pk", flat=True))
-            ).delete()
+            touched += rows_of(strip.model, household).delete()[1].get(strip.model._meta.label, 0)
         return touched
     for strip in kind.strips:
         rows = rows_of(strip.model, household)
-        if strip.values:
-            touched += strip.model._default_manager.filter(
-                pk__in=list(rows.values_list("pk", flat=True))
-            ).update(**strip.values)
-        else:
-            touched += rows.count()
+        touched += rows.update(**strip.values) if strip.values else rows.count()
     if kind.more is not None:
         kind.more(household)
     return touched

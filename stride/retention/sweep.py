@@ -174,15 +174,14 @@ def apply_case(actor: Actor, run: Run, case: Case, purges: dict[tuple[str, str],
             Participant.objects.filter(household=household).values_list("uuid", flat=True)
         )
         now = timezone.now()
+        # The plan left out what is done already, so each of these is new.
+        Done.objects.bulk_create(
+            Done(household=household, record_type=record_type, action=action, run=run, at=now)
+            for record_type, action in case.due.items()
+        )
         for record_type, action in case.due.items():
             kind = kinds.BY_KEY[record_type]
             rows = kinds.apply(kind, action, household)
-            Done.objects.update_or_create(
-                household=household,
-                record_type=record_type,
-                action=action,
-                defaults={"run": run, "at": now},
-            )
             purge = purges[(record_type, action)]
             Purge.objects.filter(pk=purge.pk).update(cases=F("cases") + 1, rows=F("rows") + rows)
             what = audit.Action.DELETE if action == Action.DELETE else audit.Action.CHANGE
