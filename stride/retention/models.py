@@ -141,8 +141,8 @@ class Purge(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="purges")
-    record_type = models.CharField(max_length=16, choices=RecordType.choices)
-    action = models.CharField(max_length=12, choices=Action.choices)
+    record_type = models.CharField(_("kind of record"), max_length=16, choices=RecordType.choices)
+    action = models.CharField(_("what was done"), max_length=12, choices=Action.choices)
     years = models.PositiveSmallIntegerField()  # the policy it followed
     county_policy = models.BooleanField(default=False)  # the county's own, or the default
     cases = models.PositiveIntegerField(default=0)

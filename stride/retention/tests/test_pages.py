@@ -188,3 +188,18 @@ def test_the_pages_cost_the_same_queries_for_more_cases_and_holds(world, activit
     many = costs()
     assert few == many
     assert max(many) <= 8, many  # [6, 6, 6, 8, 7] when written
+
+
+def test_the_participants_audit_page_says_what_the_purge_did_in_words(world, closed, client_for):
+    from stride.retention import sweep
+
+    with later(6):
+        supervisor = client_for(world.supervisor)
+        actor = Actor(world.county_admin)
+        made = sweep.start(actor, world.county, False)
+        sweep.execute(made, actor)
+        url = reverse("people:participant_audit", kwargs={"uuid": world.case.uuid})
+        page = supervisor.get(url).content.decode()
+    assert "Retention purge" in page
+    assert "Kind of record" in page and "Goals, steps and achievements" in page
+    assert "What was done" in page and "De-identify" in page

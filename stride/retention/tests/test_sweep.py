@@ -234,3 +234,38 @@ def test_the_command_runs_a_dry_run_and_the_purge(world, closed, time_machine):
     call_command("apply_retention", "--county", "fresno-county", stdout=StringIO())
     assert Member.objects.get(pk=world.case.member_id).first_name == ""
     assert AuditEvent.objects.filter(record_type="Purge", actor_name="system").exists()
+
+
+def test_a_purge_taken_up_again_after_its_worker_died_goes_on_from_the_cases_left(
+    world, closed, activity
+):
+    from conftest import open_case
+    from stride.retention import tasks
+
+    second = open_case(world.coach, "FR0000002", world.county, world.program, world.coach,
+                       first_name="Rosa", birth_date=date(1988, 7, 9))  # fmt: skip
+    fill(world, second, activity)
+    close(world, second, timezone.localdate())
+    actor = Actor(world.county_admin)
+    made = sweep.start(actor, world.county, False, years_on(6))
+    policies, cases = sweep.plan(world.county, made.as_of)
+    made.report, made.total, made.status = sweep._report(cases), len(cases), Run.Status.RUNNING
+    made.save()
+    sweep.apply_case(actor, made, cases[0], sweep._purges(made, policies, cases))  # then it died
+    Run.objects.filter(pk=made.pk).update(done=1)
+
+    assert tasks.run_retention.call(made.pk, None) == Run.Status.DONE
+    made.refresh_from_db()
+    assert (made.done, made.total, len(made.report["cases"])) == (2, 2, 2)
+    assert {purge.cases for purge in made.purges.all()} == {2}
+    assert Member.objects.filter(pk__in=[world.case.member_id, second.member_id],
+                                 first_name="").count() == 2  # fmt: skip
+
+
+def test_a_run_whose_workers_kept_dying_says_it_stopped(world):
+    from stride.retention import tasks
+
+    made = sweep.start(Actor(world.county_admin), world.county, True)
+    tasks.run_lost(made.pk, None)
+    made.refresh_from_db()
+    assert made.status == Run.Status.FAILED
