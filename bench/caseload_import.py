@@ -119,6 +119,9 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode()
 
 
+TRACING = True  # tracemalloc's peak; --no-tracemalloc times without its cost (2x the CPU)
+
+
 def _timed(name: str, step: Callable[[], Any]) -> tuple[str, Any, dict[str, str]]:
     statements = 0
 
@@ -127,19 +130,20 @@ def _timed(name: str, step: Callable[[], Any]) -> tuple[str, Any, dict[str, str]
         statements += 1
         return execute(sql, params, many, context)
 
-    tracemalloc.start()
+    if TRACING:
+        tracemalloc.start()
     with connection.execute_wrapper(count):
         start, cpu = time.perf_counter(), time.process_time()
         result = step()
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    peak = tracemalloc.get_traced_memory()[1]
+    peak = tracemalloc.get_traced_memory()[1] if TRACING else 0
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
         "wall": f"{wall:.1f} s",
         "python cpu": f"{cpu:.1f} s",
         "statements": f"{statements:,}",
-        "python peak": f"{peak / 1024 / 1024:.0f} MB",
+        "python peak": f"{peak / 1024 / 1024:.0f} MB" if TRACING else "not traced",
         "process peak": f"{rss:.0f} MB",
         "load": f"{os.getloadavg()[0]:.1f}",
     }
@@ -197,7 +201,14 @@ def run(size: int) -> Iterator[tuple[str, dict[str, str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument(
+        "--no-tracemalloc",
+        action="store_true",
+        help="time without tracing Python's allocations (which doubles the CPU time)",
+    )
     args = parser.parse_args()
+    global TRACING
+    TRACING = not args.no_tracemalloc
     print(f"Database: {connection.vendor}; {os.cpu_count()} CPUs; {platform.platform()}")
     print(f"Load average at the start: {', '.join(f'{n:.1f}' for n in os.getloadavg())}\n")
     print(

@@ -11,15 +11,19 @@ field's choices, is refused, so a name or a note cannot slip in.
 
 import enum
 import functools
+import itertools
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
+from django.utils import timezone
 from ipware.ip import get_client_ip
+from psycopg.types.json import Jsonb
 
 from .models import AuditEvent, User
 
@@ -118,25 +122,36 @@ def _event(
     fields: Iterable[str] = (),
     changes: Mapping[str, Change] | None = None,
 ) -> AuditEvent:
+    return AuditEvent(**_event_values(actor, action, record, participant, fields, changes))
+
+
+def _event_values(
+    actor: Actor,
+    action: str,
+    record: models.Model,
+    participant: UUID | None,
+    fields: Iterable[str] = (),
+    changes: Mapping[str, Change] | None = None,
+) -> dict[str, Any]:
     if changes is None and action == Action.CREATE:
         # A new record's declared fields start somewhere worth knowing (a review's decision).
         starts = {name: getattr(record, name) for name in getattr(record, "AUDIT_VALUES", ())}
         changes = {name: (None, value) for name, value in starts.items()}
     kept = _checked(record, changes or {})
     user = actor.user
-    return AuditEvent(
-        actor=user,
-        actor_name=user.username if user else "system",
-        actor_role=user.role if user else "",
-        action=action,
-        record_type=type(record).__name__,
-        record_id=getattr(record, "uuid", None),
-        participant=participant,
-        fields=sorted({*fields, *kept}),
-        changes=kept,
-        ip_address=actor.ip_address,
-        channel=actor.channel,
-    )
+    return {
+        "actor": user,
+        "actor_name": user.username if user else "system",
+        "actor_role": user.role if user else "",
+        "action": action,
+        "record_type": type(record).__name__,
+        "record_id": getattr(record, "uuid", None),
+        "participant": participant,
+        "fields": sorted({*fields, *kept}),
+        "changes": kept,
+        "ip_address": actor.ip_address,
+        "channel": actor.channel,
+    }
 
 
 def record(
@@ -166,12 +181,58 @@ def record_many(
     """One event per record, inserted 500 at a time (exports, list reads, bulk writes).
 
     `records` may be an iterator: a state-wide export never holds all its events at once.
+    More than a batch, on PostgreSQL, are written with COPY, without a model instance each:
+    for a caseload import's half a million events that is most of the import's time. (A
+    page's events, fewer, are one INSERT on every database, so its statements count alike.)
     """
     fields = tuple(fields)
+    items = iter(records)
+    first = list(itertools.islice(items, COPY_FROM))
+    if len(first) == COPY_FROM and connection.vendor == "postgresql":
+        _copy_events(actor, action, itertools.chain(first, items), participant_of, fields)
+        return
     batch: list[AuditEvent] = []
-    for item in records:
+    for item in itertools.chain(first, items):
         batch.append(_event(actor, action, item, participant_of(item), fields))
         if len(batch) == 500:
             AuditEvent.objects.bulk_create(batch)
             batch = []
     AuditEvent.objects.bulk_create(batch)
+
+
+COPY_FROM = 1000  # events in one call, from which COPY is worth its own statement
+# The columns COPY writes, in order; `id` comes from its sequence.
+_COPIED = (
+    "uuid", "at", "actor_id", "actor_name", "actor_role", "action", "record_type", "record_id",
+    "participant", "fields", "changes", "ip_address", "channel",
+)  # fmt: skip
+
+
+def _copy_events(
+    actor: Actor,
+    action: str,
+    records: Iterable[M],
+    participant_of: Callable[[M], UUID | None],
+    fields: tuple[str, ...],
+) -> None:
+    """record_many's events through PostgreSQL's COPY: the same values `_event_values` gives,
+    the defaults Django would fill (a new uuid, the time) filled here."""
+    at = timezone.now()
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _COPIED)
+    sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608  (our own table and columns)
+    started = time.monotonic()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for item in records:
+            values = _event_values(actor, action, item, participant_of(item), fields)
+            user = values.pop("actor")
+            copy.write_row(
+                (
+                    uuid4(), at, user.pk if user else None, values["actor_name"],
+                    values["actor_role"], values["action"], values["record_type"],
+                    values["record_id"], values["participant"], Jsonb(values["fields"]),
+                    Jsonb(values["changes"]), values["ip_address"], values["channel"],
+                )
+            )  # fmt: skip
+    if connection.queries_logged:  # as Django's debug cursor logs what it executes
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

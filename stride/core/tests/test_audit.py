@@ -1,9 +1,16 @@
 """Every create, change, delete, view and export is an audit event, readable by supervisors."""
 
+from uuid import uuid4
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stride.core import audit
+from stride.core.audit import Action, Actor
 from stride.core.models import AuditEvent
+from stride.reminders.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +86,35 @@ def test_sign_in_and_failed_sign_in_are_recorded(world):
     client.post(reverse("core:login"), {"username": "coach", "password": "a-long-test-password"})
     actions = list(AuditEvent.objects.filter(record_type="User").values_list("action", flat=True))
     assert "login_failed" in actions and "login" in actions
+
+
+@pytest.mark.parametrize("count", [3, audit.COPY_FROM + 5])
+def test_many_events_at_once_are_written_alike_on_every_database(world, count):
+    # More than COPY_FROM go through PostgreSQL's COPY; the events must be the same.
+    messages = [Message(uuid=uuid4(), status="queued", channel="sms") for _ in range(count)]
+    actor = Actor(world.coach, "10.1.2.3", "api")
+    AuditEvent.objects.all().delete()  # the world's own
+
+    with CaptureQueriesContext(connection) as queries:
+        audit.record_many(
+            actor, Action.CREATE, iter(messages), lambda m: world.case.uuid, ["status", "when"]
+        )
+
+    events = AuditEvent.objects.order_by("id")
+    assert events.count() == count
+    if count < audit.COPY_FROM:
+        assert len(queries) == 1  # one INSERT, on every database
+    elif connection.vendor == "postgresql":
+        assert [query["sql"][:4] for query in queries] == ["COPY"]
+    first = events.first()
+    expected = (world.coach, "coach", "create", "Message", world.case.uuid, "10.1.2.3", "api")
+    assert (
+        first.actor, first.actor_role, first.action, first.record_type, first.participant,
+        first.ip_address, first.channel,
+    ) == expected  # fmt: skip
+    assert (first.fields, first.changes) == (
+        ["channel", "status", "when"],
+        {"status": [None, "queued"], "channel": [None, "sms"]},
+    )
+    assert [event.record_id for event in events] == [message.uuid for message in messages]
+    assert len({event.uuid for event in events}) == count
