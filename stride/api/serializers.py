@@ -327,7 +327,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         model = Referral
         fields = [
             "uuid", "participant", "service", "step", "made_by", "note", "stage", "outcome",
-            "sent_on", "contacted_on", "enrolled_on", "closed_on",
+            "sent_on", "contacted_on", "enrolled_on", "closed_on", "version",
         ]  # fmt: skip
 
 

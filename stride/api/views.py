@@ -66,7 +66,9 @@ from stride.people.filters import CaseloadFilter, FamilyFilter
 from stride.people.models import Household, Participant
 from stride.reminders import actions as reminders
 from stride.reminders.models import Consent, Message
+from stride.resources import actions as resources
 from stride.resources import directory
+from stride.resources.forms import ProgressForm, ReferForm
 from stride.resources.matching import with_details
 from stride.resources.models import Referral, Service
 
@@ -324,6 +326,29 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         person = self.get_object()
         return idempotency.create_once(request, lambda: _log_hours(request, person))
 
+    @extend_schema(
+        summary="Refer the participant to a service that serves their county, as the resource "
+        "map's refer page does; the service sees the note (recorded in the audit trail; "
+        "coaches, supervisors and county administrators)",
+        request=writing.ReferralWriteSerializer,
+        responses={201: serializers.ReferralSerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="referrals",
+        url_name="referrals",
+        filter_backends=[],
+        pagination_class=None,
+        permission_classes=WRITERS,
+        parser_classes=JSON_ONLY,
+    )
+    def referrals(self, request: Request, uuid: str) -> Response:
+        person = self.get_object()
+        return idempotency.create_once(request, lambda: _refer(request, person))
+
 
 def _record_session(request: Request, person: Participant) -> Response:
     sent = writing.sent_body(request.data)
@@ -354,6 +379,28 @@ def _log_hours(request: Request, person: Participant) -> Response:
     entry.participant = person  # the same person: no second read
     data = serializers.HoursEntrySerializer(entry).data
     return _versioned(data, entry, status.HTTP_201_CREATED)
+
+
+def _refer(request: Request, person: Participant) -> Response:
+    sent = writing.sent_body(request.data)
+    steps = access.visible_to(
+        Step.objects.filter(goal__participant=person, status=Step.Status.PLANNED), request.user
+    ).select_related("goal")
+    form = ReferForm({"note": sent.get("note", ""), "step": sent.get("step")}, steps=steps)
+    form.fields["step"].to_field_name = "uuid"  # type: ignore[attr-defined]
+    values = writing.check(writing.ReferralWriteSerializer, sent, form)
+    service = Service.objects.filter(serves=person.county_id, uuid=values["service"]).first()
+    if service is None:
+        raise ApiValidationError({"service": [_("Choose a service that serves this family.")]})
+    try:
+        referral = resources.refer(
+            _api_actor(request), person, service, note=values["note"], step=values["step"]
+        )
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    referral.participant = person  # the same person: no second read
+    data = serializers.ReferralSerializer(referral).data
+    return _versioned(data, referral, status.HTTP_201_CREATED)
 
 
 def _give_consent(request: Request, person: Participant) -> Response:
@@ -921,18 +968,68 @@ class ReferralFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Referrals of participants in your scope"),
-    retrieve=extend_schema(summary="One referral and its loop (recorded as a view)"),
+    retrieve=extend_schema(
+        summary="One referral and its loop (recorded as a view)", parameters=[etag_header(200)]
+    ),
+    partial_update=extend_schema(
+        summary="Move a referral along its loop, as the referral page does: the next stage "
+        "(stages may be skipped, never gone back), when it happened and, to close it, how it "
+        "ended; webhooks hear of the new stage (recorded in the audit trail); without a "
+        "stage, nothing changes",
+        request=writing.ReferralProgressSerializer,
+        responses={200: serializers.ReferralSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
 )
-class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.ReferralSerializer
     filterset_class = ReferralFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
 
     def get_queryset(self):
         return access.visible_to(Referral.objects.all(), self.request.user).select_related(
             "participant", "service", "step", "made_by"
         )
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        referral = self.get_object()
+        version = preconditions.expected_version(request.headers, referral.version)
+        sent = writing.sent_body(request.data)
+        if "stage" not in sent:  # nothing to move: the referral as it is, if the rest is sound
+            writing.check(writing.ReferralProgressSerializer, sent, partial=True)
+            return _versioned(self.get_serializer(referral).data, referral)
+        if referral.is_closed:  # the page offers no next stage
+            raise ApiValidationError({"stage": [_("This referral is closed.")]})
+        form = ProgressForm(
+            {
+                "on": timezone.localdate(),
+                "outcome": "",
+                **{name: sent[name] for name in ("stage", "on", "outcome") if name in sent},
+                "version": version,
+            },
+            referral=referral,
+        )
+        values = writing.check(writing.ReferralProgressSerializer, sent, form, partial=True)
+        try:
+            changed = resources.record_progress(
+                _api_actor(request),
+                referral,
+                values["stage"],
+                values["on"],
+                version,
+                outcome=values["outcome"],
+            )
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        # The same participant, service, step and maker: no second read.
+        for name in ("participant", "service", "step", "made_by"):
+            setattr(changed, name, getattr(referral, name))
+        return _versioned(serializers.ReferralSerializer(changed).data, changed)
 
 
 class ActivityFilter(django_filters.FilterSet):

@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 from stride.coaching.models import CoachingSession, Goal, Obstacle, Review, Step
 from stride.participation.forms import VerifyForm
 from stride.participation.models import HoursEntry
+from stride.resources.models import Referral
 
 # A text the form strips and then requires must hold something besides spaces; no text may
 # hold a NUL character (forms refuse it, and PostgreSQL cannot store it).
@@ -217,6 +218,37 @@ class HoursCheckSerializer(serializers.Serializer):
     verification = serializers.ChoiceField(
         choices=CHECKED, help_text="Whether the entry was checked against the record."
     )
+
+
+class ReferralWriteSerializer(Strict):
+    service = serializers.UUIDField(
+        help_text="A service of the resource map that serves the participant's county "
+        "(GET /api/v1/services/)."
+    )
+    step = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A planned step of the participant's goals the referral is part of.",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["service", "note", "step"]
+        extra_kwargs = {"note": {"max_length": 1000}}
+
+
+class ReferralProgressSerializer(Strict):
+    """The next stage of a referral's loop, as the referral page records it."""
+
+    on = Day(required=False, help_text="When it happened; today when left out.")
+
+    class Meta:
+        model = Referral
+        fields = ["stage", "on", "outcome"]
+        extra_kwargs = {
+            "stage": {"help_text": "A stage after the one the referral is at."},
+            "outcome": {"help_text": "How it ended: needed when the stage is closed."},
+        }
 
 
 # A step's mark: the form's "note" is the step's "outcome_note" in the API.

@@ -1065,6 +1065,7 @@ RULES = {
     "api:goal-reviews": (lambda w: {"uuid": _goal(w).uuid}, api(same(405))),
     "api:participant-coaching-sessions": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
     "api:participant-hours": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
+    "api:participant-referrals": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
     "api:hours-list": (None, api(same(200))),
     "api:hours-detail": (
         lambda w: {"uuid": _hours(w).uuid},
