@@ -1,5 +1,8 @@
 """Every measure, in the order pages show them."""
 
+from .bridge import BRIDGE_MOVEMENT
+from .education import EDUCATION_COMPLETIONS
+from .employment import EMPLOYMENT_ENTRIES, SUBSIDISED_TO_UNSUBSIDISED
 from .engagement import ENGAGEMENT
 from .figures import Measure
 from .goals import GOALS_ACHIEVED, GOALS_REPLACED, GOALS_REVISED, GOALS_SET, STEPS_COMPLETED
@@ -12,6 +15,10 @@ MEASURES: list[Measure] = [
     ENGAGEMENT,
     *LADDER,
     WORK_RATE,
+    EMPLOYMENT_ENTRIES,
+    SUBSIDISED_TO_UNSUBSIDISED,
+    EDUCATION_COMPLETIONS,
+    BRIDGE_MOVEMENT,
     GOALS_SET,
     GOALS_ACHIEVED,
     GOALS_REVISED,

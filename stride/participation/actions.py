@@ -153,15 +153,22 @@ def add_plan(actor: Actor, participant: Participant, plan: Plan) -> ActivityPlan
 
 
 @transaction.atomic
-def end_plan(actor: Actor, plan: ActivityPlan, on: date, expected_version: int) -> ActivityPlan:
+def end_plan(
+    actor: Actor, plan: ActivityPlan, on: date, expected_version: int, outcome: str = ""
+) -> ActivityPlan:
+    """End `plan` on `on`; `outcome` says how it ended (completed, left), when the coach said."""
     current = lock_for_edit(ActivityPlan, plan, expected_version)
     if on < current.starts_on:
         raise ValidationError({"ends_on": _("The end can't be before the start.")})
+    if outcome not in ("", *ActivityPlan.Outcome.values):
+        raise ValidationError({"outcome": _("Pick how the activity ended from the list.")})
     current.ends_on = on
+    current.outcome = outcome
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
-    audit.record(actor, Action.CHANGE, current, plan.participant.uuid, ["ends_on"])
+    changed = ["ends_on", "outcome"] if outcome else ["ends_on"]
+    audit.record(actor, Action.CHANGE, current, plan.participant.uuid, changed)
     recount_participant(plan.participant, on)
     return current
 

@@ -12,7 +12,7 @@ from stride.core import fields
 from stride.core.models import Organisation
 
 from .clocks import exemption_codes
-from .models import Activity, AidMonth, HoursEntry, WorkActivity
+from .models import Activity, ActivityPlan, AidMonth, HoursEntry, WorkActivity
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -108,6 +108,12 @@ class PlanForm(forms.Form):
 class EndPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     ends_on = fields.DateField(label=_("Last day"), initial=timezone.localdate)
+    # The page's two buttons send it: completed, or left before the end.
+    outcome = forms.ChoiceField(
+        label=_("How it ended"),
+        choices=[("", _("Not said")), *ActivityPlan.Outcome.choices],
+        required=False,
+    )
 
 
 def exemption_choices() -> list[tuple[str, str]]:

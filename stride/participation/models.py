@@ -73,6 +73,10 @@ class ActivityPlan(models.Model):
 
     ACCESS_VIA = "participant"
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        LEFT = "left", _("Left before the end")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="activity_plans"
@@ -90,6 +94,12 @@ class ActivityPlan(models.Model):
     )
     # Bit 0 is Monday: the days the hours are spread over.
     weekdays = models.PositiveSmallIntegerField(default=WEEKDAYS_MONDAY_TO_FRIDAY)
+    # How the plan ended, as the coach said when ending it; blank while it runs, or when ended
+    # without saying (an end date given up front). The measures count an education or training
+    # plan completed as an education completion.
+    outcome = models.CharField(
+        _("how it ended"), max_length=12, choices=Outcome.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

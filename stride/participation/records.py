@@ -24,7 +24,9 @@ def parts(person: Participant) -> list[Part]:
             [
                 Item(
                     str(plan.activity),
-                    entries(plan, ["activity", "starts_on", "ends_on", "hours_per_week"]),
+                    entries(
+                        plan, ["activity", "starts_on", "ends_on", "outcome", "hours_per_week"]
+                    ),
                 )
                 for plan in plans
             ],

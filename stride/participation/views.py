@@ -175,7 +175,9 @@ def end_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
     def end() -> None:
         data = form.cleaned_data
-        actions.end_plan(Actor.from_request(request), plan, data["ends_on"], data["version"])
+        actions.end_plan(
+            Actor.from_request(request), plan, data["ends_on"], data["version"], data["outcome"]
+        )
 
     _run_and_say(request, form, end, _("Schedule ended."))
     return _to_month(plan.participant, timezone.localdate())

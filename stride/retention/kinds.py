@@ -223,7 +223,8 @@ KINDS: list[Kind] = [
         Action.DEIDENTIFY,
         _("Notes are the most personal part of a case: three years, as grant records are."),
     ),
-    # The county's progress report compares finished results (scores) over time.
+    # The county's progress report and bridge movement (a measure) compare finished results
+    # (scores) over time.
     Kind(
         RecordType.ASSESSMENTS,
         _(
@@ -237,7 +238,8 @@ KINDS: list[Kind] = [
         _("Answers are personal and the scores carry what the county reports: three years."),
     ),
     # Engagement counts the hours, the ladder and the work participation rate count the
-    # months on aid and their results.
+    # months on aid and their results; jobs started, moves from subsidised work and education
+    # completed count the schedules (their activity, dates and how they ended).
     Kind(
         RecordType.HOURS,
         _("Notes typed on hours and months on aid. Hours, activities and months stay."),

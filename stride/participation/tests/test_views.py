@@ -154,7 +154,34 @@ def test_posting_the_plan_form_saves_the_schedule(world, client_for, job):
         None,
     )
     page = client_for(world.coach).get(page_url(world)).content.decode()
-    assert "End today" in page
+    assert "Completed today" in page and "Left today" in page
+
+
+def test_ending_a_plan_says_how_it_ended_with_the_button_pressed(world, client_for, job):
+    coach = client_for(world.coach)
+    made = []
+    for _button in range(3):
+        made.append(
+            actions.add_plan(
+                Actor(world.coach),
+                world.case,
+                actions.Plan(job, TODAY - timedelta(days=30), Decimal("20"), (0, 1, 2)),
+            )
+        )
+    for plan, outcome in zip(made, ("completed", "left", "finished"), strict=True):
+        url = reverse("participation:end_plan", args=[plan.uuid])
+        data = {"version": plan.version, "ends_on": TODAY.isoformat(), "outcome": outcome}
+        assert coach.post(url, data).status_code == 302
+    ended = {plan.pk: plan for plan in ActivityPlan.objects.all()}
+    assert [(ended[plan.pk].ends_on, ended[plan.pk].outcome) for plan in made] == [
+        (TODAY, ActivityPlan.Outcome.COMPLETED),
+        (TODAY, ActivityPlan.Outcome.LEFT),
+        (None, ""),  # not one of the two answers: refused, nothing saved
+    ]
+    event = AuditEvent.objects.get(record_id=made[0].uuid, action=AuditEvent.Action.CHANGE)
+    assert event.fields == ["ends_on", "outcome"]
+    page = coach.get(page_url(world)).content.decode()
+    assert "(completed)" in page and "(left before the end)" in page
 
 
 def test_a_refused_post_shows_the_error_next_to_its_field(world, client_for, job):

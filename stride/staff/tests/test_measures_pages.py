@@ -146,7 +146,7 @@ def test_the_measures_page_makes_the_same_number_of_queries_for_more_families(wo
             assert admin.get(reverse("staff:measures")).status_code == 200
         counted.append(len(data_queries(captured)))
     # Two to four grouped queries a measure, none per family; one for the programs to filter by.
-    assert counted == [37, 37]
+    assert counted == [46, 46]
 
 
 def test_the_measures_are_in_the_reports_menu(world, client_for):
