@@ -527,6 +527,17 @@ def _changes(participant: Participant, row: Row) -> list[str]:
     return changed
 
 
+_RELATED = ("member", "household", "current_enrollment")
+_COMPARED = (
+    "uuid", "coach",
+    "member__first_name", "member__last_name", "member__birth_date", "member__relationship",
+    "member__ssn_last4", "member__ssn_hash", "member__version", "member__household",
+    "household__case_number", "household__address_line", "household__city",
+    "household__zip_code", "household__language", "household__version",
+    "current_enrollment__aid_start", "current_enrollment__version",
+)  # fmt: skip
+
+
 def plan(extract: CaseloadExtract, user: User) -> Plan:
     """The dry run: what importing `extract` would do, row by row. Writes nothing."""
     source = extract.source
@@ -548,26 +559,31 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
     }
     rows = _households(_rows(table, mapping, coaches, result.problems), result.problems, mapping)
     visible = access.visible_to(Participant.objects.all(), user).filter(county=source.county)
-    related = ("member", "household", "current_enrollment")
+    # What matching and the changes compare, and nothing else: no SSN decrypted, and a
+    # county's 100,000 people held without the rest of their records.
+    known = visible.select_related(*_RELATED).only(*_RELATED, *_COMPARED)
     numbers = {row.case_number for row in rows}
     by_case: dict[str, list[Participant]] = defaultdict(list)
     elsewhere: set[str] = set()
     for some in _chunks(numbers):
-        for person in visible.filter(household__case_number__in=some).select_related(*related):
+        for person in known.filter(household__case_number__in=some):
             by_case[person.household.case_number].append(person)
         elsewhere.update(
             Household.objects.filter(case_number__in=some)
             .exclude(county=source.county)
             .values_list("case_number", flat=True)
         )
-    hashes = {ssn_lookup_hash(row.ssn) for row in rows if row.ssn}
+    # Only a row whose case number Stride does not hold is matched by name, birth date and
+    # SSN (see _match), so only those rows' people are looked for: a re-import reads none.
+    unmatched = [row for row in rows if row.case_number not in by_case]
+    hashes = {ssn_lookup_hash(row.ssn) for row in unmatched if row.ssn}
     close: dict[int, Participant] = {}
-    for some_dates in _chunks({row.birth_date for row in rows}):
-        people = visible.filter(member__birth_date__in=some_dates).select_related(*related)
+    for some_dates in _chunks({row.birth_date for row in unmatched}):
+        people = known.filter(member__birth_date__in=some_dates)
         close.update((person.pk, person) for person in people)
     taken_elsewhere: set[str] = set()
     for some in _chunks(hashes):
-        people = visible.filter(member__ssn_hash__in=some).select_related(*related)
+        people = known.filter(member__ssn_hash__in=some)
         close.update((person.pk, person) for person in people)
         taken_elsewhere.update(
             Member.objects.filter(ssn_hash__in=some)
@@ -662,9 +678,9 @@ def plan(extract: CaseloadExtract, user: User) -> Plan:
     result.left = [
         person
         for some_ids in _chunks(gone)
-        for person in Participant.objects.filter(pk__in=some_ids).select_related(
-            "member", "household"
-        )
+        for person in Participant.objects.filter(pk__in=some_ids)
+        .select_related("member", "household")
+        .only("uuid", "member__first_name", "member__last_name", "household__case_number")
         if person.household.case_number not in seen_cases
     ]
     result.left.sort(key=lambda person: person.household.case_number)
@@ -745,6 +761,7 @@ def apply(
     refused: list[Problem] = []
     matched: list[Participant] = []
     joining: list[tuple[Household, Row]] = []  # the rest of each household, added together
+    moving: list[tuple[Outcome, dict[str, str]]] = []  # households' new details, changed together
     for number, outcome in enumerate(found.outcomes, start=1):
         if number % 500 == 0:
             report(len(done) + len(refused), total)
@@ -758,6 +775,17 @@ def apply(
         ):
             done.append(outcome)  # nothing to write: a re-import costs only its dry run
             continue
+        person = outcome.participant
+        if person is not None and outcome.kind in (UPDATE, UNCHANGED):
+            moved = _household_values(outcome)
+            if moved is not None:
+                # New details of the household only, or nothing: changed together below.
+                if moved:
+                    moving.append((outcome, moved))
+                done.append(outcome)
+                matched.append(person)
+                joining.extend((person.household, member) for member in outcome.members)
+                continue
         try:
             with transaction.atomic():
                 person = _apply_one(actor, extract, outcome)
@@ -769,6 +797,16 @@ def apply(
             if person is not None:
                 matched.append(person)
                 joining.extend((person.household, member) for member in outcome.members)
+    households = [
+        (outcome.participant.household, outcome.participant.household.version, values)
+        for outcome, values in moving
+        if outcome.participant is not None
+    ]
+    for (outcome, _values), changed in zip(
+        moving, opening.update_households(actor, households), strict=True
+    ):
+        if isinstance(changed, ValidationError):
+            refused.append(Problem(outcome.row.number, "", Kind.REFUSED, changed.messages[0]))
     for start in range(0, len(new), OPEN_AT_ONCE):
         some = new[start : start + OPEN_AT_ONCE]
         opened = opening.open_cases(actor, [new_case(source, outcome.row) for outcome in some])
@@ -805,6 +843,18 @@ def apply(
 
 # New households opened in one call of `open_cases`, between two reports of progress.
 OPEN_AT_ONCE = 5000
+
+
+_HOUSEHOLD_CHANGES = {"address_line", "city", "zip_code", "language"}
+
+
+def _household_values(outcome: Outcome) -> dict[str, str] | None:
+    """The household's new details when they are all a row changes (beside new members,
+    added apart), as `update_from_row` would write them; None when it changes more."""
+    changes = set(outcome.changes) - {"members"}
+    if not changes <= _HOUSEHOLD_CHANGES:
+        return None
+    return {name: outcome.row.values[name].strip() for name in sorted(changes)}
 
 
 def _add_members(actor: Actor, joining: list[tuple[Household, Row]]) -> list[Problem]:

@@ -7,6 +7,7 @@ and 40 to 90 ms a household, which is hours for a county's 100,000. It is an
 action like those of `actions.py`: one transaction, the audit events in it.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from stride.core import audit, events
 from stride.core.audit import Action, Actor
+from stride.core.edits import StaleEdit
 from stride.core.models import Organisation, User
 
 from .actions import (
+    HOUSEHOLD_FIELDS,
     PersonDetails,
     _check_birth_date,
     _coached_person_must_be_adult,
@@ -307,14 +310,7 @@ def add_members(
             ),
             version=F("version") + 1,
         )
-    who_has: dict[int, Any] = {}  # each household's first participant, as add_member names
-    for some in _in_batches(households):
-        for household_id, participant in (
-            Participant.objects.filter(household__in=some)
-            .order_by("pk")
-            .values_list("household_id", "uuid")
-        ):
-            who_has.setdefault(household_id, participant)
+    who_has = _first_participants(households)
     with_ssn = [member for member in members if member.ssn_last4]
     without_ssn = [member for member in members if not member.ssn_last4]
     names = ["first_name", "last_name", "birth_date", "relationship"]
@@ -325,3 +321,57 @@ def add_members(
         actor, Action.CREATE, without_ssn, lambda m: who_has.get(m.household_id), names
     )
     return results
+
+
+@transaction.atomic
+def update_households(
+    actor: Actor, changes: Sequence[tuple[Household, int, dict[str, Any]]]
+) -> list[Household | ValidationError]:
+    """Many households' details changed at once (a later extract's new addresses), each as
+    `actions.update_household` changes one: locked and checked against the version read
+    (StaleEdit for one changed since), only the fields that differ saved, the version moved
+    on, and an audit event naming them; written in batches. Gives back, change by change,
+    the household as saved or the StaleEdit."""
+    results: list[Household | ValidationError] = []
+    saved: dict[frozenset[str], list[Household]] = defaultdict(list)
+    for start in range(0, len(changes), BATCH):
+        some = changes[start : start + BATCH]
+        current = Household.objects.select_for_update().in_bulk([h.pk for h, _v, _c in some])
+        for household, expected_version, values in some:
+            now = current[household.pk]
+            if now.version != expected_version:
+                results.append(StaleEdit(now.version))
+                continue
+            changed = [
+                name
+                for name in HOUSEHOLD_FIELDS
+                if name in values and getattr(now, name) != values[name]
+            ]
+            if changed:
+                for name in changed:
+                    setattr(now, name, values[name])
+                now.version += 1
+                now.updated_at = timezone.now()
+                saved[frozenset(changed)].append(now)
+            results.append(now)
+    who_has = _first_participants(h.pk for households in saved.values() for h in households)
+    for changed_fields, households in saved.items():
+        fields = sorted(changed_fields)
+        Household.objects.bulk_update(
+            households, [*fields, "version", "updated_at"], batch_size=BATCH
+        )
+        audit.record_many(actor, Action.CHANGE, households, lambda h: who_has.get(h.pk), fields)
+    return results
+
+
+def _first_participants(household_ids: Iterable[int]) -> dict[int, Any]:
+    """Each household's first participant's UUID: whom the actions' audit events name."""
+    who_has: dict[int, Any] = {}
+    for some in _in_batches(household_ids):
+        for household_id, participant in (
+            Participant.objects.filter(household__in=some)
+            .order_by("pk")
+            .values_list("household_id", "uuid")
+        ):
+            who_has.setdefault(household_id, participant)
+    return who_has

@@ -359,3 +359,50 @@ def test_re_importing_households_opened_together_changes_nothing(world, source):
     assert again.count(matching.UNCHANGED) == 25
     assert again.count(matching.NEW) == again.count(matching.UPDATE) == 0
     assert (AuditEvent.objects.count(), Participant.objects.count()) == before
+
+
+def test_a_re_import_and_its_dry_run_cost_no_more_statements_for_more_people(world, source):
+    # Matched by case number, nobody is looked for again by name, and nothing a match does
+    # not compare (an SSN to decrypt) is read, person by person or at all.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few, many = _new_rows(4000, 3), _new_rows(5000, 30)
+    _import(world, _extract(world, source, *few, *many))
+    counts = []
+    for rows in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            found = matching.plan(_extract(world, source, *rows), world.county_admin)
+        assert found.count(matching.UNCHANGED) == len(rows)
+        assert not any('"ssn"' in query["sql"] for query in queries)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_later_extract_changes_households_together_as_the_action_changes_each(world, source):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def moved(rows: list[str]) -> list[str]:
+        return [row.replace(",93702,", ",93710,") for row in rows]
+
+    few, many = _new_rows(6000, 3), _new_rows(7000, 30)
+    _import(world, _extract(world, source, *few, *many))
+    counts = []
+    for rows in (few, many):
+        before = AuditEvent.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            found = _import(world, _extract(world, source, *moved(rows)))
+        assert found.count(matching.UPDATE) == len(rows)
+        counts.append(
+            len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+        )
+        assert AuditEvent.objects.count() - before == len(rows)
+    assert counts[0] == counts[1]
+    household = Household.objects.get(case_number="FR0007001")
+    eva = Participant.objects.get(household=household)
+    event = AuditEvent.objects.filter(record_type="Household", record_id=household.uuid).latest(
+        "id"
+    )
+    assert (household.zip_code, household.version, event.action) == ("93710", 2, "change")
+    assert (event.fields, event.participant) == (["zip_code"], eva.uuid)
