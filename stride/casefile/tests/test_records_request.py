@@ -394,6 +394,9 @@ LEFT_OUT = {
     "PartnerLink": "a one-time link for a service to answer a referral; its hash only",
     "CalendarFeed": "the hash of a private calendar address, which says nothing of the person",
     "RecordsCopy": "a copy of the record itself",
+    "Hold": "the agency's instruction to keep the records (a court, a hearing, an audit), not "
+    "the family's case; its placing and lifting are in the audit trail the copy holds",
+    "Done": "a retention run's note that a kind of the household's records was purged; no values",
 }
 
 
