@@ -7,6 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from stride.assessments import actions as assessments
+from stride.assessments.instruments import catalogue
+from stride.assessments.scoring import answer_all
+from stride.assessments.summary import BRIDGE
 from stride.coaching import actions as coaching
 from stride.coaching.models import Step
 from stride.core.audit import Actor
@@ -49,6 +53,19 @@ def fill(world, participant: Participant, activity: Activity) -> None:
         participation.Hours(activity, timezone.localdate(), Decimal("4"), note="Her sister drove"),
     )
     reminders.give_consent(actor, participant, Channel.SMS, "5595550123", Consent.How.PHONE)
+    today = timezone.localdate()
+    plan = participation.add_plan(
+        actor,
+        participant,
+        participation.Plan(activity, today - timedelta(days=40), Decimal("20"), (0, 1, 2, 3, 4)),
+    )
+    participation.end_plan(actor, plan, today, plan.version, "completed")
+    instrument = catalogue().latest(BRIDGE)
+    for answer in (0, -1):  # a bridge sitting, then a higher one: the bridge measure counts it
+        response = assessments.start(actor, participant, instrument, "with_coach")
+        answers = answer_all(instrument, lambda item, values, pick=answer: values[pick])
+        response = assessments.save_answers(actor, response, answers, response.version)
+        assessments.finish(actor, response, response.version)
 
 
 def close(world, participant: Participant, on: date) -> None:
