@@ -59,6 +59,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "is_adult",
             "relationship",
             "ssn_last4",
+            "version",
         ]
 
 
@@ -70,7 +71,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         model = Household
         fields = [
             "uuid", "case_number", "county", "address_line", "city", "zip_code", "phone",
-            "language", "member_count", "members",
+            "language", "member_count", "members", "version",
         ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ class Router(DefaultRouter):
 router = Router(use_regex_path=False)
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("households", views.HouseholdViewSet, basename="household")
+router.register("members", views.MemberViewSet, basename="member")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("steps", views.StepViewSet, basename="step")

@@ -63,7 +63,8 @@ from stride.participation.forms import HoursForm, VerifyForm
 from stride.participation.models import Activity, HoursEntry, MonthResult
 from stride.people import actions
 from stride.people.filters import CaseloadFilter, FamilyFilter
-from stride.people.models import Household, Participant
+from stride.people.forms import HouseholdForm, MemberEditForm, MemberForm
+from stride.people.models import Household, Member, Participant
 from stride.reminders import actions as reminders
 from stride.reminders.models import Consent, Message
 from stride.resources import actions as resources
@@ -114,6 +115,14 @@ class AuditedReadMixin(AuditedListMixin):
         data = self.get_serializer(instance).data
         self.record_views(request, [instance])
         return Response(data)
+
+
+# A record with a version answers with its ETag, for If-Match when it is changed.
+class VersionedReadMixin(AuditedReadMixin):
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = preconditions.etag(response.data["version"])
+        return response
 
 
 # Writes. Who may write is the pages' rule (access.can_edit_cases: coaches, supervisors and
@@ -447,25 +456,153 @@ class HouseholdFilter(django_filters.FilterSet):
         "viewed in the audit trail)"
     ),
     retrieve=extend_schema(
-        summary="One household with its members (its participants recorded as viewed)"
+        summary="One household with its members (its participants recorded as viewed)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Change a household's address, phone or language, as its edit page does: the "
+        "fields left out stay as they are (recorded in the audit trail)",
+        request=writing.HouseholdWriteSerializer,
+        responses={200: serializers.HouseholdSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
     ),
 )
-class HouseholdViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
     serializer_class = serializers.HouseholdSerializer
     filterset_class = HouseholdFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
 
     def get_queryset(self):
-        return (
-            access.visible_to(Household.objects.all(), self.request.user)
-            .select_related("county")
-            .prefetch_related("members", "participants")
+        queryset = access.visible_to(Household.objects.all(), self.request.user).select_related(
+            "county"
         )
+        if self.action in ("members", "partial_update"):
+            return queryset  # a write reads only the household
+        return queryset.prefetch_related("members", "participants")
 
     def participants_of(self, instance: Household) -> list[Participant]:
         # Every member's details are shown, so every participant of the household was seen.
         return list(instance.participants.all())
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        household = self.get_object()
+        version = preconditions.expected_version(request.headers, household.version)
+        sent = writing.sent_body(request.data)
+        start = {name: getattr(household, name) for name in actions.HOUSEHOLD_FIELDS}
+        form = HouseholdForm({**start, **sent, "version": version})
+        values = writing.check(writing.HouseholdWriteSerializer, sent, form, partial=True)
+        try:
+            changed = actions.update_household(
+                _api_actor(request),
+                household,
+                version,
+                **{name: values[name] for name in actions.HOUSEHOLD_FIELDS},
+            )
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
+        changed.county = household.county  # the same county: no second read
+        data = serializers.HouseholdSerializer(changed).data
+        return _versioned(data, changed)
+
+    @extend_schema(
+        summary="Add a person to the household, as its add-a-person page does (recorded in "
+        "the audit trail); the household's ETag moves",
+        request=writing.MemberWriteSerializer,
+        responses={201: serializers.MemberSerializer},
+        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def members(self, request: Request, uuid: str) -> Response:
+        household = self.get_object()
+        return idempotency.create_once(request, lambda: _add_member(request, household))
+
+
+def _add_member(request: Request, household: Household) -> Response:
+    sent = writing.sent_body(request.data)
+    form = MemberForm({"ssn": "", **sent})
+    values = writing.check(writing.MemberWriteSerializer, sent, form)
+    try:
+        member = actions.add_member(
+            _api_actor(request), household, form.person(values["relationship"])
+        )
+    except DjangoValidationError as error:
+        raise _refused(error) from None
+    data = serializers.MemberSerializer(member).data
+    return _versioned(data, member, status.HTTP_201_CREATED)
+
+
+class MemberFilter(django_filters.FilterSet):
+    household = django_filters.UUIDFilter(field_name="household__uuid")
+
+    class Meta:
+        model = Member
+        fields = ["household"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The people of the households in your scope (the participants of each "
+        "household recorded as viewed)"
+    ),
+    retrieve=extend_schema(
+        summary="One person of a household (its participants recorded as viewed)",
+        parameters=[etag_header(200)],
+    ),
+    partial_update=extend_schema(
+        summary="Change a person of a household, as their edit page does: the fields left out "
+        "stay as they are, and a blank SSN keeps the one on file (recorded in the audit trail)",
+        request=writing.MemberWriteSerializer,
+        responses={200: serializers.MemberSerializer},
+        parameters=[IF_MATCH, etag_header(200)],
+    ),
+)
+class MemberViewSet(VersionedReadMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
+    lookup_value_converter = "str"  # a malformed id is a 404 in JSON, like a missing one
+    serializer_class = serializers.MemberSerializer
+    filterset_class = MemberFilter
+    permission_classes = WRITERS
+    parser_classes = JSON_ONLY
+
+    def get_queryset(self):
+        queryset = (
+            access.visible_to(Member.objects.all(), self.request.user)
+            .select_related("household")
+            .order_by("household_id", "birth_date", "pk")
+        )
+        if self.action == "partial_update":
+            return queryset  # a write records no view
+        return queryset.prefetch_related("household__participants")
+
+    def participants_of(self, instance: Member) -> list[Participant]:
+        return list(instance.household.participants.all())
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        member = self.get_object()
+        version = preconditions.expected_version(request.headers, member.version)
+        sent = writing.sent_body(request.data)
+        start = {
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "birth_date": member.birth_date,
+            "relationship": member.relationship,
+            "ssn": "",
+        }
+        form = MemberEditForm({**start, **sent, "version": version}, member=member)
+        values = writing.check(writing.MemberWriteSerializer, sent, form, partial=True)
+        try:
+            changed = actions.update_member(
+                _api_actor(request), member, version, form.person(values["relationship"])
+            )
+        except StaleEdit as stale:
+            raise preconditions.PreconditionFailed(stale.current_version) from None
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return _versioned(serializers.MemberSerializer(changed).data, changed)
 
 
 class CanReadAudit(BasePermission):
@@ -507,14 +644,6 @@ class GoalFilter(django_filters.FilterSet):
 
 
 GOAL_WRITES = ("update", "partial_update", "steps", "potholes", "reviews")
-
-
-# A record with a version answers with its ETag, for If-Match when it is changed.
-class VersionedReadMixin(AuditedReadMixin):
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = preconditions.etag(response.data["version"])
-        return response
 
 
 @extend_schema_view(

@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 from stride.coaching.models import CoachingSession, Goal, Obstacle, Review, Step
 from stride.participation.forms import VerifyForm
 from stride.participation.models import HoursEntry
+from stride.people.models import Household, Member
 from stride.resources.models import Referral
 
 # A text the form strips and then requires must hold something besides spaces; no text may
@@ -249,6 +250,38 @@ class ReferralProgressSerializer(Strict):
             "stage": {"help_text": "A stage after the one the referral is at."},
             "outcome": {"help_text": "How it ended: needed when the stage is closed."},
         }
+
+
+class Pattern(Text):
+    """A string the form reads by a pattern (a ZIP code, a phone number), or blank; the
+    schema says the pattern."""
+
+    def __init__(self, regex: str, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, required=False, **kwargs)
+        self.validators = [RegexValidator(regex)]
+
+
+class HouseholdWriteSerializer(Strict):
+    zip_code = Pattern(r"^(\d{5}(-\d{4})?)?$", max_length=10)
+    phone = Pattern(r"^([\d\s().+-]{7,20})?$", max_length=20)
+
+    class Meta:
+        model = Household
+        fields = ["address_line", "city", "zip_code", "phone", "language"]
+
+
+class MemberWriteSerializer(Strict):
+    ssn = Text(
+        required=False,
+        allow_blank=True,
+        max_length=11,
+        write_only=True,
+        help_text="9 digits, or blank: on a change, blank keeps the number on file.",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["first_name", "last_name", "birth_date", "relationship", "ssn"]
 
 
 # A step's mark: the form's "note" is the step's "outcome_note" in the API.

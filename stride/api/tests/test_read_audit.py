@@ -105,6 +105,7 @@ def nothing(world: World, person: Participant) -> None:
 RECORDS: dict[str, Callable[[World, Participant], object]] = {
     "api:participant-list": nothing,
     "api:household-list": nothing,
+    "api:member-list": nothing,
     "api:time-clock-list": nothing,
     "api:goal-list": a_goal,
     "api:step-list": a_step,

@@ -10,7 +10,7 @@ new Idempotency-Key, unless that header is what a negative case got wrong).
 
 import re
 import time as clock
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -33,6 +33,9 @@ from stride.coaching.models import CoachingSession, Goal, Step
 from stride.core.audit import Actor
 from stride.participation import actions as participation
 from stride.participation.models import Activity, HoursEntry, WorkActivity
+from stride.people import actions as people
+from stride.people.actions import PersonDetails
+from stride.people.models import Household, Member
 from stride.reminders import actions as reminders
 from stride.reminders.models import Message
 from stride.resources import actions as resources
@@ -60,6 +63,7 @@ KNOWN = {
     "/api/v1/hours/{uuid}/": lambda w, goal: {"uuid": str(_first_entry(w).uuid)},
     "/api/v1/activities/{uuid}/": lambda w, goal: {"uuid": str(Activity.objects.get().uuid)},
     "/api/v1/referrals/{uuid}/": lambda w, goal: {"uuid": str(_first_referral(w).uuid)},
+    "/api/v1/members/{uuid}/": lambda w, goal: {"uuid": str(_child(w).uuid)},
 }
 
 
@@ -82,6 +86,11 @@ WRITES = {
     "/api/v1/hours/{uuid}/": lambda w, goal, user: {"uuid": str(_first_entry(w).uuid)},
     "/api/v1/participants/{uuid}/referrals/": lambda w, goal, user: {"uuid": str(w.case.uuid)},
     "/api/v1/referrals/{uuid}/": lambda w, goal, user: {"uuid": str(_first_referral(w).uuid)},
+    "/api/v1/households/{uuid}/": lambda w, goal, user: {"uuid": str(w.case.household.uuid)},
+    "/api/v1/households/{uuid}/members/": lambda w, goal, user: {
+        "uuid": str(w.case.household.uuid)
+    },
+    "/api/v1/members/{uuid}/": lambda w, goal, user: {"uuid": str(_child(w).uuid)},
 }
 # A record a creation must name, put into the valid bodies so that they reach the action: the
 # county's activity, a service no referral of the family is open to yet.
@@ -93,10 +102,13 @@ NAMED = {
 # time the record's rules refuse (a session held ahead of now, an appointment before it, hours
 # on a day ahead or over a year ago, or more than 24 on one day): the form or the action
 # refuses it (400), which the schema cannot say in advance. So may a referral's service when
-# the family has an open referral to it, or a stage that is not after the referral's own.
+# the family has an open referral to it, or a stage that is not after the referral's own; a
+# person's birth date ahead or before 1900 (or too young for the one coached), a person
+# already in Stride (last_name), a Social Security number that is not nine digits or is
+# someone else's.
 REFERENCES = (
     "parent", "step", "held_at", "next_appointment", "activity", "day", "hours", "service",
-    "stage", "on", "outcome",
+    "stage", "on", "outcome", "birth_date", "last_name", "ssn",
 )  # fmt: skip
 VERSIONED = {
     "/api/v1/goals/": Goal,
@@ -104,6 +116,8 @@ VERSIONED = {
     "/api/v1/coaching-sessions/": CoachingSession,
     "/api/v1/hours/": HoursEntry,
     "/api/v1/referrals/": Referral,
+    "/api/v1/households/": Household,
+    "/api/v1/members/": Member,
 }
 
 
@@ -165,6 +179,10 @@ def _first_step(goal) -> Step:
 
 def _session_of(user) -> CoachingSession:
     return CoachingSession.objects.filter(coach=user).order_by("pk")[0]
+
+
+def _child(world) -> Member:
+    return Member.objects.get(household=world.case.household, relationship="child")
 
 
 def _service(name: str) -> Service:
@@ -244,6 +262,8 @@ def test_every_operation_answers_as_the_schema_says(world, monkeypatch, one_conn
     )
     provider = Provider.objects.create(county=world.county, hsds_id="o1", name="Adult School")
     details = ServiceDetails("GED", "adult_education", openings=(Opening(1, time(6), time(17)),))
+    child = PersonDetails("Luis", "Lopez", date(2018, 5, 1), Member.Relationship.CHILD)
+    people.add_member(Actor(world.coach), world.case.household, child)
     ged = resources.add_service(Actor(world.county_admin), provider, details)
     resources.refer(Actor(world.coach), world.case, ged, note="Wants the GED")
     resources.add_service(

@@ -1066,6 +1066,12 @@ RULES = {
     "api:participant-coaching-sessions": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
     "api:participant-hours": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
     "api:participant-referrals": (lambda w: {"uuid": w.case.uuid}, api(same(405))),
+    "api:household-members": (lambda w: {"uuid": w.case.household.uuid}, api(same(405))),
+    "api:member-list": (None, api(same(200))),
+    "api:member-detail": (
+        lambda w: {"uuid": w.case.member.uuid},
+        api(same(404, **dict.fromkeys(IN_SCOPE | {"participant_user"}, 200))),
+    ),
     "api:hours-list": (None, api(same(200))),
     "api:hours-detail": (
         lambda w: {"uuid": _hours(w).uuid},
