@@ -7,7 +7,7 @@ family's history and the county's summary compare them.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -33,12 +33,18 @@ def months_before(day: date, count: int) -> date:
     return month.replace(day=min(day.day, last_day(month).day))
 
 
-def moved_up(now: dict[str, Any], before: dict[str, Any]) -> bool:
-    """True when some pillar of `now` stands at a higher level than the same pillar did."""
-    sections, earlier = now.get("sections", {}), before.get("sections", {})
+def _midnight(day: date) -> datetime:
+    """The local start of `day`: bounds on the moment itself, so its index serves."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def moved_up(now: dict[str, Any] | None, before: dict[str, Any] | None) -> bool:
+    """True when some pillar of `now` (a result's sections: pillar -> mean) stands at a higher
+    level than the same pillar did in `before`."""
+    earlier = before or {}
     return any(
         key in earlier and pillar_level(mean) > pillar_level(earlier[key])
-        for key, mean in sections.items()
+        for key, mean in (now or {}).items()
     )
 
 
@@ -48,13 +54,14 @@ def count(participants: QuerySet[Participant], months: list[date], by: str) -> T
         access.belonging_to(
             Response.objects.filter(
                 instrument=BRIDGE,
-                completed_at__date__gte=months_before(start, EARLIEST),
-                completed_at__date__lte=end,
+                completed_at__gte=_midnight(months_before(start, EARLIEST)),
+                completed_at__lt=_midnight(end + timedelta(days=1)),
             ),
             participants,
         )
         .order_by("participant_id", "completed_at", "pk")
-        .values_list("participant_id", "instrument_version", "completed_at", "result")
+        # Only the pillars' means, not the whole result (its parts' levels and hints).
+        .values_list("participant_id", "instrument_version", "completed_at", "result__sections")
     )
     sittings: dict[int, list[tuple[int, date, dict[str, Any]]]] = defaultdict(list)
     for participant_id, version, completed_at, result in rows:
