@@ -3,9 +3,8 @@
 Each row is one adult being coached, or, where the file has a relationship column, one
 member of a household: the rows of a case number are its household, and its head's row is
 the adult being coached (the rest are added to the household as its members). A row is
-the person already in Stride
-with its state case number, or else with the same name, birth date and last
-4 of the SSN; a row that is close to someone but not certainly them waits for
+the person already in Stride with its state case number, or else with the same name, birth
+date and last 4 of the SSN; a row that is close to someone but not certainly them waits for
 a supervisor (a `MatchReview`) and is never merged on a guess. Importing the
 same file twice changes nothing; a later extract changes what changed, and
 the people an earlier extract of the source brought in who are no longer in
