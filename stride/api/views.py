@@ -6,6 +6,7 @@ to reminders. A change names the version it read (`api/preconditions.py`); a cre
 carry an Idempotency-Key (`api/idempotency.py`).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -205,6 +206,32 @@ class ParticipantFilter(CaseloadFilter):
         super().__init__(data, queryset=queryset, request=request, user=request.user, **kwargs)
 
 
+def _adds_to_participant(path: str, summary: str, body: Any, made: Any) -> Callable:
+    """A POST to /participants/<uuid>/<path>/ that makes one record, once per Idempotency-Key:
+    its route (for those who keep cases, JSON only) and its schema."""
+
+    def decorate(method: Callable) -> Callable:
+        routed = action(
+            detail=True,
+            methods=["post"],
+            url_path=path,
+            url_name=path,
+            filter_backends=[],
+            pagination_class=None,
+            permission_classes=WRITERS,
+            parser_classes=JSON_ONLY,
+        )(method)
+        return extend_schema(
+            summary=summary,
+            request=body,
+            responses={201: made},
+            parameters=[IDEMPOTENCY_KEY, etag_header(201)],
+            filters=False,
+        )(routed)
+
+    return decorate
+
+
 @extend_schema_view(
     list=extend_schema(summary="Participants in your scope, with search, filters and sorting"),
     retrieve=extend_schema(summary="One participant (recorded as a view in the audit trail)"),
@@ -267,92 +294,48 @@ class ParticipantViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         self.record_views(request, [person])
         return Response(data)
 
-    @extend_schema(
-        summary="Set a goal with the participant, as the new-goal page does (recorded in the "
+    @_adds_to_participant(
+        "goals",
+        "Set a goal with the participant, as the new-goal page does (recorded in the "
         "audit trail; coaches, supervisors and county administrators, in their scope)",
-        request=writing.GoalWriteSerializer,
-        responses={201: serializers.GoalListSerializer},
-        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="goals",
-        url_name="goals",
-        filter_backends=[],
-        pagination_class=None,
-        permission_classes=WRITERS,
-        parser_classes=JSON_ONLY,
+        writing.GoalWriteSerializer,
+        serializers.GoalListSerializer,
     )
     def goals(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
         return idempotency.create_once(request, lambda: _set_goal(request, person))
 
-    @extend_schema(
-        summary="Record a coaching session held with the participant, as the new-session page "
+    @_adds_to_participant(
+        "coaching-sessions",
+        "Record a coaching session held with the participant, as the new-session page "
         "does: when, how, how long, what was covered, notes and the next appointment "
         "(recorded in the audit trail; coaches, supervisors and county administrators)",
-        request=writing.SessionWriteSerializer,
-        responses={201: serializers.CoachingSessionSerializer},
-        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="coaching-sessions",
-        url_name="coaching-sessions",
-        filter_backends=[],
-        pagination_class=None,
-        permission_classes=WRITERS,
-        parser_classes=JSON_ONLY,
+        writing.SessionWriteSerializer,
+        serializers.CoachingSessionSerializer,
     )
     def coaching_sessions(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
         return idempotency.create_once(request, lambda: _record_session(request, person))
 
-    @extend_schema(
-        summary="Log hours the participant took part in an activity on one day, as the "
+    @_adds_to_participant(
+        "hours",
+        "Log hours the participant took part in an activity on one day, as the "
         "participation page does: staff entries start verified, and the month is counted "
         "again (recorded in the audit trail; coaches, supervisors and county administrators)",
-        request=writing.HoursWriteSerializer,
-        responses={201: serializers.HoursEntrySerializer},
-        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="hours",
-        url_name="hours",
-        filter_backends=[],
-        pagination_class=None,
-        permission_classes=WRITERS,
-        parser_classes=JSON_ONLY,
+        writing.HoursWriteSerializer,
+        serializers.HoursEntrySerializer,
     )
     def hours(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
         return idempotency.create_once(request, lambda: _log_hours(request, person))
 
-    @extend_schema(
-        summary="Refer the participant to a service that serves their county, as the resource "
+    @_adds_to_participant(
+        "referrals",
+        "Refer the participant to a service that serves their county, as the resource "
         "map's refer page does; the service sees the note (recorded in the audit trail; "
         "coaches, supervisors and county administrators)",
-        request=writing.ReferralWriteSerializer,
-        responses={201: serializers.ReferralSerializer},
-        parameters=[IDEMPOTENCY_KEY, etag_header(201)],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="referrals",
-        url_name="referrals",
-        filter_backends=[],
-        pagination_class=None,
-        permission_classes=WRITERS,
-        parser_classes=JSON_ONLY,
+        writing.ReferralWriteSerializer,
+        serializers.ReferralSerializer,
     )
     def referrals(self, request: Request, uuid: str) -> Response:
         person = self.get_object()
