@@ -35,6 +35,7 @@ from stride.coaching.models import (
 from stride.core import access
 from stride.core.models import User
 from stride.participation.models import ActivityPlan, AidMonth, HoursEntry, MonthResult
+from stride.people import exiters
 from stride.people.models import (
     CoachAssignment,
     Enrollment,
@@ -102,7 +103,9 @@ def rows_of(model: type[models.Model], households: Any) -> models.QuerySet[Any]:
 
 def _people(household: Household) -> int:
     """What blanking cannot do: a case number no one can look up, birth dates to the year
-    (an age band survives), and the participants' own accounts closed and nameless."""
+    (an age band survives), the participants' own accounts closed and nameless, and their
+    rows and names taken out of the county's federal exiters files."""
+    in_exiters_files = exiters.forget_household(household, household.case_number)
     household.case_number = f"R-{household.uuid.hex[:16]}"
     household.save(update_fields=["case_number"])
     members = list(Member.objects.filter(household=household))
@@ -121,7 +124,7 @@ def _people(household: Household) -> int:
             is_active=False,
             password=make_password(None),
         )
-    return 1 + len(members) + len(user_ids)
+    return 1 + len(members) + len(user_ids) + in_exiters_files
 
 
 NOTHING: Mapping[str, Any] = {}

@@ -11,7 +11,8 @@ from stride.core.models import AuditEvent
 from stride.measures.catalogue import MEASURES
 from stride.measures.months import month_of, months_up_to
 from stride.participation.models import HoursEntry
-from stride.people.models import Enrollment, Household, Member, Participant
+from stride.people import exiters
+from stride.people.models import Enrollment, ExitersFile, Household, Member, Participant
 from stride.reminders.models import Consent
 from stride.retention import actions, sweep
 from stride.retention.models import Done, Purge, Run
@@ -275,3 +276,44 @@ def test_a_run_whose_workers_kept_dying_says_it_stopped(world):
     tasks.run_lost(made.pk, None)
     made.refresh_from_db()
     assert made.status == Run.Status.FAILED
+
+
+def test_a_purge_of_identity_takes_the_case_out_of_the_county_s_exiters_files(world, closed):
+    # The federal exiters file of the quarter the case closed in holds its SSN, and the file
+    # of the same quarter names another family left out; both are the county's copies.
+    quarter = exiters.FiscalQuarter.containing(closed.closed_on)
+    case_number = world.case.household.case_number
+    made = ExitersFile.objects.create(
+        county=world.county,
+        fiscal_year=quarter.year,
+        fiscal_quarter=quarter.quarter,
+        status=ExitersFile.Status.READY,
+        rows=[["202601", "123456789"], ["202601", "987654321"]],
+        row_count=2,
+        participants=[str(world.case.uuid), "someone-else"],
+        left_out=[
+            {"name": "Maria Lopez", "case_number": case_number, "reason": "no_ssn"},
+            {"name": "Rosa Diaz", "case_number": "FR0000777", "reason": "no_ssn"},
+        ],
+    )
+    elsewhere = ExitersFile.objects.create(
+        county=world.other_county,
+        fiscal_year=quarter.year,
+        fiscal_quarter=quarter.quarter,
+        status=ExitersFile.Status.READY,
+        rows=[["202601", "123456789"]],
+        row_count=1,
+        participants=[str(world.case.uuid)],
+    )
+
+    run(world, dry=False, as_of=years_on(6))
+
+    made.refresh_from_db()
+    assert (made.rows, made.participants, made.row_count) == (
+        [["202601", "987654321"]],
+        ["someone-else"],
+        1,
+    )
+    assert [line["name"] for line in made.left_out] == ["Rosa Diaz"]
+    elsewhere.refresh_from_db()
+    assert elsewhere.row_count == 1  # another county's file is its own
