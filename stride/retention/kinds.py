@@ -33,7 +33,7 @@ from stride.coaching.models import (
     Step,
 )
 from stride.core import access
-from stride.core.models import User
+from stride.core.models import AuditEvent, User
 from stride.participation.models import ActivityPlan, AidMonth, HoursEntry, MonthResult
 from stride.people import exiters
 from stride.people.models import (
@@ -116,8 +116,11 @@ def _people(household: Household) -> int:
     user_ids = list(accounts.values_list("user_id", flat=True))
     accounts.update(user=None)
     for user_id in user_ids:
+        nameless = f"removed-{household.uuid.hex[:8]}-{user_id}"
+        # Their own past actions stay in the audit trail, under the account's new name.
+        AuditEvent.objects.filter(actor_id=user_id).update(actor_name=nameless)
         User.objects.filter(pk=user_id).update(
-            username=f"removed-{household.uuid.hex[:8]}-{user_id}",
+            username=nameless,
             first_name="",
             last_name="",
             email="",

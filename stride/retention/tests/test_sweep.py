@@ -317,3 +317,21 @@ def test_a_purge_of_identity_takes_the_case_out_of_the_county_s_exiters_files(wo
     assert [line["name"] for line in made.left_out] == ["Rosa Diaz"]
     elsewhere.refresh_from_db()
     assert elsewhere.row_count == 1  # another county's file is its own
+
+
+def test_the_participant_s_own_past_actions_no_longer_carry_their_user_name(world, closed):
+    own = AuditEvent.objects.create(
+        actor=world.participant_user,
+        actor_name=world.participant_user.username,
+        actor_role="participant",
+        action="view",
+        record_type="Participant",
+        participant=world.case.uuid,
+    )
+
+    run(world, dry=False, as_of=years_on(6))
+
+    own.refresh_from_db()
+    world.participant_user.refresh_from_db()
+    assert own.actor_name == world.participant_user.username
+    assert own.actor_name.startswith("removed-")
