@@ -47,7 +47,8 @@ def link_for(user: User) -> str:
     return reverse("core:password_set", kwargs={"uidb64": uidb64, "token": tokens.make_token(user)})
 
 
-def _may_have_a_link(user: User) -> bool:
+def may_have_a_link(user: User) -> bool:
+    """Staff with a person behind them, whose account works or waits for confirmation."""
     return (
         user.role != Role.PARTICIPANT
         and not user.is_system  # a system has no password: it uses tokens
@@ -95,7 +96,7 @@ def request_link(actor: Actor, name: str, absolute: Callable[[str], str]) -> Non
     for user in User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).exclude(
         email=""
     ):
-        if _may_have_a_link(user) and not _link_sent_lately(user):
+        if may_have_a_link(user) and not _link_sent_lately(user):
             send_link(actor, user, absolute)
 
 
@@ -106,7 +107,7 @@ def account_for_link(uidb64: str, token: str) -> User | None:
     except (ValueError, TypeError):
         return None
     user = User.objects.filter(uuid=account_uuid).exclude(role=Role.PARTICIPANT).first()
-    if user is None or not _may_have_a_link(user) or not tokens.check_token(user, token):
+    if user is None or not may_have_a_link(user) or not tokens.check_token(user, token):
         return None
     return user
 

@@ -177,9 +177,7 @@ def account_update(request: HttpRequest, uuid: UUID) -> HttpResponse:
             _("%(username)s will set up two-step sign-in again at the next sign-in.")
             % {"username": user.username},
         )
-    elif (
-        change == "password_link" and user.email and (user.is_active or user.awaiting_confirmation)
-    ):
+    elif change == "password_link" and user.email and passwords.may_have_a_link(user):
         passwords.send_link(actor, user, request.build_absolute_uri)
         messages.success(
             request,

@@ -256,3 +256,18 @@ def test_the_pages_ask_a_fixed_number_of_queries(world, client_for):
     assert counts[0] == counts[1]
     print(counts)
     assert counts[0][0] <= 6 and counts[0][1] <= 8
+
+
+def test_the_system_administrator_sends_no_password_link_to_a_system(world, client_for):
+    feed = feed_of(world)
+    admin = client_for(world.sysadmin)
+
+    listed = admin.get(reverse("core:accounts"))
+    answer = admin.post(
+        reverse("core:account_update", args=[feed.uuid]), {"change": "password_link"}, follow=True
+    )
+
+    row = next(row for row in listed.content.decode().split("<tr>") if f">{feed.username}<" in row)
+    assert "(system account)" in row and 'value="password_link"' not in row
+    assert "That change is not possible." in answer.content.decode()
+    assert not mail.outbox
