@@ -43,7 +43,6 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -55,7 +54,7 @@ from stride.core.audit import Action, Actor
 from stride.core.models import Organisation
 from stride.workers import leases
 
-from .models import Enrollment, ExitersFile, Household, Participant
+from .models import Enrollment, ExitersFile, Participant
 
 QUEUE = "default"
 
@@ -314,44 +313,3 @@ def record_download(actor: Actor, made_file: ExitersFile) -> None:
 def left_out_for_page(made_file: ExitersFile) -> list[dict[str, Any]]:
     """The people left out, each with the reason in the reader's language."""
     return [{**person, "reason": LEFT_OUT[person["reason"]]} for person in made_file.left_out]
-
-
-def forget_household(household: Household, case_number: str) -> int:
-    """Take a household's people out of the county's exiters files, for a retention purge of
-    their identity: their rows (exit month and SSN) and their lines among the people left out.
-    Only the files of the quarters its enrollments ended in can hold them. The rows taken
-    out, counted."""
-    participants = {
-        str(uuid)
-        for uuid in Participant.objects.filter(household=household).values_list("uuid", flat=True)
-    }
-    quarters = {
-        FiscalQuarter.containing(ended_on)
-        for ended_on in Enrollment.objects.filter(participant__household=household).values_list(
-            "ended_on", flat=True
-        )
-        if ended_on is not None
-    }
-    if not quarters:
-        return 0
-    in_quarters = Q()
-    for quarter in quarters:
-        in_quarters |= Q(fiscal_year=quarter.year, fiscal_quarter=quarter.quarter)
-    removed = 0
-    files = ExitersFile.objects.filter(in_quarters, county=household.county_id)
-    for made_file in files.select_for_update():
-        kept = [
-            (row, participant)
-            for row, participant in zip(made_file.rows, made_file.participants, strict=True)
-            if participant not in participants
-        ]
-        left_out = [line for line in made_file.left_out if line["case_number"] != case_number]
-        taken = len(made_file.rows) - len(kept) + len(made_file.left_out) - len(left_out)
-        if taken:
-            made_file.rows = [row for row, _participant in kept]
-            made_file.participants = [participant for _row, participant in kept]
-            made_file.row_count = len(kept)
-            made_file.left_out = left_out
-            made_file.save(update_fields=["rows", "participants", "row_count", "left_out"])
-            removed += taken
-    return removed

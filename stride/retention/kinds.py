@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,7 @@ from stride.people import exiters
 from stride.people.models import (
     CoachAssignment,
     Enrollment,
+    ExitersFile,
     Household,
     MatchReview,
     Member,
@@ -105,7 +107,7 @@ def _people(household: Household) -> int:
     """What blanking cannot do: a case number no one can look up, birth dates to the year
     (an age band survives), the participants' own accounts closed and nameless, and their
     rows and names taken out of the county's federal exiters files."""
-    in_exiters_files = exiters.forget_household(household, household.case_number)
+    in_exiters_files = _out_of_exiters_files(household, household.case_number)
     household.case_number = f"R-{household.uuid.hex[:16]}"
     household.save(update_fields=["case_number"])
     members = list(Member.objects.filter(household=household))
@@ -128,6 +130,47 @@ def _people(household: Household) -> int:
             password=make_password(None),
         )
     return 1 + len(members) + len(user_ids) + in_exiters_files
+
+
+def _out_of_exiters_files(household: Household, case_number: str) -> int:
+    """Take a household's people out of the county's exiters files, for a retention purge of
+    their identity: their rows (exit month and SSN) and their lines among the people left out.
+    Only the files of the quarters its enrollments ended in can hold them. The rows taken
+    out, counted."""
+    participants = {
+        str(uuid)
+        for uuid in Participant.objects.filter(household=household).values_list("uuid", flat=True)
+    }
+    quarters = {
+        exiters.FiscalQuarter.containing(ended_on)
+        for ended_on in Enrollment.objects.filter(participant__household=household).values_list(
+            "ended_on", flat=True
+        )
+        if ended_on is not None
+    }
+    if not quarters:
+        return 0
+    in_quarters = Q()
+    for quarter in quarters:
+        in_quarters |= Q(fiscal_year=quarter.year, fiscal_quarter=quarter.quarter)
+    removed = 0
+    files = ExitersFile.objects.filter(in_quarters, county=household.county_id)
+    for made_file in files.select_for_update():
+        kept = [
+            (row, participant)
+            for row, participant in zip(made_file.rows, made_file.participants, strict=True)
+            if participant not in participants
+        ]
+        left_out = [line for line in made_file.left_out if line["case_number"] != case_number]
+        taken = len(made_file.rows) - len(kept) + len(made_file.left_out) - len(left_out)
+        if taken:
+            made_file.rows = [row for row, _participant in kept]
+            made_file.participants = [participant for _row, participant in kept]
+            made_file.row_count = len(kept)
+            made_file.left_out = left_out
+            made_file.save(update_fields=["rows", "participants", "row_count", "left_out"])
+            removed += taken
+    return removed
 
 
 NOTHING: Mapping[str, Any] = {}
