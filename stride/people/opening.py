@@ -70,6 +70,66 @@ def _same_person_key(first_name: str, last_name: str, birth_date: date, last4: s
     return first_name.strip().lower(), last_name.strip().lower(), birth_date, last4
 
 
+class _PeopleTaken:
+    """The people already in Stride whom a batch's new people could be, read once for the
+    batch, and each person the batch adds after them: the checks `open_case` and
+    `add_member` make person by person (a birth date not ahead, an SSN that reads, is not
+    taken, and a name, birth date and SSN ending that are nobody's already)."""
+
+    def __init__(self, people: Sequence[PersonDetails]) -> None:
+        digits = []
+        for person in people:
+            try:
+                digits.append(normalise_ssn(person.ssn))
+            except ValidationError:
+                digits.append("")
+        self.hashes: set[str] = set()
+        for some in _in_batches(ssn_lookup_hash(d) for d in digits if d):
+            self.hashes.update(
+                Member.objects.filter(ssn_hash__in=some).values_list("ssn_hash", flat=True)
+            )
+        self.people: set[SamePerson] = set()
+        for some_dates in _in_batches(person.birth_date for person in people):
+            self.people.update(
+                _same_person_key(*known)
+                for known in Member.objects.filter(birth_date__in=some_dates).values_list(
+                    "first_name", "last_name", "birth_date", "ssn_last4"
+                )
+            )
+
+    def check(self, person: PersonDetails) -> str:
+        """The person's SSN as digits, or the ValidationError the action would raise."""
+        _check_birth_date(person.birth_date)
+        ssn_digits = _validated_ssn(person.ssn)
+        if ssn_digits and ssn_lookup_hash(ssn_digits) in self.hashes:
+            raise ValidationError(
+                {"ssn": _("This Social Security number already belongs to a person in Stride.")}
+            )
+        if self._key(person, ssn_digits) in self.people:
+            raise ValidationError(
+                {
+                    "last_name": _(
+                        "A person with this name, birth date and SSN ending is already in "
+                        "Stride. Check whether this is the same person before adding them "
+                        "again."
+                    )
+                }
+            )
+        return ssn_digits
+
+    def add(self, person: PersonDetails, ssn_digits: str) -> None:
+        """Later people of the batch are checked against this one, as if it were saved."""
+        if ssn_digits:
+            self.hashes.add(ssn_lookup_hash(ssn_digits))
+        self.people.add(self._key(person, ssn_digits))
+
+    @staticmethod
+    def _key(person: PersonDetails, ssn_digits: str) -> SamePerson:
+        return _same_person_key(
+            person.first_name, person.last_name, person.birth_date, ssn_digits[-4:]
+        )
+
+
 @transaction.atomic
 def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | ValidationError]:
     """Many new households at once (a state's caseload extract), each exactly as `open_case`
@@ -87,25 +147,7 @@ def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | Val
         taken.update(
             Household.objects.filter(case_number__in=some).values_list("case_number", flat=True)
         )
-    digits: list[str] = []
-    for case in cases:
-        try:
-            digits.append(normalise_ssn(case.person.ssn))
-        except ValidationError:
-            digits.append("")
-    hashes_taken: set[str] = set()
-    for some in _in_batches(ssn_lookup_hash(d) for d in digits if d):
-        hashes_taken.update(
-            Member.objects.filter(ssn_hash__in=some).values_list("ssn_hash", flat=True)
-        )
-    people_taken: set[SamePerson] = set()
-    for some_dates in _in_batches(case.person.birth_date for case in cases):
-        people_taken.update(
-            _same_person_key(*known)
-            for known in Member.objects.filter(birth_date__in=some_dates).values_list(
-                "first_name", "last_name", "birth_date", "ssn_last4"
-            )
-        )
+    people_taken = _PeopleTaken([case.person for case in cases])
 
     results: list[Participant | ValidationError] = []
     households: list[Household] = []
@@ -117,27 +159,7 @@ def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | Val
                 raise ValidationError(
                     {"case_number": _("A household with this case number is already in Stride.")}
                 )
-            _check_birth_date(case.person.birth_date)
-            ssn_digits = _validated_ssn(case.person.ssn)
-            ssn_hash = ssn_lookup_hash(ssn_digits)
-            if ssn_digits and ssn_hash in hashes_taken:
-                raise ValidationError(
-                    {"ssn": _("This Social Security number already belongs to a person in Stride.")}
-                )
-            key = _same_person_key(
-                case.person.first_name, case.person.last_name, case.person.birth_date,
-                ssn_digits[-4:],
-            )  # fmt: skip
-            if key in people_taken:
-                raise ValidationError(
-                    {
-                        "last_name": _(
-                            "A person with this name, birth date and SSN ending is already in "
-                            "Stride. Check whether this is the same person before adding them "
-                            "again."
-                        )
-                    }
-                )
+            ssn_digits = people_taken.check(case.person)
             if case.aid_start > today:
                 raise ValidationError({"aid_start": _("Aid can't start in the future.")})
             household = Household(
@@ -160,9 +182,7 @@ def open_cases(actor: Actor, cases: Sequence[NewCase]) -> list[Participant | Val
         assert case.coach.organisation is not None, "coaches are offered only from teams"
         # Later cases are checked against this one, as open_case checks against what is saved.
         taken.add(case_number)
-        if ssn_digits:
-            hashes_taken.add(ssn_hash)
-        people_taken.add(key)
+        people_taken.add(case.person, ssn_digits)
         households.append(household)
         members.append(member)
         opening.append((index, case))
@@ -245,55 +265,16 @@ def add_members(
     extract), each as `actions.add_member` adds one: the same checks, records and audit
     events, written in batches. Gives back, addition by addition, the member or the
     ValidationError `add_member` would have raised; a refused one writes nothing."""
-    digits: list[str] = []
-    for _household, person in additions:
-        try:
-            digits.append(normalise_ssn(person.ssn))
-        except ValidationError:
-            digits.append("")
-    hashes_taken: set[str] = set()
-    for some in _in_batches(ssn_lookup_hash(d) for d in digits if d):
-        hashes_taken.update(
-            Member.objects.filter(ssn_hash__in=some).values_list("ssn_hash", flat=True)
-        )
-    people_taken: set[SamePerson] = set()
-    for some_dates in _in_batches(person.birth_date for _household, person in additions):
-        people_taken.update(
-            _same_person_key(*known)
-            for known in Member.objects.filter(birth_date__in=some_dates).values_list(
-                "first_name", "last_name", "birth_date", "ssn_last4"
-            )
-        )
+    people_taken = _PeopleTaken([person for _household, person in additions])
     results: list[Member | ValidationError] = []
     members: list[Member] = []
     for household, person in additions:
         try:
-            _check_birth_date(person.birth_date)
-            ssn_digits = _validated_ssn(person.ssn)
-            ssn_hash = ssn_lookup_hash(ssn_digits)
-            if ssn_digits and ssn_hash in hashes_taken:
-                raise ValidationError(
-                    {"ssn": _("This Social Security number already belongs to a person in Stride.")}
-                )
-            key = _same_person_key(
-                person.first_name, person.last_name, person.birth_date, ssn_digits[-4:]
-            )
-            if key in people_taken:
-                raise ValidationError(
-                    {
-                        "last_name": _(
-                            "A person with this name, birth date and SSN ending is already in "
-                            "Stride. Check whether this is the same person before adding them "
-                            "again."
-                        )
-                    }
-                )
+            ssn_digits = people_taken.check(person)
         except ValidationError as refused:
             results.append(refused)
             continue
-        if ssn_digits:
-            hashes_taken.add(ssn_hash)
-        people_taken.add(key)
+        people_taken.add(person, ssn_digits)
         member = Member(household=household)
         _person_fields(member, person, ssn_digits)
         members.append(member)
