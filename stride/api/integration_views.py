@@ -21,7 +21,7 @@ from stride.core.submissions import save_once
 
 from . import integrations
 from .integration_forms import IntegrationForm, TokenLifetimeForm
-from .tokens import needs_second_factor, second_factor_passed
+from .tokens import owes_second_factor
 
 # The token itself is shown once, on the page the making leads to, then forgotten.
 _NEW_TOKEN = "stride_new_integration_token"  # noqa: S105  (a session key, not a secret)
@@ -35,10 +35,6 @@ def _keeper(request: HttpRequest) -> User:
 
 def _account(request: HttpRequest, uuid: UUID) -> User:
     return get_object_or_404(integrations.accounts_for(_keeper(request)), uuid=uuid)
-
-
-def _blocked(user: User) -> bool:
-    return needs_second_factor(user) and not second_factor_passed(user)
 
 
 @require(access.can_keep_connections)
@@ -86,7 +82,7 @@ def integration(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "tokens": integrations.tokens_of(account),
         "new_token": request.session.pop(_NEW_TOKEN, None),
         "token_form": TokenLifetimeForm(),
-        "blocked": _blocked(_keeper(request)),
+        "blocked": owes_second_factor(_keeper(request)),
         "activity": integrations.recent_activity(account),
     }
     return render(request, "api/integration.html", context)
@@ -97,7 +93,7 @@ def token_new(request: HttpRequest, uuid: UUID) -> HttpResponse:
     account = _account(request, uuid)
     form = TokenLifetimeForm(request.POST)
     back = reverse("integrations:detail", kwargs={"uuid": account.uuid})
-    if _blocked(_keeper(request)):
+    if owes_second_factor(_keeper(request)):
         raise PermissionDenied
     if not form.is_valid():
         messages.error(request, _("Choose how long the token lasts."))

@@ -25,7 +25,7 @@ from stride.core import access, audit
 from stride.core.audit import Action, Actor
 from stride.core.models import AuditEvent, Organisation, Role, User
 
-from .tokens import needs_second_factor, second_factor_passed
+from .tokens import owes_second_factor
 
 # How long a token made for a system lasts, to choose from: long enough for a nightly feed,
 # short enough that a forgotten one ends.
@@ -96,7 +96,7 @@ def make_token(actor: Actor, account: User, days: int) -> tuple[AuthToken, str]:
     """A token for the system, lasting `days`: the instance, and the token itself, shown once.
     Whoever makes it must have passed the second factor their own tokens ask of them."""
     keeper = _keeper(actor, account.organisation)
-    if needs_second_factor(keeper) and not second_factor_passed(keeper):
+    if owes_second_factor(keeper):
         raise PermissionDenied(_("Finish two-step sign-in before making an API token."))
     if days not in TOKEN_DAYS:
         raise ValueError(f"A token lasts one of {TOKEN_DAYS} days, not {days}.")

@@ -23,7 +23,7 @@ _NEW_TOKEN = "stride_new_api_token"  # noqa: S105  (a session key, not a secret)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
-    blocked = tokens.needs_second_factor(user) and not tokens.second_factor_passed(user)
+    blocked = tokens.owes_second_factor(user)
     if request.method == "POST":
         if blocked:
             raise PermissionDenied

@@ -43,6 +43,11 @@ def tokens_of(user: User) -> QuerySet[AuthToken]:
     return found.order_by("-created")
 
 
+def owes_second_factor(user: User) -> bool:
+    """Whether this session must pass the second factor before it makes a token."""
+    return needs_second_factor(user) and not second_factor_passed(user)
+
+
 def lifetime_hours() -> int:
     return int(knox_settings.TOKEN_TTL.total_seconds() // 3600)
 
@@ -53,7 +58,7 @@ def make_token(actor: Actor) -> tuple[AuthToken, str]:
     user = actor.user
     if user is None or not may_hold_tokens(user):
         raise PermissionDenied
-    if needs_second_factor(user) and not second_factor_passed(user):
+    if owes_second_factor(user):
         raise PermissionDenied(_("Finish two-step sign-in before making an API token."))
     instance, token = AuthToken.objects.create(user=user)
     audit.record(actor, Action.CREATE, instance, None, ["api_token"])
